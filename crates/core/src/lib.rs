@@ -1,0 +1,8 @@
+//! Pure logic of Ping LinkedIn Sync.
+//!
+//! Nothing here reads the clock, the network or storage: time comes in as `now`, answers come
+//! in as values. That is why the same code runs natively in tests and as wasm in the extension.
+
+pub mod ids;
+pub mod model;
+pub mod voyager;

@@ -1,0 +1,47 @@
+use serde::{Deserialize, Serialize};
+
+/// Why a Voyager call did not give a usable answer, classified by what to do next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "failure", rename_all = "camelCase")]
+pub enum VoyagerFailure {
+    /// 401, a redirect to the login page, or `li_at` deleted.
+    #[error("your LinkedIn session has expired: open linkedin.com and log in again")]
+    SessionExpired,
+    /// 403 `CSRF check failed.`: the `csrf-token` did not match `JSESSIONID`. The session may
+    /// be fine; retry with fresh cookies, then through an open LinkedIn tab.
+    #[error("LinkedIn refused the request's CSRF token: retrying with fresh cookies")]
+    CsrfFailed,
+    /// 429, 999 or a checkpoint page. `retry_after_secs` honours `Retry-After` when given.
+    #[error("LinkedIn is limiting requests: the sync will continue later")]
+    Throttled {
+        retry_after_secs: Option<u64>,
+        /// LinkedIn showed a security checkpoint; the user must open linkedin.com to clear it.
+        challenge: bool,
+    },
+    /// 400/404, or a 200 with GraphQL `errors` or without the expected collection: the query id
+    /// is no longer served. `detail` says what was seen.
+    #[error(
+        "LinkedIn changed its messaging API ({detail}): open linkedin.com/messaging so the extension can learn the new version"
+    )]
+    QueryRotated { detail: String },
+    /// 5xx or a network failure; worth retrying soon.
+    #[error("LinkedIn could not be reached ({detail}): will retry")]
+    Transient { detail: String },
+    /// Anything else; the sync stops and reports it.
+    #[error("LinkedIn answered {status}: {detail}")]
+    Fatal { status: u16, detail: String },
+}
+
+impl VoyagerFailure {
+    /// Whether the same request may succeed if simply sent again later.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            Self::Throttled {
+                challenge: false,
+                ..
+            } | Self::Transient { .. }
+                | Self::CsrfFailed
+        )
+    }
+}

@@ -1,0 +1,17 @@
+//! LinkedIn's internal Voyager API: what to ask, how to ask it, and how to read the answer.
+//!
+//! The planner speaks in [`VoyagerCall`]s and consumes [`VoyagerAnswer`]s or
+//! [`VoyagerFailure`]s; everything between (Rest.li encoding, query ids, headers, the GraphQL
+//! envelope, error classification) lives in this module and is pure.
+
+mod call;
+mod failure;
+mod http;
+mod session;
+
+pub use call::{
+    ConversationsQuery, MemberIdentity, MessagesQuery, QueryKind, VoyagerAnswer, VoyagerCall,
+};
+pub use failure::VoyagerFailure;
+pub use http::{HttpRequest, HttpResponse};
+pub use session::{LinkedInSession, SessionError};

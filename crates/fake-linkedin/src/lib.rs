@@ -1,0 +1,1 @@
+//! A Voyager look-alike server (being written).

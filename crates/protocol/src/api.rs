@@ -1,0 +1,400 @@
+//! Requests and responses of the backend API (`/api/v1/…`).
+
+use chrono::{DateTime, Utc};
+use ping_core::ids::{ConversationUrn, ProfileUrn};
+use ping_core::model::{Account, Conversation, Message, Profile};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// The prefix of every API route.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// An error, in LinkedIn's own shape: `{"message", "status", "serviceErrorCode"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiError {
+    /// What happened and what to do next, for a person.
+    pub message: String,
+    /// The HTTP status, repeated.
+    pub status: u16,
+    pub service_error_code: ErrorCode,
+}
+
+/// Stable machine-readable error codes. The extension tells token problems (re-pair) apart
+/// from everything else by these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    /// The extension token is past its 30 days: pair again.
+    TokenExpired,
+    /// The extension token was revoked in the web UI: pair again.
+    TokenRevoked,
+    /// No token, or one the backend never issued.
+    TokenInvalid,
+    /// No such pairing code (mistyped, or already used).
+    PairingCodeUnknown,
+    /// The pairing code is older than 10 minutes: ask for a new one.
+    PairingCodeExpired,
+    /// Too many wrong pairing codes: wait before trying again.
+    RateLimited,
+    /// The request body is not what the endpoint takes.
+    InvalidRequest,
+    /// Not logged in to the web UI, or the session expired.
+    Unauthenticated,
+    /// The thing does not exist, or belongs to another user.
+    NotFound,
+    /// An avatar the backend will not store (host, size or type).
+    AvatarRefused,
+    /// Something failed inside the backend; the details are in its log.
+    Internal,
+}
+
+impl ErrorCode {
+    /// Whether this error means the extension must pair again.
+    pub fn requires_pairing(self) -> bool {
+        matches!(
+            self,
+            Self::TokenExpired | Self::TokenRevoked | Self::TokenInvalid
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pairing
+
+/// `POST /api/v1/pairing/codes`: the extension asks for a code to show in its popup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PairingCodeRequest {
+    /// How the paired browser is listed in the web UI, e.g. "Chrome on Linux".
+    pub client_name: String,
+}
+
+/// The code to show, and the secret only the extension knows to collect the token with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PairingCodeResponse {
+    /// `PING-` and 6 characters without look-alikes, e.g. `PING-X7K3M2`.
+    pub code: String,
+    pub poll_secret: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/pairing/poll`: has the user entered the code in the web UI yet?
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PairingPollRequest {
+    pub code: String,
+    pub poll_secret: String,
+}
+
+/// The answer to a poll. The token is handed out once, on the first poll after pairing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "camelCase")]
+pub enum PairingPollResponse {
+    Pending { expires_at: DateTime<Utc> },
+    Paired { token: ExtensionToken },
+    Expired,
+}
+
+/// `POST /api/v1/pairing/pair` (web UI, logged in): pair the code the popup shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PairRequest {
+    pub code: String,
+}
+
+/// `POST /api/v1/pairing/claim`: the popup enters a code the web UI showed (reverse direction).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClaimRequest {
+    pub code: String,
+    pub client_name: String,
+}
+
+/// A bearer token for the extension, valid 30 days; refreshable while still valid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExtensionToken {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sync push
+
+/// `POST /api/v1/sync/push`: one bounded batch of a sync pass.
+///
+/// Generic so the backend can read the records as raw JSON first and accept or reject each on
+/// its own ([`parse_records`]); the extension sends typed records.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushBatch<C = Conversation, M = Message> {
+    /// The sync run this batch belongs to.
+    pub run_id: String,
+    /// The mailbox owner; decides which messages are outbound.
+    pub account: Account,
+    pub conversations: Vec<C>,
+    pub messages: Vec<M>,
+    /// Conversations LinkedIn reported deleted.
+    #[serde(default)]
+    pub deleted_conversations: Vec<ConversationUrn>,
+}
+
+/// The backend's view of a push batch as raw records.
+pub type RawPushBatch = PushBatch<serde_json::Value, serde_json::Value>;
+
+/// Which list a rejected record came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RecordKind {
+    Conversation,
+    Message,
+    Profile,
+}
+
+/// One record the backend did not store, and why. The rest of the batch is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RejectedRecord {
+    pub kind: RecordKind,
+    /// Position in its list.
+    pub index: usize,
+    /// The record's `urn` when it had a readable one.
+    pub urn: Option<String>,
+    pub reason: String,
+}
+
+/// Reads each raw record on its own: the good ones with their index, and the bad ones rejected.
+pub fn parse_records<T: DeserializeOwned>(
+    kind: RecordKind,
+    raw: Vec<serde_json::Value>,
+) -> (Vec<(usize, T)>, Vec<RejectedRecord>) {
+    let mut accepted = Vec::new();
+    let mut rejected = Vec::new();
+    for (index, value) in raw.into_iter().enumerate() {
+        let urn = value
+            .get("urn")
+            .and_then(|urn| urn.as_str())
+            .map(str::to_owned);
+        match serde_json::from_value(value) {
+            Ok(record) => accepted.push((index, record)),
+            Err(error) => rejected.push(RejectedRecord {
+                kind,
+                index,
+                urn,
+                reason: error.to_string(),
+            }),
+        }
+    }
+    (accepted, rejected)
+}
+
+/// Counts of what one push changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushCounts {
+    /// Records stored for the first time.
+    pub created: u32,
+    /// Records that changed (edits, recalls, new participants, read state).
+    pub updated: u32,
+    /// Records already stored exactly so: a repeated batch is all unchanged.
+    pub unchanged: u32,
+}
+
+/// The backend's answer to a push.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushResponse {
+    pub conversations: PushCounts,
+    pub messages: PushCounts,
+    pub rejected: Vec<RejectedRecord>,
+    /// Contacts missing a title, company or avatar: fetch their profiles and push them.
+    pub backfill_needed: Vec<BackfillRequest>,
+    /// Avatars the backend could not download itself: fetch the bytes and upload them.
+    pub avatar_requests: Vec<AvatarRequest>,
+}
+
+/// A contact the backend wants a full profile for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BackfillRequest {
+    pub member: ProfileUrn,
+    pub missing: Vec<MissingField>,
+}
+
+/// What a contact lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum MissingField {
+    Title,
+    Company,
+    Avatar,
+}
+
+/// An avatar to fetch in the browser and upload to `POST /api/v1/avatars`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AvatarRequest {
+    pub member: ProfileUrn,
+    pub url: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profiles and avatars
+
+/// Where a profile came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ProfileSource {
+    /// Read from a profile page the user visited.
+    PageVisit,
+    /// Fetched through Voyager because the backend asked for it.
+    Backfill,
+}
+
+/// `POST /api/v1/profiles`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfilesPush<P = Profile> {
+    pub source: ProfileSource,
+    pub captured_at: DateTime<Utc>,
+    pub profiles: Vec<P>,
+}
+
+/// The backend's view of a profiles push as raw records.
+pub type RawProfilesPush = ProfilesPush<serde_json::Value>;
+
+/// The answer to a profiles push.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfilesResponse {
+    pub profiles: PushCounts,
+    pub rejected: Vec<RejectedRecord>,
+    pub avatar_requests: Vec<AvatarRequest>,
+}
+
+/// `POST /api/v1/avatars`: image bytes the extension fetched in the browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AvatarUpload {
+    pub member: ProfileUrn,
+    /// The LinkedIn URL the bytes came from (checked against the media host allow-list).
+    pub source_url: String,
+    pub content_type: String,
+    /// Standard base64 of the image bytes.
+    pub data_base64: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs, status and sync requests
+
+/// What started a sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SyncTrigger {
+    /// A LinkedIn page visit, subject to the throttle.
+    PageVisit,
+    /// The popup's Sync Now.
+    Manual,
+    /// A sync the web UI asked for.
+    Requested,
+}
+
+/// How a sync run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RunOutcome {
+    /// Every change down to the watermark was pushed and acknowledged.
+    Completed,
+    /// Stopped early (throttled, worker stopped, backend unreachable); resumes from its checkpoint.
+    Interrupted,
+    /// Stopped on an error that needs the user (logged out, token expired, API changed).
+    Failed,
+}
+
+/// `POST /api/v1/sync/runs`: the extension's report of one sync run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunReport {
+    pub run_id: String,
+    pub account: Option<ProfileUrn>,
+    pub trigger: SyncTrigger,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub outcome: RunOutcome,
+    pub conversations_processed: u32,
+    pub messages_processed: u32,
+    pub profiles_backfilled: u32,
+    pub requests_made: u32,
+    /// What went wrong, in words for a person; never any cookie or token.
+    pub errors: Vec<String>,
+}
+
+/// `GET /api/v1/sync/status`: the state of every LinkedIn account of the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncStatus {
+    pub accounts: Vec<AccountStatus>,
+}
+
+/// The sync state of one LinkedIn account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountStatus {
+    pub account_id: ProfileUrn,
+    pub name: String,
+    pub last_run: Option<RunReport>,
+    pub conversations: u64,
+    pub messages: u64,
+    pub contacts: u64,
+    pub pending_request: Option<SyncRequest>,
+}
+
+/// `POST /api/v1/conversations/sync`: ask the extension to sync at its next contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncRequestCreate {
+    pub account_id: ProfileUrn,
+    /// Sync even inside the throttle window.
+    #[serde(default)]
+    pub force: bool,
+}
+
+/// A queued sync request (answered 202) and its state to poll.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncRequest {
+    pub id: String,
+    pub account_id: ProfileUrn,
+    pub force: bool,
+    pub state: SyncRequestState,
+    pub requested_at: DateTime<Utc>,
+}
+
+/// Where a sync request is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SyncRequestState {
+    Queued,
+    /// The extension picked it up.
+    Delivered,
+    Done,
+}
+
+/// `POST /api/v1/extension/hello`: the extension checks in at every trigger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HelloRequest {
+    pub account: Option<ProfileUrn>,
+    pub extension_version: String,
+}
+
+/// What the backend wants from the extension now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HelloResponse {
+    pub token_expires_at: DateTime<Utc>,
+    /// A sync the web UI asked for, now marked delivered.
+    pub sync_requested: Option<SyncRequest>,
+}
