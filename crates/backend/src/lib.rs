@@ -1,0 +1,1 @@
+//! The companion backend (being written).

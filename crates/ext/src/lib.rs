@@ -1,0 +1,1 @@
+//! The wasm glue of the extension (being written).
