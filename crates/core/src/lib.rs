@@ -6,3 +6,4 @@
 pub mod ids;
 pub mod model;
 pub mod voyager;
+pub mod profile_page;
