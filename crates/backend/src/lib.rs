@@ -1,1 +1,10 @@
-//! The companion backend (being written).
+//! The Ping companion backend: the API the extension talks to, a small server-rendered web UI,
+//! a background avatar downloader, and the store (SQLite by default, PostgreSQL optionally).
+
+pub mod clock;
+pub mod contact_merge;
+pub mod ids;
+pub mod ingest;
+pub mod secrets;
+pub mod settings;
+pub mod store;

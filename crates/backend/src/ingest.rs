@@ -1,0 +1,163 @@
+//! Turns a raw push batch into rows: each record is read on its own, so one bad record is
+//! rejected and reported while the rest of the batch is stored.
+
+use std::collections::BTreeMap;
+
+use ping_core::model::{Account, Conversation, Message, MessageState, ParticipantId};
+use ping_protocol::{RawPushBatch, RecordKind, RejectedRecord, parse_records};
+
+use crate::contact_merge;
+use crate::secrets::sha256_hex;
+use crate::store::{ConversationRow, Direction, IngestBatch, MessageRow};
+
+/// Outbound when the sender is the account owner, inbound when it is someone else, unknown
+/// when LinkedIn named no sender. Never inferred from the other participants.
+pub fn direction(account: &Account, sender: Option<&ParticipantId>) -> Direction {
+    match sender {
+        Some(ParticipantId::Member(urn)) if *urn == account.profile => Direction::Outbound,
+        Some(_) => Direction::Inbound,
+        None => Direction::Unknown,
+    }
+}
+
+fn reject(kind: RecordKind, index: usize, urn: String, reason: &str) -> RejectedRecord {
+    RejectedRecord {
+        kind,
+        index,
+        urn: Some(urn),
+        reason: reason.to_owned(),
+    }
+}
+
+const OTHER_MAILBOX: &str = "belongs to another mailbox than the batch's account";
+
+/// Reads every record of the batch; the good ones become rows, the bad ones are reported.
+pub fn prepare_batch(raw: RawPushBatch) -> (IngestBatch, Vec<RejectedRecord>) {
+    let account = raw.account;
+    let (conversations, mut rejected) =
+        parse_records::<Conversation>(RecordKind::Conversation, raw.conversations);
+    let (messages, rejected_messages) =
+        parse_records::<Message>(RecordKind::Message, raw.messages);
+    rejected.extend(rejected_messages);
+
+    let mut contacts = BTreeMap::new();
+    let mut conversation_rows = Vec::new();
+    for (index, conversation) in conversations {
+        if *conversation.urn.mailbox() != account.profile {
+            rejected.push(reject(
+                RecordKind::Conversation,
+                index,
+                conversation.urn.to_string(),
+                OTHER_MAILBOX,
+            ));
+            continue;
+        }
+        let mut participant_urns = Vec::new();
+        for participant in &conversation.participants {
+            let is_owner = participant.id == ParticipantId::Member(account.profile.clone());
+            if participant.is_self || is_owner {
+                continue;
+            }
+            let upsert = contact_merge::from_participant(participant);
+            if let Some(urn) = upsert.urn.clone() {
+                participant_urns.push(urn.clone());
+                contacts.insert(urn, upsert);
+            }
+        }
+        let record_json = serde_json::to_string(&conversation).unwrap_or_default();
+        conversation_rows.push(ConversationRow {
+            index,
+            urn: conversation.urn.to_string(),
+            kind: serde_json::to_value(conversation.kind)
+                .ok()
+                .and_then(|kind| kind.as_str().map(str::to_owned))
+                .unwrap_or_else(|| "regular".to_owned()),
+            group_chat: conversation.group_chat,
+            title: conversation.title.clone(),
+            fingerprint: sha256_hex(&record_json),
+            record_json,
+            last_activity_at: conversation.last_activity_at,
+            participant_urns,
+        });
+    }
+
+    let mut message_rows = Vec::new();
+    for (index, message) in messages {
+        if *message.urn.mailbox() != account.profile {
+            rejected.push(reject(RecordKind::Message, index, message.urn.to_string(), OTHER_MAILBOX));
+            continue;
+        }
+        message_rows.push(message_row(&account, index, &message));
+    }
+    rejected.sort_by_key(|r| (r.kind != RecordKind::Conversation, r.index));
+
+    let batch = IngestBatch {
+        account,
+        contacts: contacts.into_values().collect(),
+        conversations: conversation_rows,
+        messages: message_rows,
+        deleted_conversations: raw
+            .deleted_conversations
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+    };
+    (batch, rejected)
+}
+
+fn message_row(account: &Account, index: usize, message: &Message) -> MessageRow {
+    let recalled = message.state == MessageState::Recalled;
+    let state = serde_json::to_value(message.state)
+        .ok()
+        .and_then(|state| state.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "normal".to_owned());
+    let extras = serde_json::json!({
+        "attachments": message.attachments,
+        "reactions": message.reactions,
+    });
+    MessageRow {
+        index,
+        urn: message.urn.to_string(),
+        conversation_urn: message.conversation.to_string(),
+        sender_urn: message.sender.as_ref().map(|sender| match sender {
+            ParticipantId::Member(urn) => urn.to_string(),
+            ParticipantId::Organization(urn) => urn.to_string(),
+        }),
+        direction: direction(account, message.sender.as_ref()),
+        delivered_at: message.delivered_at,
+        subject: message.subject.clone(),
+        body: if recalled { String::new() } else { message.body.clone() },
+        state,
+        extras_json: extras.to_string(),
+        fingerprint: sha256_hex(serde_json::to_string(message).unwrap_or_default()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ping_core::ids::{CompanyUrn, ProfileUrn};
+
+    fn account() -> Account {
+        Account {
+            profile: ProfileUrn::parse("urn:li:fsd_profile:ACoAAOwner000000").unwrap(),
+            first_name: "Ada".into(),
+            last_name: "Example".into(),
+            headline: None,
+            public_identifier: None,
+        }
+    }
+
+    #[test]
+    fn direction_is_decided_by_the_account_urn_alone() {
+        let owner = ParticipantId::Member(account().profile);
+        let peer =
+            ParticipantId::Member(ProfileUrn::parse("urn:li:fsd_profile:ACoAAPeer0000").unwrap());
+        let company =
+            ParticipantId::Organization(CompanyUrn::parse("urn:li:fsd_company:42").unwrap());
+        assert_eq!(direction(&account(), Some(&owner)), Direction::Outbound);
+        assert_eq!(direction(&account(), Some(&peer)), Direction::Inbound);
+        assert_eq!(direction(&account(), Some(&company)), Direction::Inbound);
+        assert_eq!(direction(&account(), None), Direction::Unknown);
+    }
+}

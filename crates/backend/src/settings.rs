@@ -1,0 +1,182 @@
+//! Typed settings: defaults in code, overridden by `PING_…` environment variables and flags.
+
+use std::fmt;
+use std::net::SocketAddr;
+
+use clap::Args;
+
+/// A value that must never appear in logs: `Debug` and `Display` print `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret<T>(T);
+
+impl<T> Secret<T> {
+    pub fn new(value: T) -> Self {
+        Self(value)
+    }
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// A database URL whose password (if any) is redacted in `Debug` and `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self(url.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    /// The URL with its password replaced, for logs.
+    pub fn redacted(&self) -> String {
+        match url::Url::parse(&self.0) {
+            Ok(mut parsed) if parsed.password().is_some() => {
+                // Setting a password only fails for URLs that cannot have one.
+                let _ = parsed.set_password(Some("redacted"));
+                parsed.to_string()
+            }
+            _ => self.0.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.redacted())
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl std::str::FromStr for DatabaseUrl {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::new(s))
+    }
+}
+
+/// LinkedIn's media hosts; avatars are downloaded from these only.
+pub const DEFAULT_AVATAR_HOSTS: [&str; 3] =
+    ["media.licdn.com", "media-exp1.licdn.com", "media-exp2.licdn.com"];
+
+/// Everything `serve` needs.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Address to listen on.
+    #[arg(long, env = "PING_BIND", default_value = "127.0.0.1:8787")]
+    pub bind: SocketAddr,
+
+    /// `sqlite://path` (created on first run) or `postgres://…` (needs `--features postgres`).
+    #[arg(long, env = "PING_DATABASE_URL", default_value = "sqlite://data/ping.db")]
+    pub database_url: DatabaseUrl,
+
+    /// The URL users open; an `https://` URL makes cookies `Secure`.
+    #[arg(long, env = "PING_PUBLIC_URL", default_value = "http://127.0.0.1:8787")]
+    pub public_url: String,
+
+    /// Extra hosts avatars may be downloaded from (comma separated), besides LinkedIn's.
+    #[arg(long, env = "PING_AVATAR_EXTRA_HOSTS", value_delimiter = ',')]
+    pub avatar_extra_hosts: Vec<String>,
+
+    /// Allow plain-http avatar URLs (tests with a local fake only).
+    #[arg(long, env = "PING_AVATAR_ALLOW_HTTP", default_value_t = false)]
+    pub avatar_allow_http: bool,
+
+    /// Largest avatar accepted, in bytes.
+    #[arg(long, env = "PING_AVATAR_MAX_BYTES", default_value_t = 5 * 1024 * 1024)]
+    pub avatar_max_bytes: usize,
+
+    /// TEST ONLY: run the server's clock ahead by this many seconds (e.g. 2592000 for 30
+    /// days), so the browser suite can see a pairing token expire.
+    #[arg(long, env = "PING_CLOCK_OFFSET_SECS", default_value_t = 0, hide_short_help = true)]
+    pub clock_offset_secs: i64,
+
+    /// Trust `X-Forwarded-For` for the client address (only behind your own proxy).
+    #[arg(long, env = "PING_TRUST_FORWARDED_FOR", default_value_t = false)]
+    pub trust_forwarded_for: bool,
+}
+
+impl Settings {
+    /// The defaults, as `serve` without flags or environment would use them.
+    pub fn defaults() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8787)),
+            database_url: DatabaseUrl::new("sqlite://data/ping.db"),
+            public_url: "http://127.0.0.1:8787".to_owned(),
+            avatar_extra_hosts: Vec::new(),
+            avatar_allow_http: false,
+            avatar_max_bytes: 5 * 1024 * 1024,
+            clock_offset_secs: 0,
+            trust_forwarded_for: false,
+        }
+    }
+
+    /// Cookies get `Secure` when the UI is served over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// The media hosts avatars may come from.
+    pub fn avatar_hosts(&self) -> Vec<String> {
+        DEFAULT_AVATAR_HOSTS
+            .iter()
+            .map(|host| (*host).to_owned())
+            .chain(self.avatar_extra_hosts.iter().cloned())
+            .collect()
+    }
+
+    /// The effective settings as `KEY=value` lines, secrets redacted.
+    pub fn describe(&self) -> String {
+        format!(
+            "PING_BIND={}\nPING_DATABASE_URL={}\nPING_PUBLIC_URL={}\nPING_AVATAR_EXTRA_HOSTS={}\n\
+             PING_AVATAR_ALLOW_HTTP={}\nPING_AVATAR_MAX_BYTES={}\nPING_CLOCK_OFFSET_SECS={}\n\
+             PING_TRUST_FORWARDED_FOR={}\n",
+            self.bind,
+            self.database_url,
+            self.public_url,
+            self.avatar_extra_hosts.join(","),
+            self.avatar_allow_http,
+            self.avatar_max_bytes,
+            self.clock_offset_secs,
+            self.trust_forwarded_for,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_passwords_never_show_in_debug_or_display() {
+        let url = DatabaseUrl::new("postgres://ping:hunter2@db.example:5432/ping");
+        assert!(!format!("{url:?}").contains("hunter2"));
+        assert!(!url.to_string().contains("hunter2"));
+        assert!(url.expose().contains("hunter2"));
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug() {
+        assert_eq!(format!("{:?}", Secret::new("pw")), "[redacted]");
+    }
+
+    #[test]
+    fn https_public_urls_make_cookies_secure() {
+        let mut settings = Settings::defaults();
+        assert!(!settings.secure_cookies());
+        settings.public_url = "https://crm.example".into();
+        assert!(settings.secure_cookies());
+    }
+}

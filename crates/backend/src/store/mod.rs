@@ -1,0 +1,199 @@
+//! The store: everything the backend keeps, behind one trait.
+//!
+//! One SQL implementation ([`sql::SqlStore`]) runs on SQLite (always compiled) and on
+//! PostgreSQL (cargo feature `postgres`); the dialect is chosen by the database URL and the few
+//! statements that differ (job claiming, full-text search) are picked per dialect. A backend
+//! process keeps no state of its own: sessions, rate-limit counters, jobs and avatar bytes all
+//! live here, so several processes can share one PostgreSQL.
+
+mod records;
+pub mod sql;
+mod sqlite;
+#[cfg(feature = "postgres")]
+mod postgres;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use ping_core::ids::ProfileUrn;
+use ping_core::model::Profile;
+use ping_protocol::{
+    AccountStatus, AvatarRequest, BackfillRequest, PushCounts, RunReport, SyncRequest,
+};
+
+pub use records::*;
+
+use crate::ids::{AvatarJobId, ContactId, ConversationId, TokenId, UserId};
+
+/// Why a store call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A natural key already exists (e.g. a second user with the same email).
+    #[error("already exists: {0}")]
+    Conflict(String),
+    /// A stored value could not be read back (a bug or a hand-edited database).
+    #[error("corrupt stored value: {0}")]
+    Corrupt(String),
+    /// The database URL names a store this build cannot open.
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Opens the store the URL names and applies its migrations.
+pub async fn connect(url: &str) -> StoreResult<sql::SqlStore> {
+    if url.starts_with("sqlite:") {
+        sqlite::connect(url).await
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        #[cfg(feature = "postgres")]
+        {
+            postgres::connect(url).await
+        }
+        #[cfg(not(feature = "postgres"))]
+        {
+            Err(StoreError::Unsupported(
+                "this ping-backend was built without PostgreSQL support: rebuild it with \
+                 `cargo build -p ping-backend --features postgres`, or use a sqlite:// URL"
+                    .to_owned(),
+            ))
+        }
+    } else {
+        Err(StoreError::Unsupported(format!(
+            "unknown database URL scheme in {:?}: use sqlite://path or postgres://…",
+            url.split(':').next().unwrap_or_default()
+        )))
+    }
+}
+
+/// Everything the backend stores. Every method that reads or writes a user's data takes the
+/// owning [`UserId`] and never touches another user's rows.
+pub trait Store: UserStore + PairingStore + IngestStore + LibraryStore + AvatarStore + RunStore {}
+
+impl<T> Store for T where
+    T: UserStore + PairingStore + IngestStore + LibraryStore + AvatarStore + RunStore
+{
+}
+
+/// Users and web sessions.
+#[async_trait]
+pub trait UserStore: Send + Sync + 'static {
+    async fn create_user(&self, email: &str, password_hash: &str, now: DateTime<Utc>)
+    -> StoreResult<UserId>;
+    async fn count_users(&self) -> StoreResult<u64>;
+    async fn find_user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>>;
+    async fn create_session(&self, session: &NewSession) -> StoreResult<()>;
+    async fn find_session(&self, id_hash: &str, now: DateTime<Utc>)
+    -> StoreResult<Option<SessionRecord>>;
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
+}
+
+/// Pairing codes, failed attempts and extension tokens.
+#[async_trait]
+pub trait PairingStore: Send + Sync + 'static {
+    async fn insert_pairing_code(&self, code: &PairingCodeRecord) -> StoreResult<()>;
+    async fn find_pairing_code(&self, code: &str) -> StoreResult<Option<PairingCodeRecord>>;
+    /// Attaches an extension-made code to a user; false if it was already paired or used.
+    async fn pair_code(&self, code: &str, user: UserId, now: DateTime<Utc>) -> StoreResult<bool>;
+    /// Marks the code used and issues a token in one transaction; `None` if it was used already.
+    async fn redeem_code(&self, code: &str, token: &NewToken) -> StoreResult<Option<TokenId>>;
+    async fn record_pairing_failure(&self, scope_keys: &[String], now: DateTime<Utc>)
+    -> StoreResult<()>;
+    async fn count_pairing_failures(&self, scope_key: &str, since: DateTime<Utc>)
+    -> StoreResult<u64>;
+    async fn find_token(&self, token_hash: &str) -> StoreResult<Option<TokenRecord>>;
+    async fn touch_token(&self, id: TokenId, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Revokes one of the user's tokens; false if the user has no such live token.
+    async fn revoke_token(&self, user: UserId, id: TokenId, now: DateTime<Utc>)
+    -> StoreResult<bool>;
+    /// Revokes `old` and issues `new` in one transaction.
+    async fn rotate_token(&self, old: TokenId, new: &NewToken) -> StoreResult<TokenId>;
+    async fn list_tokens(&self, user: UserId) -> StoreResult<Vec<TokenRecord>>;
+}
+
+/// What the extension pushes: batches, profiles, and what the backend asks back.
+#[async_trait]
+pub trait IngestStore: Send + Sync + 'static {
+    /// Stores one push batch in one transaction; idempotent by URN.
+    async fn ingest_batch(&self, user: UserId, batch: &IngestBatch, now: DateTime<Utc>)
+    -> StoreResult<IngestCounts>;
+    /// Up to `limit` contacts missing title, company or avatar that were not asked for since
+    /// `asked_before`; marks them asked at `now`.
+    async fn take_backfill_requests(
+        &self,
+        user: UserId,
+        limit: u32,
+        asked_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<BackfillRequest>>;
+    /// Avatars only the browser can fetch, not asked for since `asked_before`; marks them.
+    async fn take_avatar_requests(
+        &self,
+        user: UserId,
+        limit: u32,
+        asked_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<AvatarRequest>>;
+    async fn apply_profiles(&self, user: UserId, profiles: &[Profile], now: DateTime<Utc>)
+    -> StoreResult<PushCounts>;
+}
+
+/// Contacts and conversations, for the web UI and exports.
+#[async_trait]
+pub trait LibraryStore: Send + Sync + 'static {
+    async fn list_contacts(&self, user: UserId) -> StoreResult<Vec<ContactSummary>>;
+    async fn get_contact(&self, user: UserId, id: ContactId) -> StoreResult<Option<ContactRecord>>;
+    async fn find_contact_by_urn(&self, user: UserId, urn: &str)
+    -> StoreResult<Option<ContactRecord>>;
+    /// Saves fields the user edited; they are never overwritten by sync afterwards.
+    async fn edit_contact(&self, user: UserId, id: ContactId, edit: &ContactEdit, now: DateTime<Utc>)
+    -> StoreResult<bool>;
+    async fn contact_conversations(&self, user: UserId, id: ContactId)
+    -> StoreResult<Vec<ConversationView>>;
+    async fn get_conversation(&self, user: UserId, id: ConversationId)
+    -> StoreResult<Option<ConversationView>>;
+    async fn all_conversations(&self, user: UserId) -> StoreResult<Vec<ConversationView>>;
+    async fn search_messages(&self, user: UserId, query: &str, limit: u32)
+    -> StoreResult<Vec<SearchHit>>;
+}
+
+/// The avatar job queue and the image bytes.
+#[async_trait]
+pub trait AvatarStore: Send + Sync + 'static {
+    async fn claim_avatar_job(&self, now: DateTime<Utc>, stale_before: DateTime<Utc>)
+    -> StoreResult<Option<AvatarJob>>;
+    async fn finish_avatar_job(&self, id: AvatarJobId, outcome: &AvatarOutcome, now: DateTime<Utc>)
+    -> StoreResult<()>;
+    /// Stores bytes the extension uploaded for one of the user's contacts; false if none.
+    async fn store_uploaded_avatar(
+        &self,
+        user: UserId,
+        member: &ProfileUrn,
+        image: &AvatarImage,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    async fn get_avatar(&self, user: UserId, hash: &str) -> StoreResult<Option<AvatarImage>>;
+}
+
+/// Sync runs, account status and sync requests.
+#[async_trait]
+pub trait RunStore: Send + Sync + 'static {
+    /// Stores a run report and marks the account's delivered sync requests done.
+    async fn insert_run(&self, user: UserId, report: &RunReport, now: DateTime<Utc>)
+    -> StoreResult<()>;
+    async fn list_runs(&self, user: UserId, limit: u32) -> StoreResult<Vec<RunReport>>;
+    /// Every LinkedIn account of the user with its counts, last run and pending request.
+    async fn list_accounts(&self, user: UserId) -> StoreResult<Vec<AccountStatus>>;
+    async fn create_sync_request(&self, user: UserId, request: &SyncRequest) -> StoreResult<()>;
+    async fn get_sync_request(&self, user: UserId, id: &str) -> StoreResult<Option<SyncRequest>>;
+    /// Hands the oldest queued request (of `account`, or any account) to the extension.
+    async fn deliver_sync_request(
+        &self,
+        user: UserId,
+        account: Option<&ProfileUrn>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<SyncRequest>>;
+}

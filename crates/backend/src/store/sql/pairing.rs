@@ -1,0 +1,213 @@
+//! Pairing codes, failed attempts and extension tokens.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::Row as _;
+use sqlx::any::AnyRow;
+
+use super::{SqlStore, get_opt_time, get_time, ms};
+use crate::ids::{TokenId, UserId};
+use crate::store::{
+    CodeDirection, NewToken, PairingCodeRecord, PairingStore, StoreError, StoreResult,
+    TokenRecord,
+};
+
+fn code_from_row(row: &AnyRow) -> StoreResult<PairingCodeRecord> {
+    let direction: String = row.try_get("direction")?;
+    Ok(PairingCodeRecord {
+        code: row.try_get("code")?,
+        direction: CodeDirection::parse(&direction)
+            .ok_or_else(|| StoreError::Corrupt(format!("pairing direction {direction:?}")))?,
+        user: row.try_get::<Option<i64>, _>("user_id")?.map(UserId),
+        client_name: row.try_get("client_name")?,
+        poll_secret_hash: row.try_get("poll_secret_hash")?,
+        created_at: get_time(row, "created_at")?,
+        expires_at: get_time(row, "expires_at")?,
+        paired_at: get_opt_time(row, "paired_at")?,
+        consumed_at: get_opt_time(row, "consumed_at")?,
+    })
+}
+
+fn token_from_row(row: &AnyRow) -> StoreResult<TokenRecord> {
+    Ok(TokenRecord {
+        id: TokenId(row.try_get("id")?),
+        user: UserId(row.try_get("user_id")?),
+        client_name: row.try_get("client_name")?,
+        created_at: get_time(row, "created_at")?,
+        expires_at: get_time(row, "expires_at")?,
+        last_seen_at: get_opt_time(row, "last_seen_at")?,
+        revoked_at: get_opt_time(row, "revoked_at")?,
+    })
+}
+
+const TOKEN_COLUMNS: &str =
+    "id, user_id, client_name, created_at, expires_at, last_seen_at, revoked_at";
+
+async fn insert_token<'c, E>(executor: E, token: &NewToken) -> StoreResult<TokenId>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let row = sqlx::query(
+        "INSERT INTO extension_tokens (user_id, token_hash, client_name, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(token.user.0)
+    .bind(&token.token_hash)
+    .bind(&token.client_name)
+    .bind(ms(token.created_at))
+    .bind(ms(token.expires_at))
+    .fetch_one(executor)
+    .await?;
+    Ok(TokenId(row.try_get("id")?))
+}
+
+#[async_trait]
+impl PairingStore for SqlStore {
+    async fn insert_pairing_code(&self, code: &PairingCodeRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO pairing_codes (code, direction, user_id, client_name, poll_secret_hash, \
+             created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&code.code)
+        .bind(code.direction.as_str())
+        .bind(code.user.map(|user| user.0))
+        .bind(&code.client_name)
+        .bind(&code.poll_secret_hash)
+        .bind(ms(code.created_at))
+        .bind(ms(code.expires_at))
+        .execute(&self.pool)
+        .await
+        .map_err(|error| super::on_unique_violation(error, "this pairing code"))?;
+        Ok(())
+    }
+
+    async fn find_pairing_code(&self, code: &str) -> StoreResult<Option<PairingCodeRecord>> {
+        sqlx::query("SELECT * FROM pairing_codes WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(code_from_row)
+            .transpose()
+    }
+
+    async fn pair_code(&self, code: &str, user: UserId, now: DateTime<Utc>) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE pairing_codes SET user_id = $1, paired_at = $2 WHERE code = $3 \
+             AND direction = 'extension' AND paired_at IS NULL AND consumed_at IS NULL",
+        )
+        .bind(user.0)
+        .bind(ms(now))
+        .bind(code)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn redeem_code(&self, code: &str, token: &NewToken) -> StoreResult<Option<TokenId>> {
+        let mut tx = self.begin_write().await?;
+        let used = sqlx::query(
+            "UPDATE pairing_codes SET consumed_at = $1 WHERE code = $2 AND consumed_at IS NULL",
+        )
+        .bind(ms(token.created_at))
+        .bind(code)
+        .execute(&mut *tx)
+        .await?;
+        if used.rows_affected() != 1 {
+            return Ok(None);
+        }
+        let id = insert_token(&mut *tx, token).await?;
+        tx.commit().await?;
+        Ok(Some(id))
+    }
+
+    async fn record_pairing_failure(
+        &self,
+        scope_keys: &[String],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        for key in scope_keys {
+            sqlx::query("INSERT INTO pairing_failures (scope_key, at) VALUES ($1, $2)")
+                .bind(key)
+                .bind(ms(now))
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn count_pairing_failures(
+        &self,
+        scope_key: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        let count: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM pairing_failures WHERE scope_key = $1 AND at > $2")
+                .bind(scope_key)
+                .bind(ms(since))
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("n")?;
+        Ok(count.unsigned_abs())
+    }
+
+    async fn find_token(&self, token_hash: &str) -> StoreResult<Option<TokenRecord>> {
+        sqlx::query(&format!(
+            "SELECT {TOKEN_COLUMNS} FROM extension_tokens WHERE token_hash = $1"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?
+        .as_ref()
+        .map(token_from_row)
+        .transpose()
+    }
+
+    async fn touch_token(&self, id: TokenId, now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query("UPDATE extension_tokens SET last_seen_at = $1 WHERE id = $2")
+            .bind(ms(now))
+            .bind(id.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn revoke_token(&self, user: UserId, id: TokenId, now: DateTime<Utc>) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE extension_tokens SET revoked_at = $1 \
+             WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+        )
+        .bind(ms(now))
+        .bind(id.0)
+        .bind(user.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn rotate_token(&self, old: TokenId, new: &NewToken) -> StoreResult<TokenId> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE extension_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3")
+            .bind(ms(new.created_at))
+            .bind(old.0)
+            .bind(new.user.0)
+            .execute(&mut *tx)
+            .await?;
+        let id = insert_token(&mut *tx, new).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn list_tokens(&self, user: UserId) -> StoreResult<Vec<TokenRecord>> {
+        sqlx::query(&format!(
+            "SELECT {TOKEN_COLUMNS} FROM extension_tokens WHERE user_id = $1 AND revoked_at IS NULL \
+             ORDER BY created_at DESC, id DESC"
+        ))
+        .bind(user.0)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(token_from_row)
+        .collect()
+    }
+}
