@@ -1,0 +1,161 @@
+//! The control API under `/__fake/` for tests in other languages (the Node browser suite).
+//!
+//! | request | effect / answer |
+//! |---|---|
+//! | `GET /__fake/health` | `{"ok":true}` |
+//! | `GET /__fake/requests[?since=<seq>]` | the request log (control calls are not logged) |
+//! | `DELETE /__fake/requests` | clears the log |
+//! | `POST /__fake/faults` `{"kind", "times"?, "persistent"?, "retryAfter"?, "challenge"?}` | kinds: `tooManyRequests` (`429`), `requestDenied` (`999`), `serverError` (`5xx`), `csrfFailure` (`csrf`), `rotateQueryIds` (`rotate`), `sessionRevoked` |
+//! | `DELETE /__fake/faults` | clears faults, restores the built-in query ids and the session |
+//! | `POST /__fake/activity` `{"conversations":3,"messagesEach":2}` | `{"conversations":[urn…]}` |
+//! | `POST /__fake/delete` `{"conversations":1}` | `{"conversations":[urn…]}` (reported in `deletedUrns`) |
+//! | `POST /__fake/session` `{"revoked":bool}` | revokes or restores the session |
+//! | `POST /__fake/rotate` | `{"liveQueryIds":[…]}` |
+//! | `GET /__fake/query-ids` | `{"liveQueryIds":[…]}` |
+//! | `POST /__fake/tuning` `{"rotationAnswer":"badRequest"\|"graphqlErrors","mediaTtlSecs","mediaDirect","filterCategories"}` | changes the given knobs |
+//! | `GET /__fake/snapshot` | the [`crate::Snapshot`] |
+
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::config::RotationAnswer;
+use crate::faults::Fault;
+use crate::request::Req;
+use crate::state::Shared;
+
+fn ok(body: &Value) -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn bad(message: &str) -> Response {
+    let body = json!({"error": message});
+    (
+        StatusCode::BAD_REQUEST,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FaultRequest {
+    kind: String,
+    times: Option<u32>,
+    #[serde(default)]
+    persistent: bool,
+    #[serde(alias = "retry_after", alias = "retryAfterSecs")]
+    retry_after: Option<u64>,
+    #[serde(default)]
+    challenge: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Counts {
+    #[serde(default)]
+    conversations: usize,
+    #[serde(default = "one", alias = "messages_each")]
+    messages_each: usize,
+}
+
+fn one() -> usize {
+    1
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TuningRequest {
+    rotation_answer: Option<String>,
+    media_ttl_secs: Option<i64>,
+    media_direct: Option<bool>,
+    filter_categories: Option<bool>,
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(body: &str) -> Result<T, Response> {
+    let body = if body.trim().is_empty() { "{}" } else { body };
+    serde_json::from_str(body).map_err(|e| bad(&e.to_string()))
+}
+
+fn fault(request: &FaultRequest) -> Option<Fault> {
+    Some(match request.kind.as_str() {
+        "tooManyRequests" | "too_many_requests" | "429" => Fault::TooManyRequests {
+            retry_after_secs: request.retry_after,
+            challenge: request.challenge,
+        },
+        "requestDenied" | "request_denied" | "999" => Fault::RequestDenied,
+        "serverError" | "server_error" | "5xx" | "500" | "503" => Fault::ServerError,
+        "csrfFailure" | "csrf_failure" | "csrf" => Fault::CsrfFailure,
+        "rotateQueryIds" | "rotate_query_ids" | "rotate" => Fault::RotateQueryIds,
+        _ => return None,
+    })
+}
+
+/// Answers a `/__fake/…` request.
+pub fn handle(shared: &Shared, req: &Req) -> Response {
+    let path = req.path.trim_end_matches('/');
+    let result = match (&req.method, path) {
+        (&Method::GET, "/__fake/health") => Ok(json!({"ok": true})),
+        (&Method::GET, "/__fake/requests") => {
+            let since = req.param("since").and_then(|s| s.parse().ok()).unwrap_or(0);
+            Ok(json!(shared.log.lock().since(since)))
+        }
+        (&Method::DELETE, "/__fake/requests") => {
+            shared.log.lock().clear();
+            Ok(json!({"ok": true}))
+        }
+        (&Method::POST, "/__fake/faults") => parse::<FaultRequest>(&req.body).and_then(|r| {
+            if matches!(r.kind.as_str(), "sessionRevoked" | "session_revoked" | "revoked") {
+                shared.set_revoked(true);
+                return Ok(json!({"ok": true}));
+            }
+            let f = fault(&r).ok_or_else(|| bad(&format!("unknown fault kind {:?}", r.kind)))?;
+            let times = if r.persistent { None } else { Some(r.times.unwrap_or(1)) };
+            shared.inject(f, times);
+            Ok(json!({"ok": true}))
+        }),
+        (&Method::DELETE, "/__fake/faults") => {
+            shared.clear_faults();
+            shared.set_revoked(false);
+            Ok(json!({"ok": true}))
+        }
+        (&Method::POST, "/__fake/activity") => parse::<Counts>(&req.body)
+            .map(|c| json!({"conversations": shared.add_activity(c.conversations, c.messages_each)})),
+        (&Method::POST, "/__fake/delete") => parse::<Counts>(&req.body)
+            .map(|c| json!({"conversations": shared.account.write().delete_conversations(c.conversations)})),
+        (&Method::POST, "/__fake/session") => parse::<Value>(&req.body).map(|v| {
+            let revoked = v.get("revoked").and_then(Value::as_bool).unwrap_or(true);
+            shared.set_revoked(revoked);
+            json!({"revoked": revoked})
+        }),
+        (&Method::POST, "/__fake/rotate") => Ok(json!({"liveQueryIds": shared.rotate()})),
+        (&Method::GET, "/__fake/query-ids") => {
+            Ok(json!({"liveQueryIds": shared.query_ids.lock().ids().to_vec()}))
+        }
+        (&Method::POST, "/__fake/tuning") => parse::<TuningRequest>(&req.body).map(|t| {
+            let mut tuning = shared.tuning.write();
+            match t.rotation_answer.as_deref() {
+                Some("graphqlErrors") => tuning.rotation_answer = RotationAnswer::GraphqlErrors,
+                Some("badRequest") => tuning.rotation_answer = RotationAnswer::BadRequest,
+                _ => {}
+            }
+            tuning.media_ttl_secs = t.media_ttl_secs.unwrap_or(tuning.media_ttl_secs);
+            tuning.media_direct = t.media_direct.unwrap_or(tuning.media_direct);
+            tuning.filter_categories = t.filter_categories.unwrap_or(tuning.filter_categories);
+            json!({"ok": true})
+        }),
+        (&Method::GET, "/__fake/snapshot") => Ok(json!(shared.snapshot())),
+        _ => Err((StatusCode::NOT_FOUND, "no such control endpoint").into_response()),
+    };
+    match result {
+        Ok(body) => ok(&body),
+        Err(response) => response,
+    }
+}

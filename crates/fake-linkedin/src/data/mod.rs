@@ -1,0 +1,310 @@
+//! The mailbox the fake serves: people, organisations, conversations and their messages.
+//!
+//! Message bodies and decorations are not stored: they are derived from the account seed and
+//! a per-message salt when rendered ([`message::details`]), so a 2000 × 300 account stays small.
+
+mod generate;
+pub mod message;
+pub mod people;
+pub mod text;
+
+use std::collections::HashMap;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use ping_core::ids::{ConversationUrn, ProfileUrn};
+
+pub use generate::generate;
+
+/// 2026-11-01T00:00:00Z in epoch milliseconds: the newest generated activity.
+pub const BASE_MS: i64 = 1_793_491_200_000;
+
+/// The style of a member's generated profile page (voyager-api.md §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PageStyle {
+    /// The Ember app: `h1`, classes and `<code>` data blobs.
+    Ember,
+    /// flagship-web: `componentkey` anchors, no `h1`.
+    ServerDriven,
+}
+
+/// A profile picture asset.
+#[derive(Debug, Clone)]
+pub struct PictureAsset {
+    /// The asset id in the URL (`D4E03AQ…`).
+    pub asset: String,
+    /// Upload time in the URL path (ms).
+    pub uploaded_at: i64,
+    /// The colour the served image is filled with.
+    pub color: [u8; 3],
+    /// The CDN refuses requests that do not look like a browser's.
+    pub browser_only: bool,
+}
+
+/// A member; index 0 of [`Account::members`] is the mailbox owner.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub urn: ProfileUrn,
+    pub member_number: u64,
+    pub first_name: String,
+    pub last_name: String,
+    pub public_identifier: String,
+    pub title: String,
+    pub company: String,
+    pub location: String,
+    /// `SELF` for the owner, else `DISTANCE_1..3`.
+    pub distance: &'static str,
+    pub picture: Option<PictureAsset>,
+    pub page_style: PageStyle,
+}
+
+impl Member {
+    /// `<title> at <company>`.
+    pub fn headline(&self) -> String {
+        format!("{} at {}", self.title, self.company)
+    }
+}
+
+/// A sponsor (organisation participant).
+#[derive(Debug, Clone)]
+pub struct Organization {
+    pub company_id: u64,
+    pub name: String,
+    pub tagline: String,
+    pub industry: String,
+}
+
+/// Who takes part in a conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party {
+    /// Index into [`Account::members`] (0 = owner).
+    Member(usize),
+    /// Index into [`Account::organizations`].
+    Org(usize),
+}
+
+/// The kind of a conversation, which decides categories and markers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ConvKind {
+    Regular,
+    Group,
+    InMail,
+    /// A pending message request (`SECONDARY_INBOX`).
+    Request,
+    Sponsored,
+}
+
+impl ConvKind {
+    /// The `categories` array.
+    pub fn categories(self) -> &'static [&'static str] {
+        match self {
+            Self::Regular | Self::Group => &["INBOX", "PRIMARY_INBOX"],
+            Self::InMail => &["INBOX", "PRIMARY_INBOX", "INMAIL"],
+            Self::Request => &["INBOX", "SECONDARY_INBOX", "INMAIL"],
+            Self::Sponsored => &["ARCHIVE", "INMAIL"],
+        }
+    }
+}
+
+/// One stored message: the rest is derived from `salt`.
+#[derive(Debug, Clone, Copy)]
+pub struct Msg {
+    /// `deliveredAt` in ms; strictly increasing within a conversation.
+    pub at: i64,
+    /// Index into the conversation's `parties`.
+    pub sender: u8,
+    pub salt: u32,
+}
+
+/// One conversation of the mailbox.
+#[derive(Debug, Clone)]
+pub struct Conversation {
+    pub index: usize,
+    /// `2-<base64>`.
+    pub thread_id: String,
+    pub urn: ConversationUrn,
+    pub kind: ConvKind,
+    pub title: Option<String>,
+    pub state: Option<&'static str>,
+    /// The owner first.
+    pub parties: Vec<Party>,
+    pub created_at: i64,
+    /// Ascending by `at`.
+    pub messages: Vec<Msg>,
+    /// Whether list answers embed the last message (some items have no `messages` key).
+    pub embed_last: bool,
+    pub unread: u32,
+    /// The account's change sequence number when this conversation last changed.
+    pub changed_seq: u64,
+    pub deleted: bool,
+}
+
+impl Conversation {
+    /// `lastActivityAt`: the last message's `deliveredAt`, else the creation time.
+    pub fn last_activity_at(&self) -> i64 {
+        self.messages.last().map_or(self.created_at, |m| m.at)
+    }
+
+    /// The message id (`2-…`) of the message at `ordinal`.
+    pub fn message_id(&self, ordinal: usize) -> String {
+        let msg = &self.messages[ordinal];
+        let thread = self.thread_id.trim_start_matches("2-");
+        let raw = format!(
+            "{}b{:05}-{:03}&{}",
+            msg.at,
+            msg.salt % 100_000,
+            ordinal % 1000,
+            thread.get(..24).unwrap_or(thread)
+        );
+        format!("2-{}", STANDARD.encode(raw))
+    }
+}
+
+/// The whole mailbox plus indexes.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub seed: u64,
+    pub members: Vec<Member>,
+    pub organizations: Vec<Organization>,
+    pub conversations: Vec<Conversation>,
+    /// Live conversations, newest activity first.
+    order: Vec<usize>,
+    by_thread: HashMap<String, usize>,
+    by_member_key: HashMap<String, usize>,
+    by_asset: HashMap<String, usize>,
+    /// Bumped by every change; sync tokens carry it.
+    pub change_seq: u64,
+    /// Deleted conversations with the sequence number of their deletion.
+    pub deleted: Vec<(u64, ConversationUrn)>,
+    activity_rounds: u64,
+}
+
+impl Account {
+    fn index(
+        seed: u64,
+        members: Vec<Member>,
+        orgs: Vec<Organization>,
+        convs: Vec<Conversation>,
+    ) -> Self {
+        let by_thread = convs
+            .iter()
+            .map(|c| (c.thread_id.clone(), c.index))
+            .collect();
+        let mut by_member_key = HashMap::new();
+        let mut by_asset = HashMap::new();
+        for (i, m) in members.iter().enumerate() {
+            by_member_key.insert(m.public_identifier.clone(), i);
+            by_member_key.insert(m.urn.id().to_string(), i);
+            if let Some(p) = &m.picture {
+                by_asset.insert(p.asset.clone(), i);
+            }
+        }
+        let mut account = Self {
+            seed,
+            members,
+            organizations: orgs,
+            conversations: convs,
+            order: Vec::new(),
+            by_thread,
+            by_member_key,
+            by_asset,
+            change_seq: 0,
+            deleted: Vec::new(),
+            activity_rounds: 0,
+        };
+        account.resort();
+        account
+    }
+
+    fn resort(&mut self) {
+        let convs = &self.conversations;
+        let mut order: Vec<usize> = (0..convs.len()).filter(|&i| !convs[i].deleted).collect();
+        order.sort_by_key(|&i| (std::cmp::Reverse(convs[i].last_activity_at()), i));
+        self.order = order;
+    }
+
+    /// The owner.
+    pub fn owner(&self) -> &Member {
+        &self.members[0]
+    }
+
+    /// Live conversations, newest activity first.
+    pub fn ordered(&self) -> impl Iterator<Item = &Conversation> {
+        self.order.iter().map(|&i| &self.conversations[i])
+    }
+
+    /// A live conversation by URN.
+    pub fn conversation(&self, urn: &ConversationUrn) -> Option<&Conversation> {
+        if urn.mailbox() != &self.owner().urn {
+            return None;
+        }
+        let index = *self.by_thread.get(urn.thread_id())?;
+        Some(&self.conversations[index]).filter(|c| !c.deleted)
+    }
+
+    /// A member by vanity slug or `ACoA…` id.
+    pub fn member(&self, identity: &str) -> Option<&Member> {
+        self.by_member_key.get(identity).map(|&i| &self.members[i])
+    }
+
+    /// The member whose picture is `asset`.
+    pub fn member_by_asset(&self, asset: &str) -> Option<&Member> {
+        self.by_asset.get(asset).map(|&i| &self.members[i])
+    }
+
+    /// New messages from the other participants arrive at `now_ms` in `count` conversations
+    /// (not those already on top when possible), which move to the top of the list.
+    pub fn add_activity(&mut self, count: usize, each: usize, now_ms: i64) -> Vec<ConversationUrn> {
+        self.activity_rounds += 1;
+        let mut rng = crate::rng::Rng::new(self.seed, 1_000_000 + self.activity_rounds);
+        let eligible: Vec<usize> = self
+            .order
+            .iter()
+            .copied()
+            .filter(|&i| self.conversations[i].kind != ConvKind::Sponsored)
+            .collect();
+        let skip = if eligible.len() > 2 * count { count } else { 0 };
+        let mut pool: Vec<usize> = eligible[skip..].to_vec();
+        let top = self
+            .order
+            .first()
+            .map_or(0, |&i| self.conversations[i].last_activity_at());
+        let mut at = now_ms.max(top + 1);
+        let mut touched = Vec::new();
+        while touched.len() < count && !pool.is_empty() {
+            let index = pool.swap_remove(rng.index(pool.len()));
+            self.change_seq += 1;
+            let conv = &mut self.conversations[index];
+            let peers = conv.parties.len().saturating_sub(1).max(1);
+            for _ in 0..each {
+                let sender = u8::try_from(1 + rng.index(peers)).unwrap_or(1);
+                let salt = u32::try_from(rng.below(u64::from(u32::MAX))).unwrap_or(0);
+                conv.messages.push(Msg { at, sender, salt });
+                at += 1;
+            }
+            conv.unread += u32::try_from(each).unwrap_or(u32::MAX);
+            conv.embed_last = true;
+            conv.changed_seq = self.change_seq;
+            touched.push(conv.urn.clone());
+        }
+        self.resort();
+        touched
+    }
+
+    /// Deletes the `count` conversations just below the top (they show up in `deletedUrns`).
+    pub fn delete_conversations(&mut self, count: usize) -> Vec<ConversationUrn> {
+        let victims: Vec<usize> = self.order.iter().skip(1).take(count).copied().collect();
+        let mut gone = Vec::new();
+        for index in victims {
+            self.change_seq += 1;
+            let conv = &mut self.conversations[index];
+            conv.deleted = true;
+            self.deleted.push((self.change_seq, conv.urn.clone()));
+            gone.push(conv.urn.clone());
+        }
+        self.resort();
+        gone
+    }
+}

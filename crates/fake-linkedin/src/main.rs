@@ -1,0 +1,110 @@
+//! `fake-linkedin`: runs the fake LinkedIn server until interrupted.
+//!
+//! Prints `fake-linkedin listening on <base url>` on stdout once it accepts connections.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::ops::RangeInclusive;
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+use fake_linkedin::{AccountSpec, AnchorOrder, FakeConfig, FakeServer, LastPageShape};
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum AnchorOrderArg {
+    Ascending,
+    NewestFirst,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LastPageArg {
+    NullCursor,
+    EmptyPage,
+}
+
+/// A Voyager look-alike LinkedIn server for tests and demos.
+#[derive(Debug, Parser)]
+#[command(name = "fake-linkedin", version)]
+struct Args {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8443")]
+    bind: SocketAddr,
+    /// Serve HTTPS with a generated certificate (SANs www.linkedin.com, media.licdn.com,
+    /// localhost, 127.0.0.1).
+    #[arg(long)]
+    tls: bool,
+    /// Write the certificate PEM to this file (with --tls).
+    #[arg(long)]
+    cert_out: Option<PathBuf>,
+    /// Number of conversations.
+    #[arg(long, default_value_t = 50)]
+    conversations: usize,
+    /// Messages per conversation, `A..B` (inclusive) or `N`.
+    #[arg(long, default_value = "0..40", value_parser = parse_range)]
+    messages_per_conversation: RangeInclusive<usize>,
+    /// Seed of the generated account.
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+    /// Order of anchor-timestamp message pages.
+    #[arg(long, value_enum, default_value = "ascending")]
+    anchor_order: AnchorOrderArg,
+    /// How the category conversation list ends.
+    #[arg(long, value_enum, default_value = "null-cursor")]
+    last_page: LastPageArg,
+    /// Fixtures directory (profile pages `/in/fixture-<case>/`).
+    #[arg(long)]
+    fixtures_dir: Option<PathBuf>,
+    /// The accepted `li_at` cookie value.
+    #[arg(long, default_value = "AQEDfakeLiAtSession")]
+    li_at: String,
+    /// The `JSESSIONID` cookie value, with quotes.
+    #[arg(long, default_value = "\"ajax:5128830019927411742\"")]
+    jsessionid: String,
+}
+
+fn parse_range(raw: &str) -> Result<RangeInclusive<usize>, String> {
+    let number = |s: &str| s.trim().parse::<usize>().map_err(|e| format!("{s:?}: {e}"));
+    let (low, high) = match raw.split_once("..") {
+        Some((low, high)) => (number(low)?, number(high.trim_start_matches('='))?),
+        None => (number(raw)?, number(raw)?),
+    };
+    if low > high {
+        return Err(format!("empty range {raw}"));
+    }
+    Ok(low..=high)
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let args = Args::parse();
+    let config = FakeConfig {
+        account: AccountSpec {
+            seed: args.seed,
+            conversations: args.conversations,
+            messages_per_conversation: args.messages_per_conversation,
+        },
+        tls: args.tls,
+        li_at: args.li_at,
+        jsessionid: args.jsessionid,
+        anchor_order: match args.anchor_order {
+            AnchorOrderArg::Ascending => AnchorOrder::Ascending,
+            AnchorOrderArg::NewestFirst => AnchorOrder::NewestFirst,
+        },
+        last_page: match args.last_page {
+            LastPageArg::NullCursor => LastPageShape::NullCursor,
+            LastPageArg::EmptyPage => LastPageShape::EmptyPage,
+        },
+        fixtures_dir: args.fixtures_dir,
+    };
+    let server = FakeServer::start(config, args.bind).await?;
+    if let (Some(path), Some(pem)) = (&args.cert_out, server.cert_pem()) {
+        std::fs::write(path, pem)?;
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "fake-linkedin listening on {}", server.base_url())?;
+    out.flush()?;
+    drop(out);
+    tokio::signal::ctrl_c().await?;
+    server.shutdown();
+    Ok(())
+}

@@ -1,0 +1,276 @@
+//! HTML pages of `www.linkedin.com` for the browser suite: `/`, `/feed/` (and any other page),
+//! `/messaging/` (whose script requests every live query id, so the extension can learn
+//! rotated ids from `performance.getEntriesByType('resource')`), `/in/<slug>/` and
+//! `/uas/login`.
+//!
+//! Profile pages: `/in/fixture-<case>/` serves `<fixtures_dir>/profile-page-<case>/input.html`;
+//! a slug named as `publicIdentifier` in a fixture's `expected.json` serves that fixture too;
+//! otherwise generated members get a generated page in their style (Ember or server-driven).
+
+use std::path::Path;
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::data::{Member, PageStyle};
+use crate::media;
+use crate::request::Req;
+use crate::state::Shared;
+use crate::voyager::json;
+
+/// Escapes text for HTML content and attributes.
+pub fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title></head><body>{body}</body></html>",
+        esc(title)
+    )
+}
+
+fn html(status: StatusCode, text: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        text,
+    )
+        .into_response()
+}
+
+fn cookie_attributes(shared: &Shared, req: &Req) -> String {
+    let mut attributes = String::from("; Path=/");
+    if req.host.ends_with("linkedin.com") {
+        attributes.push_str("; Domain=.linkedin.com");
+    }
+    if shared.config.tls {
+        attributes.push_str("; Secure; SameSite=None");
+    }
+    attributes
+}
+
+/// Answers a page load.
+pub fn handle(shared: &Shared, req: &Req) -> Response {
+    let path = req.path.as_str();
+    if path.starts_with("/uas/login") || path.starts_with("/login") {
+        let form = "<h1>Sign in</h1><form method=\"post\" action=\"/uas/login-submit\"><input name=\"session_key\"><input name=\"session_password\" type=\"password\"><button>Sign in</button></form>";
+        return html(
+            StatusCode::OK,
+            page("LinkedIn Login, Sign in | LinkedIn", form),
+        );
+    }
+    if shared.is_revoked() {
+        let mut response = (
+            StatusCode::FOUND,
+            [(header::LOCATION, "/uas/login?session_redirect=%2F")],
+        )
+            .into_response();
+        let delete = format!(
+            "li_at=\"delete me\"{}; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly",
+            cookie_attributes(shared, req)
+        );
+        if let Ok(value) = HeaderValue::from_str(&delete) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+        return response;
+    }
+    let mut response = if path == "/messaging" || path.starts_with("/messaging/") {
+        html(StatusCode::OK, messaging(shared))
+    } else if let Some(rest) = path.strip_prefix("/in/") {
+        let slug = rest.split('/').next().unwrap_or_default();
+        let slug = percent_encoding::percent_decode_str(slug).decode_utf8_lossy();
+        profile(shared, &slug)
+    } else {
+        let body = "<header class=\"global-nav\"><a href=\"/feed/\">Home</a> <a href=\"/messaging/\">Messaging</a></header><main><h2>Your feed</h2><p>Nothing new.</p></main>";
+        html(StatusCode::OK, page("Feed | LinkedIn", body))
+    };
+    if req.cookie("JSESSIONID").is_none() {
+        let cookie = format!(
+            "JSESSIONID={}{}",
+            shared.config.jsessionid,
+            cookie_attributes(shared, req)
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+fn encode(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+fn messaging(shared: &Shared) -> String {
+    let account = shared.account.read();
+    let mailbox = encode(&account.owner().urn.to_string());
+    let conversation = account.ordered().next().map(|c| encode(&c.urn.to_string()));
+    let urls: Vec<String> = shared
+        .query_ids
+        .lock()
+        .ids()
+        .iter()
+        .filter_map(|id| {
+            let variables = match id.name() {
+                "messengerConversations" => format!("(mailboxUrn:{mailbox})"),
+                _ => format!("(conversationUrn:{})", conversation.as_ref()?),
+            };
+            Some(format!(
+                "/voyager/api/voyagerMessagingGraphQL/graphql?queryId={id}&variables={variables}"
+            ))
+        })
+        .collect();
+    let urls = serde_json::to_string(&urls).unwrap_or_else(|_| "[]".to_owned());
+    let script = format!(
+        "<script>(function () {{\n\
+         const m = document.cookie.match(/JSESSIONID=\"?([^\";]+)\"?/);\n\
+         const csrf = m ? m[1] : '';\n\
+         const urls = {urls};\n\
+         window.__fakeMessaging = Promise.all(urls.map((u) => fetch(u, {{credentials: 'include',\n\
+           headers: {{'csrf-token': csrf, 'accept': 'application/graphql', 'x-restli-protocol-version': '2.0.0'}}}})\n\
+           .then((r) => r.status).catch(() => 0)));\n\
+         }})();</script>"
+    );
+    let body = format!(
+        "<main class=\"msg-s-message-list-container\"><h2>Messaging</h2><ul class=\"msg-conversations-container__conversations-list\"></ul></main>{script}"
+    );
+    page("Messaging | LinkedIn", &body)
+}
+
+fn fixture_for(dir: &Path, slug: &str) -> Option<String> {
+    if let Some(case) = slug.strip_prefix("fixture-") {
+        return std::fs::read_to_string(
+            dir.join(format!("profile-page-{case}")).join("input.html"),
+        )
+        .ok();
+    }
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let case_dir = entry.path();
+        let is_profile = entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with("profile-page-");
+        let expected = std::fs::read_to_string(case_dir.join("expected.json")).unwrap_or_default();
+        if is_profile && names_slug(&serde_json::from_str(&expected).unwrap_or_default(), slug) {
+            return std::fs::read_to_string(case_dir.join("input.html")).ok();
+        }
+    }
+    None
+}
+
+fn names_slug(value: &serde_json::Value, slug: &str) -> bool {
+    match value {
+        serde_json::Value::Object(map) => map.iter().any(|(key, v)| {
+            (key == "publicIdentifier" && v.as_str() == Some(slug)) || names_slug(v, slug)
+        }),
+        serde_json::Value::Array(items) => items.iter().any(|v| names_slug(v, slug)),
+        _ => false,
+    }
+}
+
+fn profile(shared: &Shared, slug: &str) -> Response {
+    if let Some(text) = shared
+        .config
+        .fixtures_dir
+        .as_deref()
+        .and_then(|dir| fixture_for(dir, slug))
+    {
+        return html(StatusCode::OK, text);
+    }
+    let ctx = shared.media_ctx();
+    let account = shared.account.read();
+    let Some(member) = account.member(slug) else {
+        return html(
+            StatusCode::NOT_FOUND,
+            page(
+                "Page not found | LinkedIn",
+                "<h1>This page doesn’t exist</h1>",
+            ),
+        );
+    };
+    let photo = member
+        .picture
+        .as_ref()
+        .map(|p| media::photo_url(&ctx, p, 400));
+    let body = match member.page_style {
+        PageStyle::Ember => ember(member, photo.as_deref(), &ctx),
+        PageStyle::ServerDriven => server_driven(member, photo.as_deref()),
+    };
+    let full = format!("{} {}", member.first_name, member.last_name);
+    html(StatusCode::OK, page(&format!("{full} | LinkedIn"), &body))
+}
+
+fn ember(m: &Member, photo: Option<&str>, ctx: &media::MediaCtx) -> String {
+    let full = esc(&format!("{} {}", m.first_name, m.last_name));
+    let img = photo.map_or(String::new(), |src| {
+        format!("<div class=\"pv-top-card__photo-wrapper\"><img class=\"pv-top-card-profile-picture__image--show\" src=\"{}\" alt=\"{full}\"></div>", esc(src))
+    });
+    let picture = m
+        .picture
+        .as_ref()
+        .map_or(serde_json::Value::Null, |p| json::vector_image(ctx, p));
+    let blob = serde_json::json!({"data": {"*elements": [m.urn.to_string()]}, "included": [{
+        "$type": "com.linkedin.voyager.dash.identity.profile.Profile", "entityUrn": m.urn.to_string(),
+        "publicIdentifier": m.public_identifier, "firstName": m.first_name, "lastName": m.last_name,
+        "headline": m.headline(), "profilePicture": {"displayImageReference": {"vectorImage": picture}}}]});
+    let request = format!(
+        "{{\"request\":\"/voyager/api/identity/dash/profiles?q=memberIdentity&memberIdentity={}&decorationId=com.linkedin.voyager.dash.deco.identity.profile.FullProfileWithEntities-101\",\"status\":200,\"body\":\"bpr-guid-1\"}}",
+        m.public_identifier
+    );
+    format!(
+        "<main class=\"scaffold-layout__main\"><section class=\"artdeco-card pv-top-card\">{img}\
+         <h1 class=\"text-heading-xlarge inline t-24 v-align-middle break-words\">{full}</h1>\
+         <div class=\"text-body-medium break-words\">{}</div>\
+         <span class=\"text-body-small inline t-black--light break-words\">{}</span>\
+         <button aria-label=\"Current company: {}. Click to skip to experience card\">{}</button></section>\
+         <section data-view-name=\"profile-card\" id=\"experience\"><ul><li class=\"pvs-list__paged-list-item\">\
+         <span aria-hidden=\"true\">{}</span><span class=\"visually-hidden\">{}</span></li></ul></section></main>\
+         <code id=\"datalet-bpr-guid-1\" style=\"display: none\">{}</code><code id=\"bpr-guid-1\" style=\"display: none\">{}</code>",
+        esc(&m.headline()),
+        esc(&m.location),
+        esc(&m.company),
+        esc(&m.company),
+        esc(&m.title),
+        esc(&m.title),
+        esc(&request),
+        esc(&blob.to_string())
+    )
+}
+
+fn server_driven(m: &Member, photo: Option<&str>) -> String {
+    let id = m.urn.id();
+    let full = esc(&format!("{} {}", m.first_name, m.last_name));
+    let img = photo.map_or(String::new(), |src| {
+        format!("<img src=\"{}\" alt=\"{full}\">", esc(src))
+    });
+    let message = format!(
+        "<a href=\"/messaging/compose/?profileUrn=urn%3Ali%3Afsd_profile%3A{id}&amp;recipient={id}\">Message</a>"
+    );
+    format!(
+        "<div data-sdui-screen=\"com.linkedin.sdui.flagshipnav.profile.Profile\">\
+         <section componentkey=\"com.linkedin.sdui.profile.card.ref{id}Topcard\">{img}\
+         <div componentkey=\"ProfileVerificationTriggerRef-{slug}\"><h2>{full}</h2></div>\
+         <p>{headline}</p><div><span>{location}</span>\
+         <a href=\"/in/{slug}/overlay/contact-info/\">Contact info</a></div><span>500+ connections</span>\
+         {message}{message}{message}</section>\
+         <section componentkey=\"com.linkedin.sdui.profile.card.ref{id}ExperienceTopLevelSection\">\
+         <h2>Experience</h2><p>{title}</p><p>{company}</p></section></div>",
+        slug = esc(&m.public_identifier),
+        headline = esc(&m.headline()),
+        location = esc(&m.location),
+        title = esc(&m.title),
+        company = esc(&m.company),
+    )
+}

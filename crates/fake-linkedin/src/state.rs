@@ -1,0 +1,116 @@
+//! The state shared by every request handler.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use parking_lot::{Mutex, RwLock};
+
+use ping_core::ids::{ConversationUrn, QueryId};
+
+use crate::config::{FakeConfig, Tuning};
+use crate::data::Account;
+use crate::faults::{Fault, FaultQueue};
+use crate::log::RequestLog;
+use crate::media::{MediaCtx, unix_now};
+use crate::queryids::LiveQueryIds;
+use crate::snapshot::{self, Snapshot};
+
+/// Everything a running server knows.
+#[derive(Debug)]
+pub struct Shared {
+    pub config: FakeConfig,
+    pub tuning: RwLock<Tuning>,
+    pub account: RwLock<Account>,
+    pub faults: Mutex<FaultQueue>,
+    pub log: Mutex<RequestLog>,
+    pub query_ids: Mutex<LiveQueryIds>,
+    revoked: AtomicBool,
+    /// `http(s)://127.0.0.1:PORT`.
+    pub base_url: String,
+    /// Key of the picture URL signatures.
+    pub media_key: Vec<u8>,
+}
+
+impl Shared {
+    /// State for a freshly generated account.
+    pub fn new(config: FakeConfig, account: Account, base_url: String) -> Self {
+        let media_key = format!("fake-media-key-{}", config.account.seed).into_bytes();
+        Self {
+            config,
+            tuning: RwLock::new(Tuning::default()),
+            account: RwLock::new(account),
+            faults: Mutex::new(FaultQueue::default()),
+            log: Mutex::new(RequestLog::default()),
+            query_ids: Mutex::new(LiveQueryIds::default()),
+            revoked: AtomicBool::new(false),
+            base_url,
+            media_key,
+        }
+    }
+
+    /// Whether the session has been revoked.
+    pub fn is_revoked(&self) -> bool {
+        self.revoked.load(Ordering::SeqCst)
+    }
+
+    /// Revokes or restores the session.
+    pub fn set_revoked(&self, revoked: bool) {
+        self.revoked.store(revoked, Ordering::SeqCst);
+    }
+
+    /// What picture URLs rendered now look like.
+    pub fn media_ctx(&self) -> MediaCtx {
+        let tuning = self.tuning.read();
+        let base = if tuning.media_direct {
+            format!("{}/media", self.base_url)
+        } else {
+            "https://media.licdn.com".to_owned()
+        };
+        MediaCtx {
+            base,
+            key: self.media_key.clone(),
+            expires: unix_now().saturating_add(tuning.media_ttl_secs),
+        }
+    }
+}
+
+/// The operations both the library API and the control API offer.
+impl Shared {
+    /// Injects a fault for the next `times` Voyager calls (`None`: until cleared).
+    /// [`Fault::RotateQueryIds`] rotates the live ids at once instead.
+    pub fn inject(&self, fault: Fault, times: Option<u32>) {
+        if fault == Fault::RotateQueryIds {
+            self.query_ids.lock().rotate();
+        } else {
+            self.faults.lock().push(fault, times);
+        }
+    }
+
+    /// Removes every fault and brings the built-in query ids back.
+    pub fn clear_faults(&self) {
+        self.faults.lock().clear();
+        self.query_ids.lock().restore();
+    }
+
+    /// Rotates the live query ids and returns the new ones.
+    pub fn rotate(&self) -> Vec<QueryId> {
+        let mut ids = self.query_ids.lock();
+        ids.rotate();
+        ids.ids().to_vec()
+    }
+
+    /// New messages arrive now (real clock) in `count` conversations.
+    pub fn add_activity(&self, count: usize, each: usize) -> Vec<ConversationUrn> {
+        let now_ms = unix_now_ms();
+        self.account.write().add_activity(count, each, now_ms)
+    }
+
+    /// Ground truth.
+    pub fn snapshot(&self) -> Snapshot {
+        let ids = self.query_ids.lock().ids().to_vec();
+        snapshot::build(&self.account.read(), ids)
+    }
+}
+
+fn unix_now_ms() -> i64 {
+    unix_now().saturating_mul(1000)
+}
