@@ -5,5 +5,6 @@
 
 pub mod ids;
 pub mod model;
+pub mod restli;
 pub mod voyager;
 pub mod profile_page;

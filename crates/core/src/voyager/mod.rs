@@ -7,6 +7,7 @@
 mod call;
 mod failure;
 mod http;
+mod query_ids;
 mod session;
 
 pub use call::{
@@ -14,4 +15,5 @@ pub use call::{
 };
 pub use failure::VoyagerFailure;
 pub use http::{HttpRequest, HttpResponse};
+pub use query_ids::{MAX_OBSERVED, QueryIdRegistry, builtin_ids};
 pub use session::{LinkedInSession, SessionError};
