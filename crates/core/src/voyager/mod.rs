@@ -8,6 +8,7 @@ mod call;
 mod failure;
 mod http;
 mod query_ids;
+mod request;
 mod session;
 
 pub use call::{
@@ -16,4 +17,5 @@ pub use call::{
 pub use failure::VoyagerFailure;
 pub use http::{HttpRequest, HttpResponse};
 pub use query_ids::{MAX_OBSERVED, QueryIdRegistry, builtin_ids};
+pub use request::{PROFILE_DECORATION, RequestError, VoyagerContext, build_request};
 pub use session::{LinkedInSession, SessionError};
