@@ -5,6 +5,7 @@
 
 pub mod ids;
 pub mod model;
-pub mod restli;
-pub mod voyager;
 pub mod profile_page;
+pub mod restli;
+pub mod sync;
+pub mod voyager;

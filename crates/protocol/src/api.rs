@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use ping_core::ids::{ConversationUrn, ProfileUrn};
 use ping_core::model::{Account, Conversation, Message, Profile};
+pub use ping_core::sync::{RunOutcome, RunReport, SyncTrigger};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -288,48 +289,6 @@ pub struct AvatarUpload {
 
 // ---------------------------------------------------------------------------------------------
 // Runs, status and sync requests
-
-/// What started a sync.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum SyncTrigger {
-    /// A LinkedIn page visit, subject to the throttle.
-    PageVisit,
-    /// The popup's Sync Now.
-    Manual,
-    /// A sync the web UI asked for.
-    Requested,
-}
-
-/// How a sync run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum RunOutcome {
-    /// Every change down to the watermark was pushed and acknowledged.
-    Completed,
-    /// Stopped early (throttled, worker stopped, backend unreachable); resumes from its checkpoint.
-    Interrupted,
-    /// Stopped on an error that needs the user (logged out, token expired, API changed).
-    Failed,
-}
-
-/// `POST /api/v1/sync/runs`: the extension's report of one sync run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RunReport {
-    pub run_id: String,
-    pub account: Option<ProfileUrn>,
-    pub trigger: SyncTrigger,
-    pub started_at: DateTime<Utc>,
-    pub finished_at: DateTime<Utc>,
-    pub outcome: RunOutcome,
-    pub conversations_processed: u32,
-    pub messages_processed: u32,
-    pub profiles_backfilled: u32,
-    pub requests_made: u32,
-    /// What went wrong, in words for a person; never any cookie or token.
-    pub errors: Vec<String>,
-}
 
 /// `GET /api/v1/sync/status`: the state of every LinkedIn account of the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,0 +1,328 @@
+mod backfill;
+mod pass;
+mod recovery;
+mod run;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use self::run::{Awaiting, Phase, Resume, Run};
+use super::report::{RunOutcome, RunReport, SyncTrigger};
+use super::state::{StopReason, SyncState};
+use super::step::{SyncAction, SyncEvent};
+use crate::ids::QueryId;
+use crate::voyager::{QueryIdRegistry, QueryKind, VoyagerAnswer, VoyagerCall};
+
+/// Limits and pacing of a sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncConfig {
+    /// A push batch is sent once it holds this many messages…
+    pub max_batch_messages: usize,
+    /// …or this many conversations.
+    pub max_batch_conversations: usize,
+    /// Profiles fetched for the backend per run.
+    pub max_backfill_per_run: usize,
+    /// Avatars fetched in the browser per run.
+    pub max_avatar_transfers_per_run: usize,
+    /// Pause between profile fetches, to stay polite.
+    pub backfill_pause: Duration,
+    /// Backoffs up to this long are waited out inside the run; longer ones end it (it resumes
+    /// at a later trigger).
+    pub max_inline_wait: Duration,
+    /// Retries of one request before the run gives up on it.
+    pub max_retries: u32,
+    /// First backoff after a 429/999 without `Retry-After`.
+    pub throttle_backoff: Duration,
+    /// First backoff after a 5xx or network failure.
+    pub transient_backoff: Duration,
+    pub max_backoff: Duration,
+    /// How long to leave LinkedIn alone after a security checkpoint.
+    pub challenge_pause: Duration,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        Self {
+            max_batch_messages: 500,
+            max_batch_conversations: 50,
+            max_backfill_per_run: 10,
+            max_avatar_transfers_per_run: 20,
+            backfill_pause: Duration::seconds(2),
+            max_inline_wait: Duration::seconds(60),
+            max_retries: 4,
+            throttle_backoff: Duration::seconds(5),
+            transient_backoff: Duration::seconds(2),
+            max_backoff: Duration::minutes(15),
+            challenge_pause: Duration::minutes(30),
+        }
+    }
+}
+
+/// How far the current run is, for a progress indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    pub started_at: DateTime<Utc>,
+    /// Conversations whose messages are all fetched.
+    pub conversations: u32,
+    /// Messages fetched so far.
+    pub messages: u32,
+}
+
+/// Drives one sync run over a [`SyncState`]; see the module docs.
+pub struct Planner {
+    config: SyncConfig,
+    state: SyncState,
+    query_ids: BTreeMap<QueryKind, Vec<QueryId>>,
+    run: Option<Run>,
+}
+
+impl Planner {
+    /// A planner over the stored state, with the query ids known now (observed ids first).
+    pub fn new(config: SyncConfig, state: SyncState, query_ids: &QueryIdRegistry) -> Self {
+        let kinds = [
+            QueryKind::ConversationsBySyncToken,
+            QueryKind::ConversationsByCategory,
+            QueryKind::MessagesLatest,
+            QueryKind::MessagesByAnchor,
+            QueryKind::MessagesByCursor,
+        ];
+        let query_ids = kinds
+            .into_iter()
+            .map(|kind| (kind, query_ids.candidates(kind)))
+            .collect();
+        Self {
+            config,
+            state,
+            query_ids,
+            run: None,
+        }
+    }
+
+    /// The state to persist.
+    pub fn state(&self) -> &SyncState {
+        &self.state
+    }
+
+    /// Progress of the current run, if one is going.
+    pub fn progress(&self) -> Option<Progress> {
+        self.run.as_ref().map(|run| Progress {
+            started_at: run.started_at,
+            conversations: run.counters.conversations + run.completed.len() as u32,
+            messages: run.counters.messages_fetched,
+        })
+    }
+
+    /// Takes one event and says what to do next; see [`SyncAction`].
+    pub fn handle(&mut self, event: SyncEvent, now: DateTime<Utc>) -> Vec<SyncAction> {
+        if let SyncEvent::Start {
+            run_id,
+            trigger,
+            logged_in,
+        } = event
+        {
+            return self.start(run_id, trigger, logged_in, now);
+        }
+        let Some(mut run) = self.run.take() else {
+            return Vec::new();
+        };
+        let actions = match (event, run.awaiting.take()) {
+            (SyncEvent::Fetched { result }, Some(Awaiting::Fetch { call, query_id })) => {
+                match result {
+                    Ok(answer) => {
+                        run.attempts = 0;
+                        self.on_answer(&mut run, call, answer, now)
+                    }
+                    Err(failure) => self.on_failure(&mut run, call, query_id, failure, now),
+                }
+            }
+            (SyncEvent::Pushed { result }, Some(Awaiting::Push { batch, completed })) => {
+                self.on_pushed(&mut run, batch, completed, result, now)
+            }
+            (SyncEvent::Pushed { result }, Some(Awaiting::PushProfiles { profiles })) => {
+                self.on_profiles_pushed(&mut run, profiles, result, now)
+            }
+            (SyncEvent::AvatarTransferred { result }, Some(Awaiting::Avatar)) => {
+                if let Err(error) = result {
+                    run.note_error(format!("an avatar could not be uploaded: {error}"));
+                }
+                run.avatar_next += 1;
+                self.advance_backfill(&mut run, now)
+            }
+            (SyncEvent::Waited, Some(Awaiting::Wait { then })) => self.resume(&mut run, then, now),
+            (event, awaiting) => {
+                // An event that answers nothing asked (a stale reply after a restart): ignore it.
+                run.awaiting = awaiting;
+                drop(event);
+                Vec::new()
+            }
+        };
+        if !matches!(actions.last(), Some(SyncAction::Finish { .. })) {
+            self.run = Some(run);
+        }
+        actions
+    }
+
+    fn start(
+        &mut self,
+        run_id: String,
+        trigger: SyncTrigger,
+        logged_in: bool,
+        now: DateTime<Utc>,
+    ) -> Vec<SyncAction> {
+        let mut run = Run::new(run_id, trigger, now);
+        if !logged_in {
+            return self.stop(
+                &mut run,
+                RunOutcome::Failed,
+                StopReason::LinkedInSessionExpired,
+                now,
+            );
+        }
+        let actions = self.fetch(&mut run, VoyagerCall::Me);
+        self.run = Some(run);
+        actions
+    }
+
+    fn on_answer(
+        &mut self,
+        run: &mut Run,
+        call: VoyagerCall,
+        answer: VoyagerAnswer,
+        now: DateTime<Utc>,
+    ) -> Vec<SyncAction> {
+        match (run.phase, answer) {
+            (Phase::Identify, VoyagerAnswer::Me { account }) => self.begin_pass(run, account, now),
+            (Phase::Pass, VoyagerAnswer::Conversations { page }) => {
+                self.take_conversation_page(run, page);
+                self.advance(run, now)
+            }
+            (Phase::Pass, VoyagerAnswer::Messages { page }) => {
+                self.take_message_page(run, page);
+                self.advance(run, now)
+            }
+            (Phase::Backfill, VoyagerAnswer::Profile { profile }) => {
+                self.take_profile(run, call, profile, now)
+            }
+            (_, other) => {
+                let detail = format!("LinkedIn answered {call:?} with an unexpected {other:?}");
+                let detail: String = detail.chars().take(200).collect();
+                self.stop(run, RunOutcome::Failed, StopReason::Failed { detail }, now)
+            }
+        }
+    }
+
+    fn resume(&mut self, run: &mut Run, then: Resume, now: DateTime<Utc>) -> Vec<SyncAction> {
+        match then {
+            Resume::Refetch { call } => self.fetch(run, call),
+            Resume::Repush { batch, completed } => {
+                run.awaiting = Some(Awaiting::Push {
+                    batch: batch.clone(),
+                    completed,
+                });
+                vec![SyncAction::Push { batch }]
+            }
+            Resume::RepushProfiles { profiles } => {
+                run.awaiting = Some(Awaiting::PushProfiles {
+                    profiles: profiles.clone(),
+                });
+                vec![SyncAction::PushProfiles { profiles }]
+            }
+            Resume::Continue => match run.phase {
+                Phase::Backfill => self.advance_backfill(run, now),
+                Phase::Identify | Phase::Pass => self.advance(run, now),
+            },
+        }
+    }
+
+    /// Asks LinkedIn, with the query id currently chosen for the call's variant.
+    fn fetch(&mut self, run: &mut Run, call: VoyagerCall) -> Vec<SyncAction> {
+        let query_id = call.query_kind().and_then(|kind| {
+            let choice = run.query_choice.get(&kind).copied().unwrap_or(0);
+            self.query_ids
+                .get(&kind)
+                .and_then(|ids| ids.get(choice))
+                .cloned()
+        });
+        run.counters.requests += 1;
+        run.awaiting = Some(Awaiting::Fetch {
+            call: call.clone(),
+            query_id: query_id.clone(),
+        });
+        vec![SyncAction::Fetch {
+            call,
+            query_id,
+            via: run.transport,
+        }]
+    }
+
+    fn wait(run: &mut Run, until: DateTime<Utc>, then: Resume) -> Vec<SyncAction> {
+        run.awaiting = Some(Awaiting::Wait { then });
+        vec![SyncAction::Wait { until }]
+    }
+
+    /// Ends the run early; the checkpoint in the state stays for the next run to resume.
+    fn stop(
+        &mut self,
+        run: &mut Run,
+        outcome: RunOutcome,
+        reason: StopReason,
+        now: DateTime<Utc>,
+    ) -> Vec<SyncAction> {
+        run.note_error(describe(&reason));
+        self.state.stop_reason = Some(reason);
+        vec![SyncAction::SaveState, self.finish(run, outcome, now)]
+    }
+
+    fn finish(&self, run: &Run, outcome: RunOutcome, now: DateTime<Utc>) -> SyncAction {
+        SyncAction::Finish {
+            report: RunReport {
+                run_id: run.id.clone(),
+                account: self
+                    .state
+                    .account
+                    .as_ref()
+                    .map(|account| account.profile.clone()),
+                trigger: run.trigger,
+                started_at: run.started_at,
+                finished_at: now,
+                outcome,
+                conversations_processed: run.counters.conversations,
+                messages_processed: run.counters.messages,
+                profiles_backfilled: run.counters.profiles,
+                requests_made: run.counters.requests,
+                errors: run.errors.clone(),
+            },
+        }
+    }
+}
+
+/// The sentence a person reads for a stop reason.
+fn describe(reason: &StopReason) -> String {
+    match reason {
+        StopReason::LinkedInSessionExpired => {
+            "your LinkedIn session has expired: open linkedin.com and log in again".to_owned()
+        }
+        StopReason::LinkedInThrottled { until } => {
+            format!("LinkedIn is limiting requests: the sync continues after {}", until.format("%H:%M UTC"))
+        }
+        StopReason::LinkedInChallenge => {
+            "LinkedIn asked for a security check: open linkedin.com and complete it".to_owned()
+        }
+        StopReason::LinkedInApiChanged => {
+            "LinkedIn changed its messaging API: open linkedin.com/messaging once so the extension learns the new version".to_owned()
+        }
+        StopReason::LinkedInUnavailable { detail } => format!("LinkedIn kept failing ({detail}): the sync will resume later"),
+        StopReason::BackendUnreachable { detail } => format!("the Ping backend could not be reached ({detail}): the sync will resume later"),
+        StopReason::PairingRejected => "this browser's pairing with Ping has expired: pair it again from the popup".to_owned(),
+        StopReason::Failed { detail } => detail.clone(),
+    }
+}
+
+/// The backoff before the run's next attempt, jittered by the run id.
+fn backoff_delay(config: &SyncConfig, base: Duration, run: &Run) -> Duration {
+    super::backoff::backoff(base, config.max_backoff, run.attempts, &run.id)
+}

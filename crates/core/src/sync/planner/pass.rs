@@ -1,0 +1,275 @@
+//! The pass: list conversations newest first down to the watermark, page each changed
+//! conversation's messages back to what is synced, push in bounded batches, checkpoint.
+
+use std::mem;
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::run::{Awaiting, Phase, Resume, Run};
+use super::{Planner, backoff_delay};
+use crate::ids::ConversationUrn;
+use crate::model::{Account, ConversationPage, MessagePage};
+use crate::sync::report::RunOutcome;
+use crate::sync::state::{InProgress, Pass, StopReason, SyncState};
+use crate::sync::step::{PushAck, PushFailure, PushPlan, SyncAction};
+use crate::voyager::{ConversationsQuery, MessagesQuery, VoyagerCall};
+
+impl Planner {
+    /// `/me` answered: resume the unfinished pass of this mailbox, or begin a new one.
+    pub(super) fn begin_pass(
+        &mut self,
+        run: &mut Run,
+        account: Account,
+        now: DateTime<Utc>,
+    ) -> Vec<SyncAction> {
+        let same_mailbox = self
+            .state
+            .account
+            .as_ref()
+            .is_some_and(|known| known.profile == account.profile);
+        if !same_mailbox {
+            // Another LinkedIn account is logged in: nothing synced so far applies to it.
+            self.state = SyncState::default();
+        }
+        self.state.account = Some(account);
+        run.resumed = self.state.pass.is_some();
+        let pass = self.state.pass.clone();
+        run.pass =
+            Some(pass.unwrap_or_else(|| Pass::begin(run.trigger, self.state.watermark, now)));
+        run.phase = Phase::Pass;
+        self.advance(run, now)
+    }
+
+    pub(super) fn take_conversation_page(&mut self, run: &mut Run, page: ConversationPage) {
+        for skipped in &page.skipped {
+            run.note_error(format!(
+                "skipped a conversation LinkedIn sent that could not be read: {}",
+                skipped.reason
+            ));
+        }
+        run.pending.deleted.extend(page.deleted);
+        let Some(pass) = run.pass.as_mut() else {
+            return;
+        };
+        let mut fresh = 0;
+        let mut reached_watermark = false;
+        for conversation in page.conversations {
+            if !pass.seen.insert(conversation.urn.clone()) {
+                continue;
+            }
+            fresh += 1;
+            pass.high_water = pass.high_water.max(Some(conversation.last_activity_at));
+            if pass
+                .stop_at
+                .is_some_and(|stop| conversation.last_activity_at <= stop)
+            {
+                reached_watermark = true;
+            } else {
+                pass.queue.push_back(conversation);
+            }
+        }
+        // The end of the list: the watermark, a last page (no cursor, or nothing new on it —
+        // LinkedIn has been seen to repeat page one when it ignores the paging parameter).
+        pass.next_page = match page.next_cursor {
+            Some(cursor) if fresh > 0 && !reached_watermark => {
+                Some(ConversationsQuery::Cursor(cursor))
+            }
+            _ => None,
+        };
+    }
+
+    pub(super) fn take_message_page(&mut self, run: &mut Run, page: MessagePage) {
+        for skipped in &page.skipped {
+            run.note_error(format!(
+                "skipped a message LinkedIn sent that could not be read: {}",
+                skipped.reason
+            ));
+        }
+        let Some(current) = run.pass.as_mut().and_then(|pass| pass.current.as_mut()) else {
+            return;
+        };
+        let urn = current.conversation.urn.clone();
+        let floor = self.state.synced_through.get(&urn).copied();
+        // The anchor variant's order differs between reports: sort newest first ourselves.
+        let mut messages = page.messages;
+        messages.sort_by_key(|message| std::cmp::Reverse(message.delivered_at));
+        let oldest = messages.last().map(|message| message.delivered_at);
+        let mut fresh = 0;
+        let mut reached_synced = false;
+        for message in messages {
+            if floor.is_some_and(|floor| message.delivered_at <= floor) {
+                reached_synced = true;
+            } else if run.messages_seen.insert(message.urn.clone()) {
+                fresh += 1;
+                run.pending.messages.push(message);
+            }
+        }
+        run.counters.messages_fetched += fresh;
+        match oldest {
+            // One millisecond past the oldest, so that messages sharing its timestamp beyond
+            // this page are not skipped; repeats are dropped by URN.
+            Some(oldest) if fresh > 0 && !reached_synced => {
+                current.next = MessagesQuery::Before(oldest + Duration::milliseconds(1));
+            }
+            _ => {
+                let done = (urn, current.conversation.last_activity_at);
+                if let Some(pass) = run.pass.as_mut() {
+                    pass.current = None;
+                }
+                run.completed.push(done);
+            }
+        }
+    }
+
+    /// The next step of the pass.
+    pub(super) fn advance(&mut self, run: &mut Run, now: DateTime<Utc>) -> Vec<SyncAction> {
+        if run.pending.messages.len() >= self.config.max_batch_messages
+            || run.pending.conversations.len() >= self.config.max_batch_conversations
+        {
+            return self.push(run);
+        }
+        let Some(pass) = run.pass.as_mut() else {
+            return self.stop(
+                run,
+                RunOutcome::Failed,
+                StopReason::Failed {
+                    detail: "no pass to continue".into(),
+                },
+                now,
+            );
+        };
+        if let Some(current) = &pass.current {
+            let call = VoyagerCall::Messages {
+                conversation: current.conversation.urn.clone(),
+                query: current.next.clone(),
+            };
+            return self.fetch(run, call);
+        }
+        if let Some(conversation) = pass.queue.pop_front() {
+            let call = VoyagerCall::Messages {
+                conversation: conversation.urn.clone(),
+                query: MessagesQuery::Latest,
+            };
+            run.pending.conversations.push(conversation.clone());
+            pass.current = Some(InProgress {
+                conversation,
+                next: MessagesQuery::Latest,
+            });
+            run.messages_seen.clear();
+            return self.fetch(run, call);
+        }
+        if let Some(query) = pass.next_page.clone() {
+            return self.fetch(run, VoyagerCall::Conversations { query });
+        }
+        if !run.pending.is_empty() || !run.completed.is_empty() {
+            return self.push(run);
+        }
+        self.complete_pass(run, now)
+    }
+
+    fn push(&mut self, run: &mut Run) -> Vec<SyncAction> {
+        // A conversation split over several batches travels with each of its batches.
+        if let Some(current) = run.pass.as_ref().and_then(|pass| pass.current.as_ref()) {
+            let urn = &current.conversation.urn;
+            let has_messages = run
+                .pending
+                .messages
+                .iter()
+                .any(|message| &message.conversation == urn);
+            let has_record = run
+                .pending
+                .conversations
+                .iter()
+                .any(|conversation| &conversation.urn == urn);
+            if has_messages && !has_record {
+                run.pending.conversations.push(current.conversation.clone());
+            }
+        }
+        let batch = mem::take(&mut run.pending);
+        let completed = mem::take(&mut run.completed);
+        run.awaiting = Some(Awaiting::Push {
+            batch: batch.clone(),
+            completed,
+        });
+        vec![SyncAction::Push { batch }]
+    }
+
+    pub(super) fn on_pushed(
+        &mut self,
+        run: &mut Run,
+        batch: PushPlan,
+        completed: Vec<(ConversationUrn, DateTime<Utc>)>,
+        result: Result<PushAck, PushFailure>,
+        now: DateTime<Utc>,
+    ) -> Vec<SyncAction> {
+        match result {
+            Ok(ack) => {
+                run.attempts = 0;
+                run.counters.messages += batch.messages.len() as u32;
+                run.counters.conversations += completed.len() as u32;
+                self.state.synced_through.extend(completed);
+                // The checkpoint: everything up to the live position is acknowledged now.
+                self.state.pass = run.pass.clone();
+                run.request_backfill(ack.backfill_needed, ack.avatar_requests);
+                let mut actions = vec![SyncAction::SaveState];
+                actions.extend(self.advance(run, now));
+                actions
+            }
+            Err(failure) => {
+                self.on_push_failure(run, failure, Resume::Repush { batch, completed }, now)
+            }
+        }
+    }
+
+    pub(super) fn on_push_failure(
+        &mut self,
+        run: &mut Run,
+        failure: PushFailure,
+        retry: Resume,
+        now: DateTime<Utc>,
+    ) -> Vec<SyncAction> {
+        match failure {
+            PushFailure::Unreachable { detail } => {
+                run.attempts += 1;
+                if run.attempts <= self.config.max_retries {
+                    let delay = backoff_delay(&self.config, self.config.transient_backoff, run);
+                    return Self::wait(run, now + delay, retry);
+                }
+                self.stop(
+                    run,
+                    RunOutcome::Interrupted,
+                    StopReason::BackendUnreachable { detail },
+                    now,
+                )
+            }
+            PushFailure::PairingRejected => {
+                self.stop(run, RunOutcome::Failed, StopReason::PairingRejected, now)
+            }
+            PushFailure::Refused { status, detail } => {
+                let detail = format!("the Ping backend refused the data ({status}: {detail})");
+                self.stop(run, RunOutcome::Failed, StopReason::Failed { detail }, now)
+            }
+        }
+    }
+
+    /// Every change down to the watermark is acknowledged: move the watermark.
+    fn complete_pass(&mut self, run: &mut Run, now: DateTime<Utc>) -> Vec<SyncAction> {
+        let high_water = run.pass.take().and_then(|pass| pass.high_water);
+        self.state.watermark = self.state.watermark.max(high_water);
+        self.state.last_completed_at = Some(now);
+        self.state.pass = None;
+        self.state.retry_after = None;
+        self.state.stop_reason = None;
+        let mut actions = vec![SyncAction::SaveState];
+        if run.resumed {
+            // A resumed pass covers activity up to its own start: take what came since.
+            run.resumed = false;
+            run.pass = Some(Pass::begin(run.trigger, self.state.watermark, now));
+            actions.extend(self.advance(run, now));
+            return actions;
+        }
+        run.phase = Phase::Backfill;
+        actions.extend(self.advance_backfill(run, now));
+        actions
+    }
+}

@@ -1,0 +1,147 @@
+//! What the planner does when LinkedIn says no.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::Planner;
+use super::run::{Phase, Resume, Run};
+use crate::ids::QueryId;
+use crate::sync::report::RunOutcome;
+use crate::sync::state::StopReason;
+use crate::sync::step::{SyncAction, Transport};
+use crate::voyager::{VoyagerCall, VoyagerFailure};
+
+impl Planner {
+    pub(super) fn on_failure(
+        &mut self,
+        run: &mut Run,
+        call: VoyagerCall,
+        query_id: Option<QueryId>,
+        failure: VoyagerFailure,
+        now: DateTime<Utc>,
+    ) -> Vec<SyncAction> {
+        match failure {
+            VoyagerFailure::SessionExpired => self.stop(
+                run,
+                RunOutcome::Failed,
+                StopReason::LinkedInSessionExpired,
+                now,
+            ),
+            VoyagerFailure::CsrfFailed => {
+                // Once more with the cookies re-read (the glue reads them for every request),
+                // then through an open LinkedIn tab, whose requests are same-origin.
+                run.csrf_failures += 1;
+                match run.csrf_failures {
+                    1 => self.fetch(run, call),
+                    2 => {
+                        run.transport = Transport::Tab;
+                        self.fetch(run, call)
+                    }
+                    _ => {
+                        let detail = "LinkedIn refused the request's CSRF token, even through an open LinkedIn tab: reload linkedin.com and try again".to_owned();
+                        self.give_up(run, StopReason::Failed { detail }, now)
+                    }
+                }
+            }
+            VoyagerFailure::Throttled {
+                challenge: true, ..
+            } => {
+                self.state.retry_after = Some(now + self.config.challenge_pause);
+                self.give_up(run, StopReason::LinkedInChallenge, now)
+            }
+            VoyagerFailure::Throttled {
+                retry_after_secs,
+                challenge: false,
+            } => {
+                run.attempts += 1;
+                let delay = match retry_after_secs {
+                    Some(seconds) => Duration::seconds(
+                        i64::try_from(seconds)
+                            .unwrap_or(i64::MAX / 1000)
+                            .min(86_400),
+                    ),
+                    None => super::backoff_delay(&self.config, self.config.throttle_backoff, run),
+                };
+                if run.attempts <= self.config.max_retries && delay <= self.config.max_inline_wait {
+                    return Self::wait(run, now + delay, Resume::Refetch { call });
+                }
+                let until = now + delay;
+                self.state.retry_after = Some(until);
+                self.give_up(run, StopReason::LinkedInThrottled { until }, now)
+            }
+            VoyagerFailure::QueryRotated { detail } => {
+                let Some(kind) = call.query_kind() else {
+                    return self.give_up(
+                        run,
+                        StopReason::Failed {
+                            detail: format!("LinkedIn refused {}: {detail}", describe_call(&call)),
+                        },
+                        now,
+                    );
+                };
+                let candidates = self.query_ids.get(&kind).map_or(0, Vec::len);
+                let choice = run.query_choice.entry(kind).or_insert(0);
+                *choice += 1;
+                if *choice < candidates {
+                    return self.fetch(run, call);
+                }
+                let tried = query_id.map(|id| id.to_string()).unwrap_or_default();
+                run.note_error(format!(
+                    "every known {} query id was refused (last {tried}): {detail}",
+                    kind.query_name()
+                ));
+                self.give_up(run, StopReason::LinkedInApiChanged, now)
+            }
+            VoyagerFailure::Transient { detail } => {
+                run.attempts += 1;
+                if run.attempts <= self.config.max_retries {
+                    let delay =
+                        super::backoff_delay(&self.config, self.config.transient_backoff, run);
+                    return Self::wait(run, now + delay, Resume::Refetch { call });
+                }
+                self.give_up(run, StopReason::LinkedInUnavailable { detail }, now)
+            }
+            VoyagerFailure::Fatal { status, detail } => {
+                let detail = format!(
+                    "LinkedIn answered {status} to {}: {detail}",
+                    describe_call(&call)
+                );
+                self.give_up(run, StopReason::Failed { detail }, now)
+            }
+        }
+    }
+
+    /// Stops what cannot go on. During backfill the pass is already complete, so the run
+    /// still completes: the failure ends only the backfill and is reported.
+    fn give_up(
+        &mut self,
+        run: &mut Run,
+        reason: StopReason,
+        now: DateTime<Utc>,
+    ) -> Vec<SyncAction> {
+        if run.phase != Phase::Backfill {
+            let outcome = match reason {
+                StopReason::LinkedInThrottled { .. }
+                | StopReason::LinkedInChallenge
+                | StopReason::LinkedInUnavailable { .. }
+                | StopReason::BackendUnreachable { .. } => RunOutcome::Interrupted,
+                _ => RunOutcome::Failed,
+            };
+            return self.stop(run, outcome, reason, now);
+        }
+        run.note_error(format!(
+            "profile backfill stopped: {}",
+            super::describe(&reason)
+        ));
+        run.backfill_next = run.backfill.len();
+        self.advance_backfill(run, now)
+    }
+}
+
+fn describe_call(call: &VoyagerCall) -> &'static str {
+    match call {
+        VoyagerCall::Me => "the account lookup",
+        VoyagerCall::Conversations { .. } => "the conversation list",
+        VoyagerCall::Messages { .. } => "a conversation's messages",
+        VoyagerCall::Profile { .. } => "a profile lookup",
+    }
+}

@@ -1,0 +1,149 @@
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+
+use crate::ids::{ConversationUrn, MessageUrn, ProfileUrn, QueryId};
+use crate::model::Profile;
+use crate::sync::report::SyncTrigger;
+use crate::sync::state::Pass;
+use crate::sync::step::{AvatarTransfer, PushPlan, Transport};
+use crate::voyager::{QueryKind, VoyagerCall};
+
+/// The most error lines one report carries.
+const MAX_ERRORS: usize = 20;
+
+/// One run, in memory only: what is not yet acknowledged is fetched again after a restart.
+pub(super) struct Run {
+    pub id: String,
+    pub trigger: SyncTrigger,
+    pub started_at: DateTime<Utc>,
+    pub phase: Phase,
+    /// The live position of the pass (the checkpoint in `SyncState` lags at the last ack).
+    pub pass: Option<Pass>,
+    /// The pass was begun by an earlier, interrupted run.
+    pub resumed: bool,
+    pub pending: PushPlan,
+    /// Conversations whose every new message is in `pending`, with their last activity.
+    pub completed: Vec<(ConversationUrn, DateTime<Utc>)>,
+    /// Messages of the current conversation already taken, to skip repeats across pages.
+    pub messages_seen: BTreeSet<MessageUrn>,
+    pub awaiting: Option<Awaiting>,
+    pub transport: Transport,
+    pub csrf_failures: u32,
+    /// Consecutive failed attempts of the awaited effect.
+    pub attempts: u32,
+    /// Which candidate query id is in use per variant (rotation moves it on).
+    pub query_choice: BTreeMap<QueryKind, usize>,
+    pub backfill: Vec<ProfileUrn>,
+    pub backfill_next: usize,
+    pub profiles: Vec<Profile>,
+    pub avatars: Vec<AvatarTransfer>,
+    pub avatar_next: usize,
+    pub counters: Counters,
+    pub errors: Vec<String>,
+}
+
+/// Where a run is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Phase {
+    /// Asking `/me` whose mailbox this is.
+    Identify,
+    /// Listing conversations and paging their messages.
+    Pass,
+    /// Fetching profiles the backend asked for, then uploading avatars.
+    Backfill,
+}
+
+/// The effect whose outcome the next event reports.
+pub(super) enum Awaiting {
+    Fetch {
+        call: VoyagerCall,
+        query_id: Option<QueryId>,
+    },
+    Push {
+        batch: PushPlan,
+        completed: Vec<(ConversationUrn, DateTime<Utc>)>,
+    },
+    PushProfiles {
+        profiles: Vec<Profile>,
+    },
+    Avatar,
+    Wait {
+        then: Resume,
+    },
+}
+
+/// What to do when a wait is over.
+pub(super) enum Resume {
+    Refetch {
+        call: VoyagerCall,
+    },
+    Repush {
+        batch: PushPlan,
+        completed: Vec<(ConversationUrn, DateTime<Utc>)>,
+    },
+    RepushProfiles {
+        profiles: Vec<Profile>,
+    },
+    Continue,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Counters {
+    pub conversations: u32,
+    pub messages: u32,
+    pub messages_fetched: u32,
+    pub profiles: u32,
+    pub requests: u32,
+}
+
+impl Run {
+    pub fn new(id: String, trigger: SyncTrigger, now: DateTime<Utc>) -> Self {
+        Self {
+            id,
+            trigger,
+            started_at: now,
+            phase: Phase::Identify,
+            pass: None,
+            resumed: false,
+            pending: PushPlan::default(),
+            completed: Vec::new(),
+            messages_seen: BTreeSet::new(),
+            awaiting: None,
+            transport: Transport::Direct,
+            csrf_failures: 0,
+            attempts: 0,
+            query_choice: BTreeMap::new(),
+            backfill: Vec::new(),
+            backfill_next: 0,
+            profiles: Vec::new(),
+            avatars: Vec::new(),
+            avatar_next: 0,
+            counters: Counters::default(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn note_error(&mut self, error: String) {
+        if self.errors.len() < MAX_ERRORS && !self.errors.contains(&error) {
+            self.errors.push(error);
+        }
+    }
+
+    pub fn request_backfill(&mut self, members: Vec<ProfileUrn>, avatars: Vec<AvatarTransfer>) {
+        for member in members {
+            if !self.backfill.contains(&member) {
+                self.backfill.push(member);
+            }
+        }
+        for avatar in avatars {
+            if !self
+                .avatars
+                .iter()
+                .any(|known| known.member == avatar.member)
+            {
+                self.avatars.push(avatar);
+            }
+        }
+    }
+}

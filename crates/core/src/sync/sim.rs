@@ -1,0 +1,299 @@
+//! A small simulated LinkedIn and backend for planner tests: answers every [`VoyagerCall`] from
+//! an in-memory mailbox, records what the backend acknowledged, and injects failures.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+use crate::ids::{ConversationUrn, Cursor, MessageUrn, ProfileUrn};
+use crate::model::*;
+use crate::sync::{
+    Planner, PushAck, PushPlan, RunReport, SyncAction, SyncConfig, SyncEvent, SyncState,
+    SyncTrigger,
+};
+use crate::voyager::{
+    ConversationsQuery, MessagesQuery, QueryIdRegistry, VoyagerAnswer, VoyagerCall, VoyagerFailure,
+};
+
+pub fn at(minutes: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(1_760_000_000, 0).single().expect("valid") + Duration::minutes(minutes)
+}
+
+pub fn owner() -> ProfileUrn {
+    ProfileUrn::parse("urn:li:fsd_profile:ACoAAOwner0000000000000000000000000000000")
+        .expect("valid")
+}
+
+fn member(n: usize) -> ProfileUrn {
+    ProfileUrn::parse(&format!("urn:li:fsd_profile:ACoAAPeer{n:031}")).expect("valid")
+}
+
+/// The mailbox and its behaviour.
+pub struct SimLinkedIn {
+    pub conversations: Vec<(Conversation, Vec<Message>)>,
+    /// Anchor pages come oldest first when true (both orders are reported for LinkedIn).
+    pub anchor_ascending: bool,
+    /// Failures handed out before the matching call is answered, in order.
+    pub faults: VecDeque<VoyagerFailure>,
+    pub calls: Vec<VoyagerCall>,
+    pub clock: DateTime<Utc>,
+}
+
+impl SimLinkedIn {
+    /// `sizes[i]` messages in conversation `i`; conversation 0 has the newest activity.
+    pub fn new(sizes: &[usize]) -> Self {
+        let mut sim = Self {
+            conversations: Vec::new(),
+            anchor_ascending: true,
+            faults: VecDeque::new(),
+            calls: Vec::new(),
+            clock: at(0),
+        };
+        for (index, &size) in sizes.iter().enumerate() {
+            let urn = ConversationUrn::new(owner(), &format!("2-thread{index}")).expect("valid");
+            let newest = at(-(index as i64) * 10);
+            let conversation = Conversation {
+                urn: urn.clone(),
+                backend_urn: None,
+                kind: ConversationKind::Regular,
+                group_chat: false,
+                title: None,
+                categories: vec!["INBOX".into()],
+                state: None,
+                read: true,
+                unread_count: 0,
+                created_at: None,
+                last_activity_at: newest,
+                participants: vec![],
+            };
+            sim.conversations.push((conversation, Vec::new()));
+            for m in 0..size {
+                // Two messages share each timestamp, so paging must not lose equal times.
+                sim.push_message(
+                    index,
+                    newest - Duration::seconds((size - 1 - m) as i64 / 2),
+                    m,
+                );
+            }
+        }
+        sim
+    }
+
+    fn push_message(&mut self, index: usize, delivered_at: DateTime<Utc>, n: usize) {
+        let (conversation, messages) = &mut self.conversations[index];
+        messages.push(Message {
+            urn: MessageUrn::new(owner(), &format!("2-m{index}x{n}")).expect("valid"),
+            conversation: conversation.urn.clone(),
+            sender: Some(ParticipantId::Member(member(index))),
+            delivered_at,
+            subject: None,
+            body: format!("message {n}"),
+            state: MessageState::Normal,
+            attachments: vec![],
+            reactions: vec![],
+        });
+        conversation.last_activity_at = conversation.last_activity_at.max(delivered_at);
+    }
+
+    /// New messages arrive now in conversation `index`.
+    pub fn add_messages(&mut self, index: usize, count: usize) {
+        self.clock += Duration::minutes(1);
+        let base = self.conversations[index].1.len();
+        for n in 0..count {
+            self.push_message(
+                index,
+                self.clock + Duration::milliseconds(n as i64),
+                base + n,
+            );
+        }
+    }
+
+    pub fn all_messages(&self) -> BTreeSet<MessageUrn> {
+        self.conversations
+            .iter()
+            .flat_map(|(_, messages)| messages.iter().map(|m| m.urn.clone()))
+            .collect()
+    }
+
+    pub fn answer(&mut self, call: &VoyagerCall) -> Result<VoyagerAnswer, VoyagerFailure> {
+        self.calls.push(call.clone());
+        // Faults hit the calls that page data; the account lookup answers.
+        if *call != VoyagerCall::Me
+            && let Some(fault) = self.faults.pop_front()
+        {
+            return Err(fault);
+        }
+        Ok(match call {
+            VoyagerCall::Me => VoyagerAnswer::Me {
+                account: Account {
+                    profile: owner(),
+                    first_name: "Ada".into(),
+                    last_name: "Example".into(),
+                    headline: None,
+                    public_identifier: None,
+                },
+            },
+            VoyagerCall::Conversations { query } => VoyagerAnswer::Conversations {
+                page: self.conversation_page(query),
+            },
+            VoyagerCall::Messages {
+                conversation,
+                query,
+            } => VoyagerAnswer::Messages {
+                page: self.message_page(conversation, query),
+            },
+            VoyagerCall::Profile { .. } => VoyagerAnswer::Profile {
+                profile: Profile {
+                    title: Some("Engineer".into()),
+                    ..Profile::default()
+                },
+            },
+        })
+    }
+
+    fn conversation_page(&self, query: &ConversationsQuery) -> ConversationPage {
+        let mut sorted: Vec<&Conversation> = self.conversations.iter().map(|(c, _)| c).collect();
+        sorted.sort_by_key(|c| (std::cmp::Reverse(c.last_activity_at), c.urn.clone()));
+        let start = match query {
+            ConversationsQuery::Before(before) => sorted
+                .iter()
+                .position(|c| c.last_activity_at < *before)
+                .unwrap_or(sorted.len()),
+            ConversationsQuery::Cursor(cursor) => cursor.as_str().parse().expect("our own cursor"),
+            ConversationsQuery::SyncToken(_) => 0,
+        };
+        let end = (start + 20).min(sorted.len());
+        ConversationPage {
+            conversations: sorted[start..end].iter().map(|c| (*c).clone()).collect(),
+            next_cursor: (end < sorted.len())
+                .then(|| Cursor::parse(&end.to_string()).expect("valid")),
+            ..ConversationPage::default()
+        }
+    }
+
+    fn message_page(&self, urn: &ConversationUrn, query: &MessagesQuery) -> MessagePage {
+        let messages = self
+            .conversations
+            .iter()
+            .find(|(c, _)| &c.urn == urn)
+            .map(|(_, m)| m.clone())
+            .unwrap_or_default();
+        let mut newest_first = messages;
+        newest_first.sort_by_key(|m| std::cmp::Reverse(m.delivered_at));
+        let mut page: Vec<Message> = match query {
+            MessagesQuery::Latest => newest_first.into_iter().take(20).collect(),
+            MessagesQuery::Before(anchor) => newest_first
+                .into_iter()
+                .filter(|m| m.delivered_at < *anchor)
+                .take(20)
+                .collect(),
+            MessagesQuery::Cursor(_) => Vec::new(),
+        };
+        if self.anchor_ascending && matches!(query, MessagesQuery::Before(_)) {
+            page.reverse();
+        }
+        MessagePage {
+            messages: page,
+            ..MessagePage::default()
+        }
+    }
+}
+
+/// The backend: what it stored, and how often it saw each message.
+#[derive(Default)]
+pub struct SimBackend {
+    pub stored: BTreeMap<MessageUrn, u32>,
+    pub pushes: u32,
+    pub backfill: Vec<ProfileUrn>,
+    pub profiles: usize,
+}
+
+impl SimBackend {
+    fn accept(&mut self, batch: &PushPlan) -> PushAck {
+        self.pushes += 1;
+        for message in &batch.messages {
+            *self.stored.entry(message.urn.clone()).or_default() += 1;
+        }
+        PushAck {
+            backfill_needed: std::mem::take(&mut self.backfill),
+            avatar_requests: vec![],
+        }
+    }
+}
+
+/// When Chrome stops the worker in a simulated run.
+#[derive(Debug, Clone, Copy)]
+pub enum Stop {
+    /// After this many effects (fetches, pushes, waits).
+    AfterEffects(usize),
+    /// Right after this many acknowledged pushes.
+    AfterPushes(u32),
+}
+
+/// Runs one sync to its end, or until `stop`: then the run is abandoned and the returned state
+/// is the last one saved, as a stopped service worker would leave it.
+pub fn run_sync(
+    linkedin: &mut SimLinkedIn,
+    backend: &mut SimBackend,
+    saved: SyncState,
+    trigger: SyncTrigger,
+    stop: Option<Stop>,
+) -> (SyncState, Option<RunReport>) {
+    let config = SyncConfig {
+        max_batch_messages: 25,
+        max_batch_conversations: 4,
+        ..SyncConfig::default()
+    };
+    let mut planner = Planner::new(config, saved.clone(), &QueryIdRegistry::builtin());
+    let mut saved = saved;
+    let mut actions = planner.handle(
+        SyncEvent::Start {
+            run_id: "run".into(),
+            trigger,
+            logged_in: true,
+        },
+        linkedin.clock,
+    );
+    let mut effects = 0;
+    let pushes_before = backend.pushes;
+    loop {
+        let mut next = None;
+        for action in actions {
+            match action {
+                SyncAction::SaveState => saved = planner.state().clone(),
+                SyncAction::Finish { report } => return (planner.state().clone(), Some(report)),
+                effect => next = Some(effect),
+            }
+        }
+        effects += 1;
+        let stopped = match stop {
+            Some(Stop::AfterEffects(limit)) => effects > limit,
+            Some(Stop::AfterPushes(limit)) => backend.pushes - pushes_before >= limit,
+            None => false,
+        };
+        if stopped {
+            return (saved, None);
+        }
+        let event = match next.expect("every step ends in an effect or Finish") {
+            SyncAction::Fetch { call, .. } => SyncEvent::Fetched {
+                result: linkedin.answer(&call),
+            },
+            SyncAction::Push { batch } => SyncEvent::Pushed {
+                result: Ok(backend.accept(&batch)),
+            },
+            SyncAction::PushProfiles { profiles } => {
+                backend.profiles += profiles.len();
+                SyncEvent::Pushed {
+                    result: Ok(PushAck::default()),
+                }
+            }
+            SyncAction::TransferAvatar { .. } => SyncEvent::AvatarTransferred { result: Ok(()) },
+            SyncAction::Wait { until } => {
+                linkedin.clock = linkedin.clock.max(until);
+                SyncEvent::Waited
+            }
+            SyncAction::SaveState | SyncAction::Finish { .. } => unreachable!("handled above"),
+        };
+        actions = planner.handle(event, linkedin.clock);
+    }
+}

@@ -1,0 +1,127 @@
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::ConversationUrn;
+use crate::model::{Account, Conversation};
+use crate::voyager::{ConversationsQuery, MessagesQuery};
+
+use super::report::SyncTrigger;
+
+/// What survives between runs and across a stopped service worker. Persist it whenever the
+/// planner says [`super::SyncAction::SaveState`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncState {
+    pub(crate) account: Option<Account>,
+    /// The latest activity of the last complete pass: later passes stop listing there.
+    pub(crate) watermark: Option<DateTime<Utc>>,
+    pub(crate) last_completed_at: Option<DateTime<Utc>>,
+    /// LinkedIn asked us to slow down: no automatic sync before this.
+    pub(crate) retry_after: Option<DateTime<Utc>>,
+    pub(crate) stop_reason: Option<StopReason>,
+    /// Per conversation, the activity up to which every message has been pushed and
+    /// acknowledged; message paging stops there.
+    pub(crate) synced_through: BTreeMap<ConversationUrn, DateTime<Utc>>,
+    /// The unfinished pass, as of its last acknowledged batch.
+    pub(crate) pass: Option<Pass>,
+}
+
+impl SyncState {
+    /// The mailbox owner, once a sync has asked LinkedIn.
+    pub fn account(&self) -> Option<&Account> {
+        self.account.as_ref()
+    }
+    /// The latest activity of the last complete pass.
+    pub fn watermark(&self) -> Option<DateTime<Utc>> {
+        self.watermark
+    }
+    /// When the last pass completed.
+    pub fn last_completed_at(&self) -> Option<DateTime<Utc>> {
+        self.last_completed_at
+    }
+    /// No automatic sync before this (LinkedIn throttled us).
+    pub fn retry_after(&self) -> Option<DateTime<Utc>> {
+        self.retry_after
+    }
+    /// Why the last run did not complete, until a run completes.
+    pub fn stop_reason(&self) -> Option<&StopReason> {
+        self.stop_reason.as_ref()
+    }
+    /// Whether a pass was interrupted and will resume at the next trigger.
+    pub fn has_unfinished_pass(&self) -> bool {
+        self.pass.is_some()
+    }
+    /// How many conversations are fully synced.
+    pub fn conversations_synced(&self) -> usize {
+        self.synced_through.len()
+    }
+}
+
+/// Why the last run stopped before completing; the popup explains it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "camelCase")]
+pub enum StopReason {
+    /// No usable LinkedIn cookies, or LinkedIn ended the session: log in on linkedin.com.
+    LinkedInSessionExpired,
+    /// LinkedIn asked us to slow down; the sync continues after `until`.
+    LinkedInThrottled { until: DateTime<Utc> },
+    /// LinkedIn showed a security check; the user must open linkedin.com.
+    LinkedInChallenge,
+    /// Every known query id was refused: open linkedin.com/messaging to learn the new ones.
+    LinkedInApiChanged,
+    /// LinkedIn kept failing (5xx, network).
+    LinkedInUnavailable { detail: String },
+    /// The backend did not answer.
+    BackendUnreachable { detail: String },
+    /// The backend refused this browser's token: pair again.
+    PairingRejected,
+    /// Anything else, in words.
+    Failed { detail: String },
+}
+
+/// An unfinished pass: where it is, as of its last acknowledged batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Pass {
+    pub started_at: DateTime<Utc>,
+    pub trigger: SyncTrigger,
+    /// The watermark when the pass began: listing stops at or below it.
+    pub stop_at: Option<DateTime<Utc>>,
+    /// The latest activity seen in this pass; the watermark once the pass completes.
+    pub high_water: Option<DateTime<Utc>>,
+    /// The next page of the conversation list, or `None` once listing reached the watermark.
+    pub next_page: Option<ConversationsQuery>,
+    /// Changed conversations of the current list page not started yet.
+    pub queue: VecDeque<Conversation>,
+    /// The conversation whose messages are being paged, and the next page to ask for.
+    pub current: Option<InProgress>,
+    /// Conversations listed in this pass, to skip repeats when pages overlap.
+    pub seen: BTreeSet<ConversationUrn>,
+}
+
+/// A conversation whose messages are partly fetched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct InProgress {
+    pub conversation: Conversation,
+    pub next: MessagesQuery,
+}
+
+impl Pass {
+    pub fn begin(trigger: SyncTrigger, stop_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Self {
+        Self {
+            started_at: now,
+            trigger,
+            stop_at,
+            high_water: None,
+            // A day ahead: the browser's clock may lag LinkedIn's, and the newest conversations
+            // must not fall outside the first page.
+            next_page: Some(ConversationsQuery::Before(now + Duration::days(1))),
+            queue: VecDeque::new(),
+            current: None,
+            seen: BTreeSet::new(),
+        }
+    }
+}

@@ -1,0 +1,569 @@
+//! The planner against a simulated LinkedIn and backend (see `sim.rs`).
+
+use chrono::Duration;
+use proptest::prelude::*;
+
+use super::sim::{SimBackend, SimLinkedIn, Stop, run_sync};
+use super::*;
+use crate::voyager::{QueryIdRegistry, QueryKind, VoyagerCall, VoyagerFailure};
+
+fn sizes() -> Vec<usize> {
+    // 45 conversations: three list pages; sizes from empty to several message pages.
+    (0..45).map(|i| [3, 45, 0, 120, 7, 21][i % 6]).collect()
+}
+
+fn conversation_calls(linkedin: &SimLinkedIn) -> usize {
+    linkedin
+        .calls
+        .iter()
+        .filter(|call| matches!(call, VoyagerCall::Conversations { .. }))
+        .count()
+}
+
+fn first_sync() -> (SimLinkedIn, SimBackend, SyncState) {
+    let mut linkedin = SimLinkedIn::new(&sizes());
+    let mut backend = SimBackend::default();
+    let (state, report) = run_sync(
+        &mut linkedin,
+        &mut backend,
+        SyncState::default(),
+        SyncTrigger::PageVisit,
+        None,
+    );
+    assert_eq!(report.expect("finished").outcome, RunOutcome::Completed);
+    (linkedin, backend, state)
+}
+
+/// Every conversation at or below the watermark, and every message at or below its
+/// conversation's synced-through mark, is stored: the state never claims more than was pushed.
+fn assert_state_claims_only_stored(
+    state: &SyncState,
+    linkedin: &SimLinkedIn,
+    backend: &SimBackend,
+) {
+    for (conversation, messages) in &linkedin.conversations {
+        let through = state.synced_through.get(&conversation.urn).copied();
+        let below_watermark = state
+            .watermark
+            .is_some_and(|w| conversation.last_activity_at <= w);
+        for message in messages {
+            let claimed = below_watermark || through.is_some_and(|t| message.delivered_at <= t);
+            if claimed {
+                assert!(
+                    backend.stored.contains_key(&message.urn),
+                    "claimed but never pushed: {}",
+                    message.urn
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_first_sync_pushes_every_message_exactly_once() {
+    let (linkedin, backend, state) = first_sync();
+    assert_eq!(
+        backend
+            .stored
+            .keys()
+            .cloned()
+            .collect::<std::collections::BTreeSet<_>>(),
+        linkedin.all_messages()
+    );
+    assert!(backend.stored.values().all(|&count| count == 1));
+    assert_eq!(conversation_calls(&linkedin), 3);
+    assert_eq!(
+        state.watermark(),
+        Some(linkedin.conversations[0].0.last_activity_at)
+    );
+    assert!(!state.has_unfinished_pass());
+}
+
+#[test]
+fn batches_stay_within_their_bounds() {
+    let mut linkedin = SimLinkedIn::new(&sizes());
+    let mut planner = Planner::new(
+        SyncConfig::default(),
+        SyncState::default(),
+        &QueryIdRegistry::builtin(),
+    );
+    let mut actions = planner.handle(
+        SyncEvent::Start {
+            run_id: "r".into(),
+            trigger: SyncTrigger::Manual,
+            logged_in: true,
+        },
+        sim::at(0),
+    );
+    while let Some(effect) = actions
+        .iter()
+        .find(|a| !matches!(a, SyncAction::SaveState))
+        .cloned()
+    {
+        let event = match effect {
+            SyncAction::Fetch { call, .. } => SyncEvent::Fetched {
+                result: linkedin.answer(&call),
+            },
+            SyncAction::Push { batch } => {
+                assert!(batch.messages.len() < 500 + 120, "{}", batch.messages.len());
+                assert!(batch.conversations.len() <= 51);
+                SyncEvent::Pushed {
+                    result: Ok(PushAck::default()),
+                }
+            }
+            SyncAction::Finish { .. } => break,
+            other => panic!("unexpected {other:?}"),
+        };
+        actions = planner.handle(event, sim::at(0));
+    }
+}
+
+#[test]
+fn a_second_sync_with_no_new_activity_asks_for_one_conversation_page() {
+    let (mut linkedin, mut backend, state) = first_sync();
+    linkedin.calls.clear();
+    let (_, report) = run_sync(
+        &mut linkedin,
+        &mut backend,
+        state,
+        SyncTrigger::PageVisit,
+        None,
+    );
+    assert_eq!(linkedin.calls.len(), 2, "{:?}", linkedin.calls);
+    assert_eq!(linkedin.calls[0], VoyagerCall::Me);
+    assert_eq!(conversation_calls(&linkedin), 1);
+    assert_eq!(report.expect("finished").messages_processed, 0);
+}
+
+#[test]
+fn new_messages_in_three_conversations_are_the_only_ones_fetched() {
+    let (mut linkedin, mut backend, state) = first_sync();
+    for index in [2, 17, 40] {
+        linkedin.add_messages(index, 3);
+    }
+    linkedin.calls.clear();
+    let (state, report) = run_sync(
+        &mut linkedin,
+        &mut backend,
+        state,
+        SyncTrigger::PageVisit,
+        None,
+    );
+    let fetched: std::collections::BTreeSet<_> = linkedin
+        .calls
+        .iter()
+        .filter_map(|call| match call {
+            VoyagerCall::Messages { conversation, .. } => Some(conversation.clone()),
+            _ => None,
+        })
+        .collect();
+    let expected: std::collections::BTreeSet<_> = [2, 17, 40]
+        .iter()
+        .map(|&i| linkedin.conversations[i].0.urn.clone())
+        .collect();
+    assert_eq!(fetched, expected);
+    assert_eq!(report.expect("finished").messages_processed, 9);
+    assert_eq!(backend.stored.len(), linkedin.all_messages().len());
+    assert_state_claims_only_stored(&state, &linkedin, &backend);
+}
+
+#[test]
+fn a_sync_stopped_after_every_batch_resumes_from_its_checkpoint() {
+    for stop_after in [1, 2, 3] {
+        let mut linkedin = SimLinkedIn::new(&sizes());
+        let mut backend = SimBackend::default();
+        let mut state = SyncState::default();
+        let mut runs = 0;
+        loop {
+            runs += 1;
+            assert!(
+                runs < 500,
+                "no progress when stopping after {stop_after} steps"
+            );
+            let (saved, report) = run_sync(
+                &mut linkedin,
+                &mut backend,
+                state,
+                SyncTrigger::PageVisit,
+                Some(Stop::AfterPushes(stop_after)),
+            );
+            assert_state_claims_only_stored(&saved, &linkedin, &backend);
+            state = saved;
+            if report.is_some() {
+                break;
+            }
+        }
+        assert_eq!(
+            backend.stored.len(),
+            linkedin.all_messages().len(),
+            "stopping after {stop_after}"
+        );
+        assert!(runs > 10, "the sync was interrupted only {runs} times");
+        assert!(state.watermark().is_some());
+    }
+}
+
+#[test]
+fn throttled_requests_are_waited_out_and_the_sync_finishes() {
+    let mut linkedin = SimLinkedIn::new(&[30, 5]);
+    linkedin.faults.extend([
+        VoyagerFailure::Throttled {
+            retry_after_secs: Some(10),
+            challenge: false,
+        },
+        VoyagerFailure::Throttled {
+            retry_after_secs: None,
+            challenge: false,
+        },
+    ]);
+    let started = linkedin.clock;
+    let (state, report) = run_sync(
+        &mut linkedin,
+        &mut SimBackend::default(),
+        SyncState::default(),
+        SyncTrigger::Manual,
+        None,
+    );
+    assert_eq!(report.expect("finished").outcome, RunOutcome::Completed);
+    assert!(
+        linkedin.clock >= started + Duration::seconds(15),
+        "waited {:?}",
+        linkedin.clock - started
+    );
+    assert!(state.stop_reason().is_none());
+}
+
+#[test]
+fn a_long_retry_after_ends_the_run_and_the_next_one_resumes() {
+    let mut linkedin = SimLinkedIn::new(&sizes());
+    let mut backend = SimBackend::default();
+    let (state, _) = run_sync(
+        &mut linkedin,
+        &mut backend,
+        SyncState::default(),
+        SyncTrigger::Manual,
+        Some(Stop::AfterPushes(3)),
+    );
+    linkedin.faults.push_back(VoyagerFailure::Throttled {
+        retry_after_secs: Some(3600),
+        challenge: false,
+    });
+    let (state, report) = run_sync(
+        &mut linkedin,
+        &mut backend,
+        state,
+        SyncTrigger::PageVisit,
+        None,
+    );
+    let report = report.expect("finished");
+    assert_eq!(report.outcome, RunOutcome::Interrupted);
+    assert!(
+        report.errors[0].contains("limiting requests"),
+        "{:?}",
+        report.errors
+    );
+    assert_eq!(
+        state.retry_after(),
+        Some(linkedin.clock + Duration::hours(1))
+    );
+    assert!(matches!(
+        state.stop_reason(),
+        Some(StopReason::LinkedInThrottled { .. })
+    ));
+    assert!(state.has_unfinished_pass());
+    let decision = decide_sync(
+        &state,
+        &ThrottlePolicy::default(),
+        SyncTrigger::PageVisit,
+        false,
+        linkedin.clock,
+    );
+    assert!(matches!(
+        decision,
+        SyncDecision::Skip {
+            reason: SkipReason::LinkedInBackoff,
+            ..
+        }
+    ));
+
+    linkedin.clock += Duration::hours(1);
+    let (state, report) = run_sync(
+        &mut linkedin,
+        &mut backend,
+        state,
+        SyncTrigger::PageVisit,
+        None,
+    );
+    assert_eq!(report.expect("finished").outcome, RunOutcome::Completed);
+    assert_eq!(backend.stored.len(), linkedin.all_messages().len());
+    assert!(state.retry_after().is_none() && state.stop_reason().is_none());
+}
+
+#[test]
+fn an_expired_linkedin_session_stops_the_run_and_says_so() {
+    let mut linkedin = SimLinkedIn::new(&[2]);
+    linkedin.faults.push_back(VoyagerFailure::SessionExpired);
+    let (state, report) = run_sync(
+        &mut linkedin,
+        &mut SimBackend::default(),
+        SyncState::default(),
+        SyncTrigger::PageVisit,
+        None,
+    );
+    assert_eq!(report.expect("finished").outcome, RunOutcome::Failed);
+    assert_eq!(
+        state.stop_reason(),
+        Some(&StopReason::LinkedInSessionExpired)
+    );
+}
+
+#[test]
+fn a_browser_without_linkedin_cookies_does_not_call_linkedin() {
+    let mut planner = Planner::new(
+        SyncConfig::default(),
+        SyncState::default(),
+        &QueryIdRegistry::builtin(),
+    );
+    let actions = planner.handle(
+        SyncEvent::Start {
+            run_id: "r".into(),
+            trigger: SyncTrigger::PageVisit,
+            logged_in: false,
+        },
+        sim::at(0),
+    );
+    assert!(
+        matches!(actions.last(), Some(SyncAction::Finish { report }) if report.outcome == RunOutcome::Failed && report.requests_made == 0)
+    );
+    assert_eq!(
+        planner.state().stop_reason(),
+        Some(&StopReason::LinkedInSessionExpired)
+    );
+}
+
+#[test]
+fn a_rotated_query_id_is_replaced_by_the_next_candidate() {
+    let registry = QueryIdRegistry::builtin();
+    let mut planner = Planner::new(SyncConfig::default(), SyncState::default(), &registry);
+    let mut linkedin = SimLinkedIn::new(&[1]);
+    let start = SyncEvent::Start {
+        run_id: "r".into(),
+        trigger: SyncTrigger::Manual,
+        logged_in: true,
+    };
+    let me = planner.handle(start, sim::at(0));
+    let SyncAction::Fetch { call, .. } = &me[0] else {
+        panic!("{me:?}")
+    };
+    let list = planner.handle(
+        SyncEvent::Fetched {
+            result: linkedin.answer(call),
+        },
+        sim::at(0),
+    );
+    let SyncAction::Fetch {
+        query_id: first, ..
+    } = &list[0]
+    else {
+        panic!("{list:?}")
+    };
+    let rotated = VoyagerFailure::QueryRotated {
+        detail: "HTTP 404".into(),
+    };
+    let retry = planner.handle(
+        SyncEvent::Fetched {
+            result: Err(rotated),
+        },
+        sim::at(0),
+    );
+    let SyncAction::Fetch {
+        query_id: second, ..
+    } = &retry[0]
+    else {
+        panic!("{retry:?}")
+    };
+    assert_eq!(
+        first.as_ref(),
+        registry
+            .candidates(QueryKind::ConversationsByCategory)
+            .first()
+    );
+    assert_eq!(
+        second.as_ref(),
+        registry
+            .candidates(QueryKind::ConversationsByCategory)
+            .get(1)
+    );
+}
+
+#[test]
+fn when_every_query_id_is_refused_the_run_says_linkedin_changed() {
+    let mut linkedin = SimLinkedIn::new(&[1]);
+    linkedin
+        .faults
+        .extend((0..50).map(|_| VoyagerFailure::QueryRotated {
+            detail: "HTTP 400".into(),
+        }));
+    let (state, report) = run_sync(
+        &mut linkedin,
+        &mut SimBackend::default(),
+        SyncState::default(),
+        SyncTrigger::Manual,
+        None,
+    );
+    assert_eq!(report.expect("finished").outcome, RunOutcome::Failed);
+    assert_eq!(state.stop_reason(), Some(&StopReason::LinkedInApiChanged));
+}
+
+#[test]
+fn a_csrf_failure_is_retried_then_sent_through_a_linkedin_tab() {
+    let mut planner = Planner::new(
+        SyncConfig::default(),
+        SyncState::default(),
+        &QueryIdRegistry::builtin(),
+    );
+    let start = SyncEvent::Start {
+        run_id: "r".into(),
+        trigger: SyncTrigger::Manual,
+        logged_in: true,
+    };
+    let mut vias = vec![];
+    let mut actions = planner.handle(start, sim::at(0));
+    for _ in 0..3 {
+        let SyncAction::Fetch { via, .. } = actions[0] else {
+            panic!("{actions:?}")
+        };
+        vias.push(via);
+        actions = planner.handle(
+            SyncEvent::Fetched {
+                result: Err(VoyagerFailure::CsrfFailed),
+            },
+            sim::at(0),
+        );
+    }
+    assert_eq!(vias, [Transport::Direct, Transport::Direct, Transport::Tab]);
+    assert!(
+        matches!(actions.last(), Some(SyncAction::Finish { report }) if report.outcome == RunOutcome::Failed)
+    );
+}
+
+#[test]
+fn an_unreachable_backend_is_retried_then_the_run_stops_without_moving_the_watermark() {
+    let mut planner = Planner::new(
+        SyncConfig::default(),
+        SyncState::default(),
+        &QueryIdRegistry::builtin(),
+    );
+    let mut linkedin = SimLinkedIn::new(&[3]);
+    let mut actions = planner.handle(
+        SyncEvent::Start {
+            run_id: "r".into(),
+            trigger: SyncTrigger::Manual,
+            logged_in: true,
+        },
+        sim::at(0),
+    );
+    let mut pushes = 0;
+    let report = loop {
+        let effect = actions
+            .iter()
+            .find(|a| !matches!(a, SyncAction::SaveState))
+            .cloned()
+            .expect("an effect");
+        let event = match effect {
+            SyncAction::Fetch { call, .. } => SyncEvent::Fetched {
+                result: linkedin.answer(&call),
+            },
+            SyncAction::Push { .. } => {
+                pushes += 1;
+                SyncEvent::Pushed {
+                    result: Err(PushFailure::Unreachable {
+                        detail: "connection refused".into(),
+                    }),
+                }
+            }
+            SyncAction::Wait { .. } => SyncEvent::Waited,
+            SyncAction::Finish { report } => break report,
+            other => panic!("unexpected {other:?}"),
+        };
+        actions = planner.handle(event, sim::at(0));
+    };
+    assert_eq!(pushes, 5);
+    assert_eq!(report.outcome, RunOutcome::Interrupted);
+    assert!(planner.state().watermark().is_none());
+    assert!(matches!(
+        planner.state().stop_reason(),
+        Some(StopReason::BackendUnreachable { .. })
+    ));
+}
+
+#[test]
+fn contacts_the_backend_names_are_fetched_and_pushed_as_profiles() {
+    let mut linkedin = SimLinkedIn::new(&[2, 2]);
+    let mut backend = SimBackend {
+        backfill: vec![sim::owner()],
+        ..SimBackend::default()
+    };
+    let (_, report) = run_sync(
+        &mut linkedin,
+        &mut backend,
+        SyncState::default(),
+        SyncTrigger::Manual,
+        None,
+    );
+    assert_eq!(report.expect("finished").profiles_backfilled, 1);
+    assert_eq!(backend.profiles, 1);
+    assert!(
+        linkedin
+            .calls
+            .iter()
+            .any(|call| matches!(call, VoyagerCall::Profile { .. }))
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Whatever the page order, the faults, the restarts and the new activity between runs,
+    /// every message ends up pushed, and no saved state ever claims an unpushed message.
+    #[test]
+    fn every_message_is_pushed_and_the_state_never_claims_more(
+        sizes in prop::collection::vec(0usize..60, 1..45),
+        ascending in any::<bool>(),
+        faults in prop::collection::vec(0u8..4, 0..8),
+        stops in prop::collection::vec(prop::option::of(1usize..40), 1..5),
+        activity in prop::collection::vec((0usize..45, 1usize..25), 0..4),
+    ) {
+        let mut linkedin = SimLinkedIn::new(&sizes);
+        linkedin.anchor_ascending = ascending;
+        linkedin.faults.extend(faults.iter().map(|kind| match kind {
+            0 => VoyagerFailure::Transient { detail: "502".into() },
+            1 => VoyagerFailure::Throttled { retry_after_secs: Some(5), challenge: false },
+            2 => VoyagerFailure::Throttled { retry_after_secs: None, challenge: false },
+            _ => VoyagerFailure::CsrfFailed,
+        }));
+        let mut backend = SimBackend::default();
+        let mut state = SyncState::default();
+        for (round, stop) in stops.iter().enumerate() {
+            if let Some(&(index, count)) = activity.get(round) {
+                linkedin.add_messages(index % sizes.len(), count);
+            }
+            let (saved, _) = run_sync(&mut linkedin, &mut backend, state, SyncTrigger::Manual, stop.map(Stop::AfterEffects));
+            assert_state_claims_only_stored(&saved, &linkedin, &backend);
+            state = saved;
+        }
+        let mut report = None;
+        for _ in 0..10 {
+            let (saved, finished) = run_sync(&mut linkedin, &mut backend, state, SyncTrigger::Manual, None);
+            state = saved;
+            if finished.as_ref().is_some_and(|r| r.outcome == RunOutcome::Completed) {
+                report = finished;
+                break;
+            }
+        }
+        prop_assert!(report.is_some());
+        assert_state_claims_only_stored(&state, &linkedin, &backend);
+        let stored: std::collections::BTreeSet<_> = backend.stored.keys().cloned().collect();
+        prop_assert_eq!(stored, linkedin.all_messages());
+    }
+}

@@ -1,0 +1,234 @@
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::report::SyncTrigger;
+use super::state::SyncState;
+
+/// The user's settings for automatic syncs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ThrottlePolicy {
+    /// Minimum time between automatic syncs (default 2 hours).
+    pub interval: Duration,
+    /// No automatic syncs at all.
+    pub paused: bool,
+}
+
+impl Default for ThrottlePolicy {
+    fn default() -> Self {
+        Self {
+            interval: Duration::hours(2),
+            paused: false,
+        }
+    }
+}
+
+/// Whether a trigger starts a sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "decision", rename_all = "camelCase")]
+pub enum SyncDecision {
+    Run,
+    /// Not now; `next_at` is the earliest time an automatic sync would run, when known.
+    Skip {
+        reason: SkipReason,
+        next_at: Option<DateTime<Utc>>,
+    },
+}
+
+/// Why a trigger did not start a sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SkipReason {
+    /// The last sync completed less than the interval ago.
+    RecentlySynced,
+    /// The user paused automatic syncs.
+    Paused,
+    /// LinkedIn asked us to slow down.
+    LinkedInBackoff,
+}
+
+/// Decides whether `trigger` starts a sync now. Sync Now always runs, as does a web UI request
+/// with `force`; an unfinished pass resumes at any automatic trigger (only LinkedIn's backoff
+/// holds it back); otherwise automatic syncs wait `interval` after the last completed one.
+pub fn decide_sync(
+    state: &SyncState,
+    policy: &ThrottlePolicy,
+    trigger: SyncTrigger,
+    force: bool,
+    now: DateTime<Utc>,
+) -> SyncDecision {
+    if trigger == SyncTrigger::Manual || force {
+        return SyncDecision::Run;
+    }
+    if policy.paused {
+        return SyncDecision::Skip {
+            reason: SkipReason::Paused,
+            next_at: None,
+        };
+    }
+    if let Some(until) = state.retry_after.filter(|until| *until > now) {
+        return SyncDecision::Skip {
+            reason: SkipReason::LinkedInBackoff,
+            next_at: Some(until),
+        };
+    }
+    if state.pass.is_some() {
+        return SyncDecision::Run;
+    }
+    match next_automatic_sync(state, policy) {
+        Some(next_at) if next_at > now => SyncDecision::Skip {
+            reason: SkipReason::RecentlySynced,
+            next_at: Some(next_at),
+        },
+        _ => SyncDecision::Run,
+    }
+}
+
+/// The earliest time the next page visit will sync, for the popup (`None`: the next one will).
+pub fn next_automatic_sync(state: &SyncState, policy: &ThrottlePolicy) -> Option<DateTime<Utc>> {
+    if state.pass.is_some() {
+        return state.retry_after;
+    }
+    let after_interval = state.last_completed_at.map(|at| at + policy.interval);
+    after_interval.max(state.retry_after)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::sync::state::Pass;
+
+    fn at(minutes: i64) -> DateTime<Utc> {
+        Utc.timestamp_opt(1_760_000_000, 0).single().expect("valid") + Duration::minutes(minutes)
+    }
+
+    fn synced_at(minutes: i64) -> SyncState {
+        SyncState {
+            last_completed_at: Some(at(minutes)),
+            ..SyncState::default()
+        }
+    }
+
+    #[test]
+    fn a_page_visit_within_two_hours_of_a_completed_sync_is_skipped() {
+        let decision = decide_sync(
+            &synced_at(0),
+            &ThrottlePolicy::default(),
+            SyncTrigger::PageVisit,
+            false,
+            at(119),
+        );
+        assert_eq!(
+            decision,
+            SyncDecision::Skip {
+                reason: SkipReason::RecentlySynced,
+                next_at: Some(at(120))
+            }
+        );
+    }
+
+    #[test]
+    fn a_page_visit_two_hours_after_the_last_sync_runs() {
+        let decision = decide_sync(
+            &synced_at(0),
+            &ThrottlePolicy::default(),
+            SyncTrigger::PageVisit,
+            false,
+            at(120),
+        );
+        assert_eq!(decision, SyncDecision::Run);
+    }
+
+    #[test]
+    fn sync_now_ignores_the_throttle_the_pause_and_the_backoff() {
+        let state = SyncState {
+            retry_after: Some(at(30)),
+            ..synced_at(0)
+        };
+        let policy = ThrottlePolicy {
+            paused: true,
+            ..ThrottlePolicy::default()
+        };
+        assert_eq!(
+            decide_sync(&state, &policy, SyncTrigger::Manual, false, at(1)),
+            SyncDecision::Run
+        );
+    }
+
+    #[test]
+    fn a_forced_request_from_the_web_ui_runs_and_an_unforced_one_waits() {
+        let policy = ThrottlePolicy::default();
+        assert_eq!(
+            decide_sync(&synced_at(0), &policy, SyncTrigger::Requested, true, at(5)),
+            SyncDecision::Run
+        );
+        assert!(matches!(
+            decide_sync(&synced_at(0), &policy, SyncTrigger::Requested, false, at(5)),
+            SyncDecision::Skip {
+                reason: SkipReason::RecentlySynced,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn an_interrupted_pass_resumes_at_the_next_visit_unless_linkedin_asked_to_wait() {
+        let mut state = synced_at(0);
+        state.pass = Some(Pass::begin(SyncTrigger::Manual, None, at(1)));
+        let policy = ThrottlePolicy::default();
+        assert_eq!(
+            decide_sync(&state, &policy, SyncTrigger::PageVisit, false, at(2)),
+            SyncDecision::Run
+        );
+        state.retry_after = Some(at(20));
+        assert_eq!(
+            decide_sync(&state, &policy, SyncTrigger::PageVisit, false, at(2)),
+            SyncDecision::Skip {
+                reason: SkipReason::LinkedInBackoff,
+                next_at: Some(at(20))
+            }
+        );
+    }
+
+    #[test]
+    fn a_paused_extension_does_not_sync_on_page_visits() {
+        let policy = ThrottlePolicy {
+            paused: true,
+            ..ThrottlePolicy::default()
+        };
+        let decision = decide_sync(
+            &SyncState::default(),
+            &policy,
+            SyncTrigger::PageVisit,
+            false,
+            at(0),
+        );
+        assert_eq!(
+            decision,
+            SyncDecision::Skip {
+                reason: SkipReason::Paused,
+                next_at: None
+            }
+        );
+    }
+
+    #[test]
+    fn the_interval_is_configurable() {
+        let policy = ThrottlePolicy {
+            interval: Duration::minutes(15),
+            paused: false,
+        };
+        assert_eq!(
+            decide_sync(
+                &synced_at(0),
+                &policy,
+                SyncTrigger::PageVisit,
+                false,
+                at(15)
+            ),
+            SyncDecision::Run
+        );
+    }
+}
