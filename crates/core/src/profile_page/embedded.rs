@@ -31,7 +31,7 @@ pub(super) fn read(document: &Html, target: &PageTarget) -> Option<Profile> {
     entities
         .iter()
         .filter_map(|entity| profile_of(entity, target, &by_urn))
-        .reduce(|known, more| super::fill_missing(known, more))
+        .reduce(super::fill_missing)
 }
 
 /// The parsed bodies of successful answers, in page order.
