@@ -19,26 +19,27 @@ const MSG_ID: &str = "messengerMessages.d8ea76885a52fd5dc5c317078ab7c977";
 const GRAPHQL: &str = "https://www.linkedin.com/voyager/api/voyagerMessagingGraphQL/graphql";
 
 fn session() -> LinkedInSession {
-    LinkedInSession::from_cookies(Some("AQEDsecret"), Some("\"ajax:5128830019927411742\"")).unwrap()
+    LinkedInSession::from_cookies(Some("AQEDsecret"), Some("\"ajax:5128830019927411742\""))
+        .expect("valid test input")
 }
 
 fn owner() -> ProfileUrn {
-    ProfileUrn::parse(OWNER).unwrap()
+    ProfileUrn::parse(OWNER).expect("valid test input")
 }
 
 fn conversation() -> ConversationUrn {
-    ConversationUrn::new(owner(), THREAD).unwrap()
+    ConversationUrn::new(owner(), THREAD).expect("valid test input")
 }
 
 fn at_ms(ms: i64) -> chrono::DateTime<chrono::Utc> {
-    DateTime::from_timestamp_millis(ms).unwrap()
+    DateTime::from_timestamp_millis(ms).expect("valid test input")
 }
 
 fn url_of(call: VoyagerCall, query_id: &str) -> String {
-    let query_id = QueryId::parse(query_id).unwrap();
+    let query_id = QueryId::parse(query_id).expect("valid test input");
     let ctx = VoyagerContext::default();
     build_request(&call, Some(&owner()), Some(&query_id), &session(), &ctx)
-        .unwrap()
+        .expect("valid test input")
         .url
 }
 
