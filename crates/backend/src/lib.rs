@@ -8,3 +8,15 @@ pub mod ingest;
 pub mod secrets;
 pub mod settings;
 pub mod store;
+pub mod auth;
+pub mod avatars;
+pub mod error;
+pub mod export;
+pub mod pairing;
+pub mod routes;
+pub mod state;
+pub mod templates;
+
+pub use routes::app;
+pub use state::{AppConfig, AppState};
+pub mod server;

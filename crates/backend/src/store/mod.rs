@@ -145,6 +145,8 @@ pub trait IngestStore: Send + Sync + 'static {
 #[async_trait]
 pub trait LibraryStore: Send + Sync + 'static {
     async fn list_contacts(&self, user: UserId) -> StoreResult<Vec<ContactSummary>>;
+    /// Every contact of the user in full, by name (for exports).
+    async fn export_contacts(&self, user: UserId) -> StoreResult<Vec<ContactRecord>>;
     async fn get_contact(&self, user: UserId, id: ContactId) -> StoreResult<Option<ContactRecord>>;
     async fn find_contact_by_urn(&self, user: UserId, urn: &str)
     -> StoreResult<Option<ContactRecord>>;

@@ -164,6 +164,18 @@ impl LibraryStore for SqlStore {
             .collect()
     }
 
+    async fn export_contacts(&self, user: UserId) -> StoreResult<Vec<ContactRecord>> {
+        sqlx::query(&format!(
+            "SELECT {CONTACT_COLUMNS} FROM contacts WHERE user_id = $1 ORDER BY display_name, id"
+        ))
+        .bind(user.0)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(contact_from_row)
+        .collect()
+    }
+
     async fn get_contact(&self, user: UserId, id: ContactId) -> StoreResult<Option<ContactRecord>> {
         sqlx::query(&format!(
             "SELECT {CONTACT_COLUMNS} FROM contacts WHERE id = $1 AND user_id = $2"

@@ -1,0 +1,132 @@
+//! The API's errors, answered in LinkedIn's shape `{"message", "status", "serviceErrorCode"}`.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use ping_protocol::ErrorCode;
+
+use crate::store::StoreError;
+
+/// Everything a handler can answer besides success. Messages say what to do next; internal
+/// details are logged, never returned.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 401: the extension token is older than 30 days.
+    #[error("this extension's pairing expired: pair it again from the popup")]
+    TokenExpired,
+    /// 401: the token was revoked in the web UI (or replaced by a refresh).
+    #[error("this browser was unpaired in the web UI: pair it again from the popup")]
+    TokenRevoked,
+    /// 401: no bearer token, or one the backend never issued.
+    #[error("missing or unknown extension token: pair the extension first")]
+    TokenInvalid,
+    /// 401: no web session (log in first).
+    #[error("log in to Ping first")]
+    Unauthenticated,
+    /// 403: the form's CSRF token does not match the session.
+    #[error("the form expired: reload the page and try again")]
+    CsrfMismatch,
+    /// 404: no such pairing code, already used, or not for this direction.
+    #[error("unknown pairing code: check it, or ask for a new one")]
+    PairingCodeUnknown,
+    /// 410: the pairing code is older than 10 minutes.
+    #[error("this pairing code expired: ask for a new one")]
+    PairingCodeExpired,
+    /// 429: too many wrong pairing codes from this address or for this user.
+    #[error("too many wrong pairing codes: wait ten minutes and try again")]
+    RateLimited,
+    /// 400: the body is not what the endpoint takes.
+    #[error("{0}")]
+    InvalidRequest(String),
+    /// 404: the thing does not exist, or belongs to another user.
+    #[error("not found")]
+    NotFound,
+    /// 422: an avatar the backend will not store (host, size or type).
+    #[error("{0}")]
+    AvatarRefused(String),
+    /// 500: the detail is logged, the client gets a generic message.
+    #[error("something went wrong inside the backend; the details are in its log")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::TokenExpired | Self::TokenRevoked | Self::TokenInvalid | Self::Unauthenticated => {
+                StatusCode::UNAUTHORIZED
+            }
+            Self::CsrfMismatch => StatusCode::FORBIDDEN,
+            Self::PairingCodeUnknown | Self::NotFound => StatusCode::NOT_FOUND,
+            Self::PairingCodeExpired => StatusCode::GONE,
+            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
+            Self::AvatarRefused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::TokenExpired => ErrorCode::TokenExpired,
+            Self::TokenRevoked => ErrorCode::TokenRevoked,
+            Self::TokenInvalid => ErrorCode::TokenInvalid,
+            Self::Unauthenticated => ErrorCode::Unauthenticated,
+            Self::CsrfMismatch | Self::InvalidRequest(_) => ErrorCode::InvalidRequest,
+            Self::PairingCodeUnknown => ErrorCode::PairingCodeUnknown,
+            Self::PairingCodeExpired => ErrorCode::PairingCodeExpired,
+            Self::RateLimited => ErrorCode::RateLimited,
+            Self::NotFound => ErrorCode::NotFound,
+            Self::AvatarRefused(_) => ErrorCode::AvatarRefused,
+            Self::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The wire body.
+    pub fn body(&self) -> ping_protocol::ApiError {
+        ping_protocol::ApiError {
+            message: self.to_string(),
+            status: self.status().as_u16(),
+            service_error_code: self.code(),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        Self::Internal(error.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(detail) = &self {
+            tracing::error!(%detail, "request failed");
+        }
+        (self.status(), Json(self.body())).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_details_are_not_in_the_body() {
+        let body = ApiError::Internal("disk I/O error at /secret/path".into()).body();
+        assert!(!body.message.contains("/secret/path"));
+        assert_eq!(body.status, 500);
+        assert_eq!(body.service_error_code, ErrorCode::Internal);
+    }
+
+    #[test]
+    fn token_problems_are_401_with_distinct_codes() {
+        for (error, code) in [
+            (ApiError::TokenExpired, ErrorCode::TokenExpired),
+            (ApiError::TokenRevoked, ErrorCode::TokenRevoked),
+            (ApiError::TokenInvalid, ErrorCode::TokenInvalid),
+        ] {
+            assert_eq!(error.status(), StatusCode::UNAUTHORIZED);
+            assert_eq!(error.code(), code);
+        }
+    }
+}

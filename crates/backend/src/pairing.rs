@@ -1,0 +1,228 @@
+//! Pairing the extension with a user (DESIGN.md §3): codes, polling, claiming, tokens.
+//!
+//! A code alone never yields a token: the extension collects it with a poll secret only it
+//! knows, and codes are single-use. Wrong codes count against the client address and the user
+//! (10 per 10 minutes each) and are then refused with 429.
+
+use chrono::{DateTime, Duration, Utc};
+use ping_protocol::{
+    ClaimRequest, ExtensionToken, PairingCodeResponse, PairingPollRequest, PairingPollResponse,
+};
+
+use crate::error::ApiError;
+use crate::ids::UserId;
+use crate::secrets::{
+    constant_time_eq, normalize_code, pairing_code, random_token, sha256_hex,
+};
+use crate::state::AppState;
+use crate::store::{CodeDirection, NewToken, PairingCodeRecord, StoreError};
+
+/// How long a pairing code can be entered.
+pub const CODE_LIFETIME: Duration = Duration::minutes(10);
+/// How long an extension token lasts.
+pub const TOKEN_LIFETIME: Duration = Duration::days(30);
+/// Wrong codes allowed per client address, and per user, within [`FAILURE_WINDOW`].
+pub const MAX_FAILURES: u64 = 10;
+pub const FAILURE_WINDOW: Duration = Duration::minutes(10);
+
+fn ip_key(ip: &str) -> String {
+    format!("ip:{ip}")
+}
+
+fn user_key(user: UserId) -> String {
+    format!("user:{user}")
+}
+
+async fn ensure_not_limited(state: &AppState, keys: &[String]) -> Result<(), ApiError> {
+    let since = state.clock.now() - FAILURE_WINDOW;
+    for key in keys {
+        if state.store.count_pairing_failures(key, since).await? >= MAX_FAILURES {
+            return Err(ApiError::RateLimited);
+        }
+    }
+    Ok(())
+}
+
+async fn fail(state: &AppState, keys: Vec<String>, error: ApiError) -> ApiError {
+    match state.store.record_pairing_failure(&keys, state.clock.now()).await {
+        Ok(()) => error,
+        Err(store_error) => store_error.into(),
+    }
+}
+
+/// Stores a fresh code (a new one on the rare collision).
+async fn insert_code(state: &AppState, mut record: PairingCodeRecord) -> Result<PairingCodeRecord, ApiError> {
+    for _ in 0..5 {
+        match state.store.insert_pairing_code(&record).await {
+            Ok(()) => return Ok(record),
+            Err(StoreError::Conflict(_)) => record.code = pairing_code(),
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Err(ApiError::Internal("no free pairing code after 5 tries".into()))
+}
+
+/// `POST /pairing/codes`: a code for the popup to show, and the secret to poll with.
+pub async fn create_extension_code(
+    state: &AppState,
+    client_name: &str,
+) -> Result<PairingCodeResponse, ApiError> {
+    let now = state.clock.now();
+    let poll_secret = random_token();
+    let record = insert_code(
+        state,
+        PairingCodeRecord {
+            code: pairing_code(),
+            direction: CodeDirection::FromExtension,
+            user: None,
+            client_name: client_name.chars().take(100).collect(),
+            poll_secret_hash: Some(sha256_hex(&poll_secret)),
+            created_at: now,
+            expires_at: now + CODE_LIFETIME,
+            paired_at: None,
+            consumed_at: None,
+        },
+    )
+    .await?;
+    Ok(PairingCodeResponse {
+        code: record.code,
+        poll_secret,
+        expires_at: record.expires_at,
+    })
+}
+
+/// The web UI's "Show a code for the extension": a code the popup claims.
+pub async fn create_web_code(state: &AppState, user: UserId) -> Result<(String, DateTime<Utc>), ApiError> {
+    let now = state.clock.now();
+    let record = insert_code(
+        state,
+        PairingCodeRecord {
+            code: pairing_code(),
+            direction: CodeDirection::FromWeb,
+            user: Some(user),
+            client_name: String::new(),
+            poll_secret_hash: None,
+            created_at: now,
+            expires_at: now + CODE_LIFETIME,
+            paired_at: None,
+            consumed_at: None,
+        },
+    )
+    .await?;
+    Ok((record.code, record.expires_at))
+}
+
+async fn issue_token(
+    state: &AppState,
+    code: &str,
+    user: UserId,
+    client_name: &str,
+) -> Result<Option<ExtensionToken>, ApiError> {
+    let now = state.clock.now();
+    let token = random_token();
+    let new = NewToken {
+        user,
+        token_hash: sha256_hex(&token),
+        client_name: client_name.chars().take(100).collect(),
+        created_at: now,
+        expires_at: now + TOKEN_LIFETIME,
+    };
+    Ok(state.store.redeem_code(code, &new).await?.map(|_| ExtensionToken {
+        token,
+        expires_at: new.expires_at,
+    }))
+}
+
+/// `POST /pairing/poll`: pending until paired, then the token once, expired after 10 minutes.
+pub async fn poll(
+    state: &AppState,
+    request: &PairingPollRequest,
+    ip: &str,
+) -> Result<PairingPollResponse, ApiError> {
+    let keys = vec![ip_key(ip)];
+    ensure_not_limited(state, &keys).await?;
+    let code = normalize_code(&request.code);
+    let found = state.store.find_pairing_code(&code).await?;
+    let Some(record) = found.filter(|record| {
+        record.direction == CodeDirection::FromExtension
+            && record.consumed_at.is_none()
+            && record.poll_secret_hash.as_deref().is_some_and(|hash| {
+                constant_time_eq(hash, &sha256_hex(&request.poll_secret))
+            })
+    }) else {
+        return Err(fail(state, keys, ApiError::PairingCodeUnknown).await);
+    };
+    match record.user {
+        // Paired in time: the extension may collect the token even just after the deadline.
+        Some(user) => match issue_token(state, &code, user, &record.client_name).await? {
+            Some(token) => Ok(PairingPollResponse::Paired { token }),
+            None => Err(ApiError::PairingCodeUnknown),
+        },
+        None if record.expires_at <= state.clock.now() => Ok(PairingPollResponse::Expired),
+        None => Ok(PairingPollResponse::Pending {
+            expires_at: record.expires_at,
+        }),
+    }
+}
+
+/// The web UI's Pair: attaches the code the popup shows to the logged-in user.
+pub async fn pair(state: &AppState, user: UserId, raw_code: &str, ip: &str) -> Result<(), ApiError> {
+    let keys = vec![ip_key(ip), user_key(user)];
+    ensure_not_limited(state, &keys).await?;
+    let code = normalize_code(raw_code);
+    let found = state.store.find_pairing_code(&code).await?;
+    let Some(record) = found.filter(|record| {
+        record.direction == CodeDirection::FromExtension
+            && record.paired_at.is_none()
+            && record.consumed_at.is_none()
+    }) else {
+        return Err(fail(state, keys, ApiError::PairingCodeUnknown).await);
+    };
+    let now = state.clock.now();
+    if record.expires_at <= now {
+        return Err(ApiError::PairingCodeExpired);
+    }
+    if state.store.pair_code(&code, user, now).await? {
+        Ok(())
+    } else {
+        Err(fail(state, keys, ApiError::PairingCodeUnknown).await)
+    }
+}
+
+/// `POST /pairing/claim`: the popup enters a code the web UI showed and gets a token.
+pub async fn claim(state: &AppState, request: &ClaimRequest, ip: &str) -> Result<ExtensionToken, ApiError> {
+    let keys = vec![ip_key(ip)];
+    ensure_not_limited(state, &keys).await?;
+    let code = normalize_code(&request.code);
+    let found = state.store.find_pairing_code(&code).await?;
+    let Some((record, user)) = found
+        .filter(|record| record.direction == CodeDirection::FromWeb && record.consumed_at.is_none())
+        .and_then(|record| record.user.map(|user| (record, user)))
+    else {
+        return Err(fail(state, keys, ApiError::PairingCodeUnknown).await);
+    };
+    if record.expires_at <= state.clock.now() {
+        return Err(ApiError::PairingCodeExpired);
+    }
+    issue_token(state, &code, user, &request.client_name)
+        .await?
+        .ok_or(ApiError::PairingCodeUnknown)
+}
+
+/// `POST /pairing/refresh`: a new 30-day token for a still-valid one, which is revoked.
+pub async fn refresh(state: &AppState, auth: &crate::auth::ExtensionAuth) -> Result<ExtensionToken, ApiError> {
+    let now = state.clock.now();
+    let token = random_token();
+    let new = NewToken {
+        user: auth.user,
+        token_hash: sha256_hex(&token),
+        client_name: auth.token.client_name.clone(),
+        created_at: now,
+        expires_at: now + TOKEN_LIFETIME,
+    };
+    state.store.rotate_token(auth.token.id, &new).await?;
+    Ok(ExtensionToken {
+        token,
+        expires_at: new.expires_at,
+    })
+}

@@ -1,0 +1,125 @@
+//! The JSON API for the extension (bearer token) and the web UI (session).
+
+mod openapi;
+mod pairing;
+mod profiles;
+mod sync;
+
+use axum::Router;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, FromRequest, Request};
+use axum::http::{HeaderValue, Method, header};
+use axum::routing::{MethodRouter, delete, get, post};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub use openapi::openapi_document;
+
+/// Bodies up to 16 MiB: a push of 500 long messages, or a 5 MiB avatar in base64.
+const BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// No credentials (pairing codes, polling, claiming, this document).
+    Public,
+    /// The extension's bearer token.
+    Extension,
+    /// A logged-in web session (with `X-CSRF-Token` on writes).
+    Session,
+    /// Either of the two; both resolve to the owning user.
+    Either,
+}
+
+/// One route of the API, as documented in the OpenAPI document.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteDoc {
+    pub method: &'static str,
+    /// Path below `/api/v1`, in OpenAPI form (`{id}`).
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub access: Access,
+    /// `ping-protocol` type of the JSON body, if any.
+    pub request: Option<&'static str>,
+    /// Success status and `ping-protocol` type of its body, if any.
+    pub status: u16,
+    pub response: Option<&'static str>,
+}
+
+const fn doc(
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    request: Option<&'static str>,
+    status: u16,
+    response: Option<&'static str>,
+    summary: &'static str,
+) -> RouteDoc {
+    RouteDoc {
+        method,
+        path,
+        summary,
+        access,
+        request,
+        status,
+        response,
+    }
+}
+
+/// Every API route with its handler. The router and the OpenAPI document are both built from
+/// this list, so a route cannot be served without being documented.
+pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
+    use Access::*;
+    vec![
+        (doc("post", "/pairing/codes", Public, Some("PairingCodeRequest"), 200, Some("PairingCodeResponse"), "A pairing code for the popup to show, and the secret to poll with"), post(pairing::create_code)),
+        (doc("post", "/pairing/poll", Public, Some("PairingPollRequest"), 200, Some("PairingPollResponse"), "Pending until the code is paired in the web UI, then the token once"), post(pairing::poll)),
+        (doc("post", "/pairing/pair", Session, Some("PairRequest"), 204, None, "Pair a code shown by the popup with the logged-in user"), post(pairing::pair)),
+        (doc("post", "/pairing/claim", Public, Some("ClaimRequest"), 200, Some("ExtensionToken"), "Trade a code shown by the web UI for a token"), post(pairing::claim)),
+        (doc("post", "/pairing/refresh", Extension, None, 200, Some("ExtensionToken"), "A new 30-day token for a still-valid one (the old one is revoked)"), post(pairing::refresh)),
+        (doc("delete", "/pairing/tokens/{id}", Session, None, 204, None, "Revoke a paired browser"), delete(pairing::revoke)),
+        (doc("post", "/sync/push", Extension, Some("PushBatch"), 200, Some("PushResponse"), "Store one batch of conversations and messages; each record accepted or rejected on its own"), post(sync::push)),
+        (doc("post", "/profiles", Extension, Some("ProfilesPush"), 200, Some("ProfilesResponse"), "Enrich contacts with captured or backfilled profiles"), post(profiles::push)),
+        (doc("post", "/avatars", Extension, Some("AvatarUpload"), 204, None, "Upload avatar bytes the browser fetched"), post(profiles::upload_avatar)),
+        (doc("post", "/sync/runs", Extension, Some("RunReport"), 204, None, "Report one sync run"), post(sync::report_run)),
+        (doc("get", "/sync/status", Either, None, 200, Some("SyncStatus"), "Sync state of every LinkedIn account of the user, or of ?accountId="), get(sync::status)),
+        (doc("post", "/conversations/sync", Either, Some("SyncRequestCreate"), 202, Some("SyncRequest"), "Ask the extension to sync at its next contact"), post(sync::request_sync)),
+        (doc("get", "/conversations/sync/{id}", Either, None, 200, Some("SyncRequest"), "Where a sync request is"), get(sync::get_request)),
+        (doc("post", "/extension/hello", Extension, Some("HelloRequest"), 200, Some("HelloResponse"), "The extension checks in: token expiry and any queued sync request"), post(sync::hello)),
+        (doc("get", "/openapi.json", Public, None, 200, None, "This document"), get(openapi::serve)),
+    ]
+}
+
+/// The API router, with CORS for `chrome-extension://` origins only.
+pub fn router() -> Router<AppState> {
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(|origin: &HeaderValue, _| {
+            origin.as_bytes().starts_with(b"chrome-extension://")
+        }))
+        .allow_methods([Method::GET, Method::POST, Method::DELETE])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]);
+    routes()
+        .into_iter()
+        .fold(Router::new(), |router, (doc, handler)| router.route(doc.path, handler))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(cors)
+}
+
+/// A JSON body whose rejection is an [`ApiError`] in LinkedIn's shape.
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    axum::Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        axum::Json::<T>::from_request(req, state)
+            .await
+            .map(|axum::Json(value)| Self(value))
+            .map_err(|rejection| ApiError::InvalidRequest(rejection.body_text()))
+    }
+}

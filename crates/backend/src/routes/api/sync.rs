@@ -1,0 +1,142 @@
+//! Push, runs, status, sync requests and the extension's hello.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use chrono::Duration;
+use ping_core::ids::ProfileUrn;
+use ping_protocol::{
+    HelloRequest, HelloResponse, PushResponse, RawPushBatch, RecordKind, RejectedRecord, RunReport,
+    SyncRequest, SyncRequestCreate, SyncRequestState, SyncStatus,
+};
+use serde::Deserialize;
+
+use super::ApiJson;
+use crate::auth::{ExtensionAuth, Owner};
+use crate::error::ApiError;
+use crate::ingest::prepare_batch;
+use crate::secrets::random_token;
+use crate::state::AppState;
+
+/// At most this many contacts are asked for in one push response.
+pub const BACKFILL_LIMIT: u32 = 10;
+/// A contact asked for is not asked again within this window.
+pub const BACKFILL_REPEAT_AFTER: Duration = Duration::hours(24);
+/// An avatar the browser was asked to upload is asked again after this long.
+pub const AVATAR_REPEAT_AFTER: Duration = Duration::hours(1);
+
+const ORPHAN_REASON: &str =
+    "its conversation is not stored: push the conversation in the same batch or before";
+
+pub async fn push(
+    State(state): State<AppState>,
+    auth: ExtensionAuth,
+    ApiJson(raw): ApiJson<RawPushBatch>,
+) -> Result<Json<PushResponse>, ApiError> {
+    let now = state.clock.now();
+    let (batch, mut rejected) = prepare_batch(raw);
+    let counts = state.store.ingest_batch(auth.user, &batch, now).await?;
+    rejected.extend(counts.orphaned_messages.iter().map(|(index, urn)| RejectedRecord {
+        kind: RecordKind::Message,
+        index: *index,
+        urn: Some(urn.clone()),
+        reason: ORPHAN_REASON.to_owned(),
+    }));
+    state.avatar_wakeup.notify_one();
+    let backfill_needed = state
+        .store
+        .take_backfill_requests(auth.user, BACKFILL_LIMIT, now - BACKFILL_REPEAT_AFTER, now)
+        .await?;
+    let avatar_requests = state
+        .store
+        .take_avatar_requests(auth.user, BACKFILL_LIMIT, now - AVATAR_REPEAT_AFTER, now)
+        .await?;
+    Ok(Json(PushResponse {
+        conversations: counts.conversations,
+        messages: counts.messages,
+        rejected,
+        backfill_needed,
+        avatar_requests,
+    }))
+}
+
+pub async fn report_run(
+    State(state): State<AppState>,
+    auth: ExtensionAuth,
+    ApiJson(report): ApiJson<RunReport>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .store
+        .insert_run(auth.user, &report, state.clock.now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusQuery {
+    account_id: Option<String>,
+}
+
+pub async fn status(
+    State(state): State<AppState>,
+    owner: Owner,
+    Query(query): Query<StatusQuery>,
+) -> Result<Json<SyncStatus>, ApiError> {
+    let filter = query
+        .account_id
+        .map(|raw| ProfileUrn::parse(&raw).map_err(|error| ApiError::InvalidRequest(error.to_string())))
+        .transpose()?;
+    let mut accounts = state.store.list_accounts(owner.user).await?;
+    if let Some(filter) = filter {
+        accounts.retain(|account| account.account_id == filter);
+        if accounts.is_empty() {
+            return Err(ApiError::NotFound);
+        }
+    }
+    Ok(Json(SyncStatus { accounts }))
+}
+
+pub async fn request_sync(
+    State(state): State<AppState>,
+    owner: Owner,
+    ApiJson(create): ApiJson<SyncRequestCreate>,
+) -> Result<(StatusCode, Json<SyncRequest>), ApiError> {
+    let request = SyncRequest {
+        id: random_token(),
+        account_id: create.account_id,
+        force: create.force,
+        state: SyncRequestState::Queued,
+        requested_at: state.clock.now(),
+    };
+    state.store.create_sync_request(owner.user, &request).await?;
+    Ok((StatusCode::ACCEPTED, Json(request)))
+}
+
+pub async fn get_request(
+    State(state): State<AppState>,
+    owner: Owner,
+    Path(id): Path<String>,
+) -> Result<Json<SyncRequest>, ApiError> {
+    state
+        .store
+        .get_sync_request(owner.user, &id)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
+}
+
+pub async fn hello(
+    State(state): State<AppState>,
+    auth: ExtensionAuth,
+    ApiJson(hello): ApiJson<HelloRequest>,
+) -> Result<Json<HelloResponse>, ApiError> {
+    let sync_requested = state
+        .store
+        .deliver_sync_request(auth.user, hello.account.as_ref(), state.clock.now())
+        .await?;
+    Ok(Json(HelloResponse {
+        token_expires_at: auth.token.expires_at,
+        sync_requested,
+    }))
+}

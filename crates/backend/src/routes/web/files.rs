@@ -1,0 +1,90 @@
+//! Downloads: exports, avatars, the stylesheet.
+
+use axum::extract::{Path, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+
+use super::PageError;
+use crate::auth::PageSession;
+use crate::error::ApiError;
+use crate::export;
+use crate::state::AppState;
+
+const STYLESHEET: &str = include_str!("../../../static/style.css");
+
+fn download(content_type: &'static str, filename: &str, body: String) -> Response {
+    (
+        [
+            (CONTENT_TYPE, content_type.to_owned()),
+            (CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+pub async fn contacts_vcard(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+) -> Result<Response, PageError> {
+    let contacts = state
+        .store
+        .export_contacts(session.user)
+        .await
+        .map_err(|error| PageError::new(&state, error))?;
+    Ok(download("text/vcard; charset=utf-8", "ping-contacts.vcf", export::vcards(&contacts)))
+}
+
+pub async fn contacts_csv(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+) -> Result<Response, PageError> {
+    let contacts = state
+        .store
+        .export_contacts(session.user)
+        .await
+        .map_err(|error| PageError::new(&state, error))?;
+    Ok(download("text/csv; charset=utf-8", "ping-contacts.csv", export::csv(&contacts)))
+}
+
+pub async fn conversations_json(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+) -> Result<Response, PageError> {
+    let conversations = state
+        .store
+        .all_conversations(session.user)
+        .await
+        .map_err(|error| PageError::new(&state, error))?;
+    Ok(download(
+        "application/json",
+        "ping-conversations.json",
+        export::conversations_json(&conversations),
+    ))
+}
+
+pub async fn avatar(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Path(hash): Path<String>,
+) -> Result<Response, PageError> {
+    let image = state
+        .store
+        .get_avatar(session.user, &hash)
+        .await
+        .map_err(|error| PageError::new(&state, error))?
+        .ok_or_else(|| PageError::new(&state, ApiError::NotFound))?;
+    Ok((
+        [
+            (CONTENT_TYPE, image.content_type),
+            // Content-addressed: the bytes behind a hash never change.
+            (CACHE_CONTROL, "private, max-age=31536000, immutable".to_owned()),
+        ],
+        image.bytes,
+    )
+        .into_response())
+}
+
+pub async fn stylesheet() -> Response {
+    ([(CONTENT_TYPE, "text/css; charset=utf-8")], STYLESHEET).into_response()
+}

@@ -1,0 +1,84 @@
+//! Starting the service: store, first user, avatar worker, HTTP listener.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use chrono::Duration;
+
+use crate::avatars::AvatarWorker;
+use crate::clock::{Clock, SystemClock};
+use crate::secrets::{generated_password, hash_password};
+use crate::settings::Settings;
+use crate::state::{AppConfig, AppState};
+use crate::store::{self, Store};
+
+/// The email of the account created on first start.
+pub const FIRST_USER_EMAIL: &str = "admin@localhost";
+
+/// Creates `admin@localhost` with a generated password when there is no user yet; returns the
+/// password so it can be shown once.
+pub async fn ensure_first_user(
+    store: &dyn Store,
+    clock: &dyn Clock,
+) -> anyhow::Result<Option<String>> {
+    if store.count_users().await? > 0 {
+        return Ok(None);
+    }
+    let password = generated_password();
+    let hash = hash_password(&password)?;
+    store.create_user(FIRST_USER_EMAIL, &hash, clock.now()).await?;
+    Ok(Some(password))
+}
+
+/// Runs the backend until Ctrl-C.
+pub async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock::with_offset(Duration::seconds(
+        settings.clock_offset_secs,
+    )));
+    if settings.clock_offset_secs != 0 {
+        tracing::warn!(
+            offset_secs = settings.clock_offset_secs,
+            "TEST ONLY: the server clock runs ahead (PING_CLOCK_OFFSET_SECS)"
+        );
+    }
+    let store: Arc<dyn Store> = Arc::new(
+        store::connect(settings.database_url.expose())
+            .await
+            .with_context(|| format!("opening the store at {}", settings.database_url))?,
+    );
+    if let Some(password) = ensure_first_user(store.as_ref(), clock.as_ref()).await? {
+        let mut out = std::io::stdout().lock();
+        writeln!(
+            out,
+            "\nFirst start: created the web login\n  email:    {FIRST_USER_EMAIL}\n  password: {password}\n\
+             (shown once; add more users with `ping-backend user add <email>`)\n"
+        )?;
+    }
+    let config = AppConfig::from_settings(&settings);
+    let state = AppState::new(store.clone(), clock.clone(), config.clone());
+    let worker = AvatarWorker::new(store, clock, config.avatar_policy)?;
+    tokio::spawn(worker.run(state.avatar_wakeup.clone()));
+
+    let listener = tokio::net::TcpListener::bind(settings.bind)
+        .await
+        .with_context(|| format!("listening on {}", settings.bind))?;
+    tracing::info!(
+        address = %listener.local_addr()?,
+        database = %settings.database_url,
+        "ping-backend is serving"
+    );
+    axum::serve(
+        listener,
+        crate::app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        // If the signal handler cannot be installed, serve until killed.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    })
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,56 @@
+//! What every handler shares.
+
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
+use crate::avatars::AvatarPolicy;
+use crate::clock::Clock;
+use crate::settings::Settings;
+use crate::store::Store;
+use crate::templates::Templates;
+
+/// Configuration the handlers need, derived from [`Settings`].
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub secure_cookies: bool,
+    pub trust_forwarded_for: bool,
+    pub avatar_policy: AvatarPolicy,
+}
+
+impl AppConfig {
+    pub fn from_settings(settings: &Settings) -> Self {
+        Self {
+            secure_cookies: settings.secure_cookies(),
+            trust_forwarded_for: settings.trust_forwarded_for,
+            avatar_policy: AvatarPolicy {
+                hosts: settings.avatar_hosts(),
+                allow_http: settings.avatar_allow_http,
+                max_bytes: settings.avatar_max_bytes,
+            },
+        }
+    }
+}
+
+/// The router's state: the store, the clock, the configuration and the templates.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<AppConfig>,
+    pub templates: Arc<Templates>,
+    /// Wakes the avatar worker of this process when a push queued downloads.
+    pub avatar_wakeup: Arc<Notify>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
+        Self {
+            store,
+            clock,
+            config: Arc::new(config),
+            templates: Arc::new(Templates::new()),
+            avatar_wakeup: Arc::new(Notify::new()),
+        }
+    }
+}

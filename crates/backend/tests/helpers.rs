@@ -1,0 +1,207 @@
+//! A test application on a temporary SQLite file with a manual clock, and request helpers.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use chrono::{DateTime, Utc};
+use ping_backend::avatars::AvatarPolicy;
+use ping_backend::clock::ManualClock;
+use ping_backend::ids::UserId;
+use ping_backend::secrets::hash_password;
+use ping_backend::settings::Settings;
+use ping_backend::store::sql::SqlStore;
+use ping_backend::store::{self, UserStore as _};
+use ping_backend::{AppConfig, AppState, app};
+use serde_json::Value;
+use tempfile::TempDir;
+use tower::ServiceExt as _;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub fn start_time() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_780_000_000, 0).expect("valid time")
+}
+
+pub struct TestApp {
+    pub state: AppState,
+    pub clock: ManualClock,
+    pub store: Arc<SqlStore>,
+    _dir: TempDir,
+}
+
+/// A logged-in browser: its cookie and the session's CSRF token.
+pub struct Browser {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        Self::with_policy(AppConfig::from_settings(&Settings::defaults()).avatar_policy).await
+    }
+
+    pub async fn with_policy(policy: AvatarPolicy) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let store = Arc::new(store::connect(&url).await.expect("sqlite store"));
+        let clock = ManualClock::new(start_time());
+        let mut config = AppConfig::from_settings(&Settings::defaults());
+        config.avatar_policy = policy;
+        let state = AppState::new(store.clone(), Arc::new(clock.clone()), config);
+        Self {
+            state,
+            clock,
+            store,
+            _dir: dir,
+        }
+    }
+
+    pub fn router(&self) -> Router {
+        app(self.state.clone())
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let response = self.router().oneshot(request).await.expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        (status, headers, body.to_vec())
+    }
+
+    pub async fn json(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let body = match body {
+            Some(body) => {
+                request = request.header(header::CONTENT_TYPE, "application/json");
+                Body::from(body.to_string())
+            }
+            None => Body::empty(),
+        };
+        let (status, _, bytes) = self.send(request.body(body).expect("request")).await;
+        let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        (status, value)
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        self.json(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
+        self.json(Method::GET, path, token, None).await
+    }
+
+    pub async fn create_user(&self, email: &str) -> UserId {
+        let hash = hash_password(PASSWORD).expect("hash");
+        self.store
+            .create_user(email, &hash, start_time())
+            .await
+            .expect("user")
+    }
+
+    /// Logs in through the form and reads the CSRF token from a page.
+    pub async fn login(&self, email: &str) -> Browser {
+        let form = format!("email={}&password={}", urlencode(email), urlencode(PASSWORD));
+        let request = Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form))
+            .expect("request");
+        let (status, headers, _) = self.send(request).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "login redirects");
+        let set_cookie = headers
+            .get(header::SET_COOKIE)
+            .and_then(|value| value.to_str().ok())
+            .expect("session cookie");
+        let cookie = set_cookie.split(';').next().expect("cookie pair").to_owned();
+        let (_, html) = self.page("/settings/integrations/linkedin", &cookie).await;
+        let csrf = html
+            .split("name=\"csrf-token\" content=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("csrf meta tag")
+            .to_owned();
+        Browser { cookie, csrf }
+    }
+
+    pub async fn page(&self, path: &str, cookie: &str) -> (StatusCode, String) {
+        let request = Request::get(path)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .expect("request");
+        let (status, _, body) = self.send(request).await;
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    pub async fn form(&self, path: &str, browser: &Browser, fields: &[(&str, &str)]) -> (StatusCode, HeaderMap, String) {
+        let body = fields
+            .iter()
+            .map(|(key, value)| format!("{key}={}", urlencode(value)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let request = Request::post(path)
+            .header(header::COOKIE, &browser.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request");
+        let (status, headers, body) = self.send(request).await;
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// A session JSON call (cookie + X-CSRF-Token).
+    pub async fn session_post(&self, path: &str, browser: &Browser, body: Value) -> (StatusCode, Value) {
+        let request = Request::post(path)
+            .header(header::COOKIE, &browser.cookie)
+            .header("x-csrf-token", &browser.csrf)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("request");
+        let (status, _, bytes) = self.send(request).await;
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    /// Pairs an extension for `email` through the API and returns its token.
+    pub async fn pair_extension(&self, browser: &Browser) -> String {
+        let (status, code) = self
+            .post("/api/v1/pairing/codes", None, serde_json::json!({"clientName": "Chrome on Linux"}))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = self
+            .session_post("/api/v1/pairing/pair", browser, serde_json::json!({"code": code["code"]}))
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (status, polled) = self
+            .post(
+                "/api/v1/pairing/poll",
+                None,
+                serde_json::json!({"code": code["code"], "pollSecret": code["pollSecret"]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{polled}");
+        assert_eq!(polled["status"], "paired");
+        polled["token"]["token"].as_str().expect("token").to_owned()
+    }
+
+    /// A user, logged in, with a paired extension.
+    pub async fn paired_user(&self, email: &str) -> (Browser, String) {
+        self.create_user(email).await;
+        let browser = self.login(email).await;
+        let token = self.pair_extension(&browser).await;
+        (browser, token)
+    }
+}
+
+pub fn urlencode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}

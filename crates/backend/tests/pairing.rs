@@ -1,0 +1,252 @@
+//! Pairing codes, polling, claiming, rate limits and token lifetimes.
+
+use axum::http::{Method, StatusCode};
+use chrono::Duration;
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+async fn new_code(app: &TestApp) -> serde_json::Value {
+    let (status, code) = app
+        .post("/api/v1/pairing/codes", None, json!({"clientName": "Chrome on Linux"}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    code
+}
+
+#[tokio::test]
+async fn codes_have_the_ping_prefix_and_six_unambiguous_characters() {
+    let app = TestApp::new().await;
+    let code = new_code(&app).await;
+    let code = code["code"].as_str().unwrap();
+    let tail = code.strip_prefix("PING-").unwrap();
+    assert_eq!(tail.len(), 6);
+    assert!(tail.chars().all(|c| "23456789ABCDEFGHJKMNPQRSTUVWXYZ".contains(c)));
+}
+
+#[tokio::test]
+async fn a_code_is_pending_until_paired_and_then_yields_the_token_once() {
+    let app = TestApp::new().await;
+    app.create_user("ada@example.com").await;
+    let browser = app.login("ada@example.com").await;
+    let code = new_code(&app).await;
+    let poll = json!({"code": code["code"], "pollSecret": code["pollSecret"]});
+
+    let (status, pending) = app.post("/api/v1/pairing/poll", None, poll.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(pending["status"], "pending");
+
+    let (status, _) = app
+        .session_post("/api/v1/pairing/pair", &browser, json!({"code": code["code"]}))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+
+    let (_, paired) = app.post("/api/v1/pairing/poll", None, poll.clone()).await;
+    assert_eq!(paired["status"], "paired");
+    let token = paired["token"]["token"].as_str().unwrap();
+    let (status, _) = app.get("/api/v1/sync/status", Some(token)).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (status, again) = app.post("/api/v1/pairing/poll", None, poll).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the token is handed out once: {again}");
+}
+
+#[tokio::test]
+async fn the_code_alone_never_collects_the_token() {
+    let app = TestApp::new().await;
+    app.create_user("ada@example.com").await;
+    let browser = app.login("ada@example.com").await;
+    let code = new_code(&app).await;
+    app.session_post("/api/v1/pairing/pair", &browser, json!({"code": code["code"]}))
+        .await;
+    let (status, body) = app
+        .post("/api/v1/pairing/poll", None, json!({"code": code["code"], "pollSecret": "guess"}))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["serviceErrorCode"], "PAIRING_CODE_UNKNOWN");
+}
+
+#[tokio::test]
+async fn a_wrong_code_is_unknown_and_an_expired_code_says_it_expired() {
+    let app = TestApp::new().await;
+    app.create_user("ada@example.com").await;
+    let browser = app.login("ada@example.com").await;
+    let (status, body) = app
+        .session_post("/api/v1/pairing/pair", &browser, json!({"code": "PING-ZZZZZZ"}))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["serviceErrorCode"], "PAIRING_CODE_UNKNOWN");
+
+    let code = new_code(&app).await;
+    app.clock.advance(Duration::minutes(10) + Duration::seconds(1));
+    let (status, body) = app
+        .session_post("/api/v1/pairing/pair", &browser, json!({"code": code["code"]}))
+        .await;
+    assert_eq!(status, StatusCode::GONE);
+    assert_eq!(body["serviceErrorCode"], "PAIRING_CODE_EXPIRED");
+    let (_, polled) = app
+        .post(
+            "/api/v1/pairing/poll",
+            None,
+            json!({"code": code["code"], "pollSecret": code["pollSecret"]}),
+        )
+        .await;
+    assert_eq!(polled["status"], "expired");
+}
+
+#[tokio::test]
+async fn ten_wrong_codes_rate_limit_the_user_for_ten_minutes() {
+    let app = TestApp::new().await;
+    app.create_user("ada@example.com").await;
+    let browser = app.login("ada@example.com").await;
+    for _ in 0..10 {
+        let (status, _) = app
+            .session_post("/api/v1/pairing/pair", &browser, json!({"code": "PING-WRONG2"}))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    let code = new_code(&app).await;
+    let (status, body) = app
+        .session_post("/api/v1/pairing/pair", &browser, json!({"code": code["code"]}))
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "even a right code waits");
+    assert_eq!(body["serviceErrorCode"], "RATE_LIMITED");
+
+    app.clock.advance(Duration::minutes(10) + Duration::seconds(1));
+    let fresh = new_code(&app).await;
+    let (status, _) = app
+        .session_post("/api/v1/pairing/pair", &browser, json!({"code": fresh["code"]}))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "the window has passed");
+}
+
+#[tokio::test]
+async fn wrong_claims_rate_limit_the_client_address() {
+    let app = TestApp::new().await;
+    for _ in 0..10 {
+        let (status, _) = app
+            .post("/api/v1/pairing/claim", None, json!({"code": "PING-AAAAAA", "clientName": "x"}))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    let (status, body) = app
+        .post("/api/v1/pairing/claim", None, json!({"code": "PING-AAAAAA", "clientName": "x"}))
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(body["serviceErrorCode"], "RATE_LIMITED");
+}
+
+#[tokio::test]
+async fn a_token_expires_after_thirty_days() {
+    let app = TestApp::new().await;
+    let (_, token) = app.paired_user("ada@example.com").await;
+    app.clock.advance(Duration::days(30) - Duration::seconds(1));
+    let (status, _) = app.get("/api/v1/sync/status", Some(&token)).await;
+    assert_eq!(status, StatusCode::OK);
+    app.clock.advance(Duration::seconds(1));
+    let (status, body) = app.get("/api/v1/sync/status", Some(&token)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["serviceErrorCode"], "TOKEN_EXPIRED");
+}
+
+#[tokio::test]
+async fn a_revoked_token_is_refused_as_revoked() {
+    let app = TestApp::new().await;
+    let (browser, token) = app.paired_user("ada@example.com").await;
+    let (_, html) = app.page("/settings/integrations/linkedin", &browser.cookie).await;
+    let id = html
+        .split("data-token-id=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let request = axum::http::Request::builder()
+        .method(Method::DELETE)
+        .uri(format!("/api/v1/pairing/tokens/{id}"))
+        .header("cookie", &browser.cookie)
+        .header("x-csrf-token", &browser.csrf)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (status, _, _) = app.send(request).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, body) = app.get("/api/v1/sync/status", Some(&token)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["serviceErrorCode"], "TOKEN_REVOKED");
+}
+
+#[tokio::test]
+async fn an_unknown_token_is_invalid() {
+    let app = TestApp::new().await;
+    let (status, body) = app.get("/api/v1/sync/status", Some("made-up")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["serviceErrorCode"], "TOKEN_INVALID");
+    let (status, body) = app
+        .post("/api/v1/sync/runs", None, json!({}))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["serviceErrorCode"], "TOKEN_INVALID");
+}
+
+#[tokio::test]
+async fn refresh_gives_a_new_thirty_day_token_and_revokes_the_old_one() {
+    let app = TestApp::new().await;
+    let (_, old) = app.paired_user("ada@example.com").await;
+    app.clock.advance(Duration::days(20));
+    let (status, fresh) = app.post("/api/v1/pairing/refresh", Some(&old), json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let new = fresh["token"].as_str().unwrap();
+    assert_ne!(new, old);
+    let (_, body) = app.get("/api/v1/sync/status", Some(&old)).await;
+    assert_eq!(body["serviceErrorCode"], "TOKEN_REVOKED");
+    app.clock.advance(Duration::days(29));
+    let (status, _) = app.get("/api/v1/sync/status", Some(new)).await;
+    assert_eq!(status, StatusCode::OK, "valid 30 days from the refresh");
+}
+
+#[tokio::test]
+async fn a_code_shown_in_the_web_ui_is_claimed_once_by_the_popup() {
+    let app = TestApp::new().await;
+    app.create_user("ada@example.com").await;
+    let browser = app.login("ada@example.com").await;
+    let (status, _, html) = app
+        .form("/settings/integrations/linkedin/code", &browser, &[("csrf", &browser.csrf)])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let code = html
+        .split("id=\"extension-code\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap()
+        .to_owned();
+    let claim = json!({"code": code, "clientName": "Chrome on Mac"});
+    let (status, token) = app.post("/api/v1/pairing/claim", None, claim.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .get("/api/v1/sync/status", token["token"].as_str())
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app.post("/api/v1/pairing/claim", None, claim).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "single use");
+}
+
+#[tokio::test]
+async fn an_expired_web_code_cannot_be_claimed() {
+    let app = TestApp::new().await;
+    app.create_user("ada@example.com").await;
+    let browser = app.login("ada@example.com").await;
+    let (_, _, html) = app
+        .form("/settings/integrations/linkedin/code", &browser, &[("csrf", &browser.csrf)])
+        .await;
+    let code = html
+        .split("id=\"extension-code\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap()
+        .to_owned();
+    app.clock.advance(Duration::minutes(11));
+    let (status, body) = app
+        .post("/api/v1/pairing/claim", None, json!({"code": code, "clientName": "x"}))
+        .await;
+    assert_eq!(status, StatusCode::GONE);
+    assert_eq!(body["serviceErrorCode"], "PAIRING_CODE_EXPIRED");
+}

@@ -1,0 +1,191 @@
+//! The web UI: login, CSRF, pages, search, exports, and the OpenAPI document.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use ping_backend::routes::api::routes;
+use serde_json::json;
+
+use crate::fixtures::*;
+use crate::helpers::{TestApp, urlencode};
+
+#[tokio::test]
+async fn pages_send_strangers_to_the_login_page() {
+    let app = TestApp::new().await;
+    let (status, _, _) = app
+        .send(Request::get("/contacts").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_and_the_session_cookie_is_http_only_and_lax() {
+    let app = TestApp::new().await;
+    app.create_user("ada@example.com").await;
+    let request = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("email=ada%40example.com&password=nope"))
+        .unwrap();
+    let (status, headers, _) = app.send(request).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(headers.get(header::SET_COOKIE).is_none());
+
+    let request = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("email=ada%40example.com&password={}", urlencode(crate::helpers::PASSWORD))))
+        .unwrap();
+    let (_, headers, _) = app.send(request).await;
+    let cookie = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(cookie.contains("HttpOnly"));
+    assert!(cookie.contains("SameSite=Lax"));
+    assert!(!cookie.contains("Secure"), "served over http in this test");
+}
+
+#[tokio::test]
+async fn the_pair_form_needs_the_sessions_csrf_token() {
+    let app = TestApp::new().await;
+    app.create_user("ada@example.com").await;
+    let browser = app.login("ada@example.com").await;
+    let (_, code) = app
+        .post("/api/v1/pairing/codes", None, json!({"clientName": "Chrome"}))
+        .await;
+    let code = code["code"].as_str().unwrap();
+
+    let (status, _, _) = app
+        .form("/settings/integrations/linkedin/pair", &browser, &[("csrf", "forged"), ("code", code)])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app
+        .json(axum::http::Method::POST, "/api/v1/pairing/pair", None, Some(json!({"code": code})))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let (status, headers, _) = app
+        .form("/settings/integrations/linkedin/pair", &browser, &[("csrf", &browser.csrf), ("code", code)])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/settings/integrations/linkedin?paired=1");
+
+    let (status, _, html) = app
+        .form("/settings/integrations/linkedin/pair", &browser, &[("csrf", &browser.csrf), ("code", "PING-22222Z")])
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("id=\"pair-error\""), "the modal reopens with the error");
+}
+
+#[tokio::test]
+async fn the_settings_page_has_the_connect_modal_and_lists_paired_browsers() {
+    let app = TestApp::new().await;
+    let (browser, token) = app.paired_user("ada@example.com").await;
+    app.get("/api/v1/sync/status", Some(&token)).await;
+    let (status, html) = app.page("/settings/integrations/linkedin", &browser.cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    for needle in ["id=\"connect-button\"", "id=\"pairing-code\"", "id=\"pair-button\"", "id=\"paired-browsers\"", "Chrome on Linux", "Show a code for the extension"] {
+        assert!(html.contains(needle), "{needle}");
+    }
+    assert!(!html.contains(">never<"), "last seen is recorded");
+}
+
+#[tokio::test]
+async fn an_empty_contacts_page_tells_the_user_what_to_do() {
+    let app = TestApp::new().await;
+    app.create_user("ada@example.com").await;
+    let browser = app.login("ada@example.com").await;
+    let (_, html) = app.page("/contacts", &browser.cookie).await;
+    assert!(html.contains("No conversations yet"));
+    assert!(html.contains("Settings → Integrations"));
+}
+
+#[tokio::test]
+async fn contacts_and_a_timeline_show_direction_and_last_message() {
+    let app = TestApp::new().await;
+    let (browser, token) = app.paired_user("ada@example.com").await;
+    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch())).await;
+    let (_, list) = app.page("/contacts", &browser.cookie).await;
+    assert!(list.contains("Zoe Example"));
+    assert!(list.contains("bring the deck"), "last message preview");
+    let href = list.split("href=\"/contacts/").nth(1).unwrap().split('"').next().unwrap();
+    let (status, page) = app.page(&format!("/contacts/{href}"), &browser.cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("class=\"message outbound"));
+    assert!(page.contains("class=\"message inbound"));
+}
+
+#[tokio::test]
+async fn search_finds_messages_by_word_prefix_for_their_owner_only() {
+    let app = TestApp::new().await;
+    let (browser, token) = app.paired_user("ada@example.com").await;
+    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch())).await;
+    let (_, html) = app.page("/search?q=tues", &browser.cookie).await;
+    assert!(html.contains("are you around next Tuesday"));
+    assert!(html.contains("Talk Tuesday"));
+    assert!(!html.contains("bring the deck"));
+    let (_, none) = app.page("/search?q=%22%29%28*", &browser.cookie).await;
+    assert!(!none.contains("id=\"search-results\""), "odd input is harmless");
+
+    app.create_user("eve@example.com").await;
+    let eve = app.login("eve@example.com").await;
+    let (_, html) = app.page("/search?q=tuesday", &eve.cookie).await;
+    assert!(html.contains("No message matches"));
+}
+
+#[tokio::test]
+async fn exports_are_vcard_4_csv_and_json() {
+    let app = TestApp::new().await;
+    let (browser, token) = app.paired_user("ada@example.com").await;
+    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch())).await;
+    let (status, vcf) = app.page("/export/contacts.vcf", &browser.cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(vcf.starts_with("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Zoe Example\r\n"));
+    assert!(vcf.trim_end().ends_with("END:VCARD"));
+    let (_, csv) = app.page("/export/contacts.csv", &browser.cookie).await;
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "name,first_name,last_name,title,company,location,headline,linkedin_url,linkedin_urn,notes"
+    );
+    let (_, json) = app.page("/export/conversations.json", &browser.cookie).await;
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["conversations"][0]["messages"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_route_and_every_route_is_served() {
+    let app = TestApp::new().await;
+    let (status, document) = app.get("/api/v1/openapi.json", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let all = routes();
+    assert!(all.len() >= 15);
+    for (doc, _) in all {
+        let path = format!("/api/v1{}", doc.path);
+        assert!(document["paths"][&path][doc.method].is_object(), "{} {path}", doc.method);
+        let concrete = path.replace("{id}", "1");
+        let request = Request::builder()
+            .method(doc.method.to_uppercase().as_str())
+            .uri(&concrete)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{}"))
+            .unwrap();
+        let (status, _, _) = app.send(request).await;
+        assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{} {concrete}", doc.method);
+        if doc.path != "/conversations/sync/{id}" {
+            assert_ne!(status, StatusCode::NOT_FOUND, "{} {concrete}", doc.method);
+        }
+    }
+}
+
+#[tokio::test]
+async fn extension_origins_get_cors_headers_and_others_do_not() {
+    let app = TestApp::new().await;
+    let preflight = |origin: &str| {
+        Request::builder()
+            .method("OPTIONS")
+            .uri("/api/v1/sync/push")
+            .header(header::ORIGIN, origin)
+            .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (_, headers, _) = app.send(preflight("chrome-extension://abcdefghijklmnop")).await;
+    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "chrome-extension://abcdefghijklmnop");
+    let (_, headers, _) = app.send(preflight("https://evil.example")).await;
+    assert!(headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+}
