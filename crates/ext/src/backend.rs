@@ -1,0 +1,198 @@
+//! The Ping backend's API (`ping_protocol::api`), over gloo-net's `fetch`.
+//!
+//! Only the extension token travels here, as a bearer header; never a LinkedIn cookie.
+
+use gloo_net::http::{Request, RequestBuilder};
+use ping_protocol::api::{
+    API_PREFIX, ApiError, AvatarUpload, ClaimRequest, ErrorCode, ExtensionToken, HelloRequest,
+    HelloResponse, PairingCodeRequest, PairingCodeResponse, PairingPollRequest,
+    PairingPollResponse, ProfilesPush, ProfilesResponse, PushBatch, PushResponse, RunReport,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Why a backend call failed, sorted by what the extension does about it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BackendError {
+    /// No answer, or a 5xx: try again at the next trigger.
+    #[error("the Ping backend could not be reached ({detail})")]
+    Unreachable { detail: String },
+    /// The token expired, was revoked or is unknown: pair again.
+    #[error("this browser's pairing with Ping has ended ({code:?}): pair it again")]
+    PairingRejected { code: ErrorCode },
+    /// The backend answered with an error about this request.
+    #[error("the Ping backend refused the request ({status}: {message})")]
+    Refused {
+        status: u16,
+        message: String,
+        code: Option<ErrorCode>,
+    },
+}
+
+/// Sorts an HTTP error answer by its status and, when it has LinkedIn's error shape, its code.
+pub fn classify_error(status: u16, body: &str) -> BackendError {
+    let api_error = serde_json::from_str::<ApiError>(body).ok();
+    if let Some(code) = api_error
+        .as_ref()
+        .map(|error| error.service_error_code)
+        .filter(|code| code.requires_pairing())
+    {
+        return BackendError::PairingRejected { code };
+    }
+    if status >= 500 {
+        return BackendError::Unreachable {
+            detail: format!("HTTP {status}"),
+        };
+    }
+    match api_error {
+        Some(error) => BackendError::Refused {
+            status,
+            message: error.message,
+            code: Some(error.service_error_code),
+        },
+        None => BackendError::Refused {
+            status,
+            message: body.chars().take(200).collect(),
+            code: None,
+        },
+    }
+}
+
+/// The backend at `base_url` (e.g. `http://127.0.0.1:8787`), with the token when paired.
+pub struct Backend {
+    base_url: String,
+    token: Option<String>,
+}
+
+impl Backend {
+    pub fn new(base_url: &str, token: Option<&ExtensionToken>) -> Self {
+        Self {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            token: token.map(|token| token.token.clone()),
+        }
+    }
+
+    async fn post<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<R, BackendError> {
+        let text = self.post_for_text(path, body).await?;
+        serde_json::from_str(&text).map_err(|error| BackendError::Refused {
+            status: 200,
+            message: format!("unreadable answer from {path}: {error}"),
+            code: None,
+        })
+    }
+
+    async fn post_for_text<B: Serialize>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<String, BackendError> {
+        let url = format!("{}{API_PREFIX}{path}", self.base_url);
+        let mut request: RequestBuilder = Request::post(&url);
+        if let Some(token) = &self.token {
+            request = request.header("authorization", &format!("Bearer {token}"));
+        }
+        let unreachable = |error: gloo_net::Error| BackendError::Unreachable {
+            detail: error.to_string(),
+        };
+        let response = request
+            .json(body)
+            .map_err(unreachable)?
+            .send()
+            .await
+            .map_err(unreachable)?;
+        let status = response.status();
+        let text = response.text().await.map_err(unreachable)?;
+        if (200..300).contains(&status) {
+            Ok(text)
+        } else {
+            Err(classify_error(status, &text))
+        }
+    }
+
+    pub async fn request_pairing_code(
+        &self,
+        request: &PairingCodeRequest,
+    ) -> Result<PairingCodeResponse, BackendError> {
+        self.post("/pairing/codes", request).await
+    }
+
+    pub async fn poll_pairing(
+        &self,
+        request: &PairingPollRequest,
+    ) -> Result<PairingPollResponse, BackendError> {
+        self.post("/pairing/poll", request).await
+    }
+
+    pub async fn claim(&self, request: &ClaimRequest) -> Result<ExtensionToken, BackendError> {
+        self.post("/pairing/claim", request).await
+    }
+
+    pub async fn refresh_token(&self) -> Result<ExtensionToken, BackendError> {
+        self.post("/pairing/refresh", &serde_json::json!({})).await
+    }
+
+    pub async fn hello(&self, request: &HelloRequest) -> Result<HelloResponse, BackendError> {
+        self.post("/extension/hello", request).await
+    }
+
+    pub async fn push(&self, batch: &PushBatch) -> Result<PushResponse, BackendError> {
+        self.post("/sync/push", batch).await
+    }
+
+    pub async fn push_profiles(
+        &self,
+        push: &ProfilesPush,
+    ) -> Result<ProfilesResponse, BackendError> {
+        self.post("/profiles", push).await
+    }
+
+    pub async fn upload_avatar(&self, upload: &AvatarUpload) -> Result<(), BackendError> {
+        self.post_for_text("/avatars", upload).await.map(drop)
+    }
+
+    pub async fn report_run(&self, report: &RunReport) -> Result<(), BackendError> {
+        self.post_for_text("/sync/runs", report).await.map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_revoked_token_means_pairing_again() {
+        let body = r#"{"message":"revoked","status":401,"serviceErrorCode":"TOKEN_REVOKED"}"#;
+        assert_eq!(
+            classify_error(401, body),
+            BackendError::PairingRejected {
+                code: ErrorCode::TokenRevoked
+            }
+        );
+    }
+
+    #[test]
+    fn a_server_error_counts_as_unreachable() {
+        assert!(matches!(
+            classify_error(502, "Bad Gateway"),
+            BackendError::Unreachable { .. }
+        ));
+    }
+
+    #[test]
+    fn other_errors_keep_the_backends_words() {
+        let body =
+            r#"{"message":"no such code","status":404,"serviceErrorCode":"PAIRING_CODE_UNKNOWN"}"#;
+        assert_eq!(
+            classify_error(404, body),
+            BackendError::Refused {
+                status: 404,
+                message: "no such code".to_owned(),
+                code: Some(ErrorCode::PairingCodeUnknown)
+            }
+        );
+    }
+}

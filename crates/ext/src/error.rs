@@ -1,0 +1,16 @@
+//! The worker's errors, and how a backend failure is remembered for the popup.
+
+use crate::backend::BackendError;
+use crate::chrome::ChromeError;
+
+/// Why a worker request could not be carried out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WorkerError {
+    #[error(transparent)]
+    Chrome(#[from] ChromeError),
+    #[error(transparent)]
+    Backend(#[from] BackendError),
+    /// The message was not one the worker understands.
+    #[error("unknown message: {0}")]
+    BadMessage(String),
+}

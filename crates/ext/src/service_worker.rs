@@ -1,0 +1,179 @@
+//! The service worker's entry point: one export that takes a [`WorkerRequest`] as JSON and
+//! answers a [`WorkerReply`] as JSON. `extension/sw.js` registers the Chrome listeners and
+//! forwards every message here.
+
+use chrono::Utc;
+use ping_core::profile_page::parse_profile_page;
+use ping_core::sync::{SyncTrigger, acquire_lease, next_automatic_sync};
+use ping_protocol::api::{ExtensionToken, ProfileSource, ProfilesPush};
+use ping_protocol::worker::{PopupState, WorkerReply, WorkerRequest};
+use wasm_bindgen::prelude::*;
+
+use crate::backend::{Backend, BackendError};
+use crate::error::WorkerError;
+use crate::popup_state::{Facts, popup_state};
+use crate::{avatar, pairing, store, sync};
+
+/// Handles one message from the popup, the options page or a content script.
+#[wasm_bindgen]
+pub async fn handle_message(message: String) -> String {
+    let reply = match serde_json::from_str::<WorkerRequest>(&message) {
+        Ok(request) => handle(request)
+            .await
+            .unwrap_or_else(|error| WorkerReply::Error {
+                message: error.to_string(),
+            }),
+        Err(error) => WorkerReply::Error {
+            message: WorkerError::BadMessage(error.to_string()).to_string(),
+        },
+    };
+    serde_json::to_string(&reply)
+        .unwrap_or_else(|_| r#"{"type":"error","message":"unencodable reply"}"#.to_owned())
+}
+
+async fn handle(request: WorkerRequest) -> Result<WorkerReply, WorkerError> {
+    match request {
+        WorkerRequest::GetState => {
+            if store::token().await?.is_none() {
+                noting_backend(pairing::poll_once().await).await?;
+            }
+        }
+        WorkerRequest::RequestPairingCode => pairing::request_code().await?,
+        WorkerRequest::EnterPairingCode { code } => pairing::claim(&code).await?,
+        WorkerRequest::Unpair => store::forget_pairing().await?,
+        WorkerRequest::SaveSettings { settings } => {
+            store::save_settings(&settings).await?;
+            return Ok(WorkerReply::Ack);
+        }
+        WorkerRequest::SyncNow => {
+            spawn_trigger(SyncTrigger::Manual);
+            return Ok(WorkerReply::Ack);
+        }
+        WorkerRequest::PageVisit { .. } => {
+            spawn_trigger(SyncTrigger::PageVisit);
+            return Ok(WorkerReply::Ack);
+        }
+        WorkerRequest::ProfilePage { url, html } => {
+            capture_profile(&url, &html).await?;
+            return Ok(WorkerReply::Ack);
+        }
+        WorkerRequest::QueryIdsObserved { urls } => {
+            let mut registry = store::query_ids().await?;
+            let learned = urls.iter().filter(|url| registry.observe_url(url)).count();
+            if learned > 0 {
+                store::save_query_ids(&registry).await?;
+            }
+            return Ok(WorkerReply::Ack);
+        }
+    }
+    Ok(WorkerReply::State {
+        state: current_state().await?,
+    })
+}
+
+/// Remembers what a backend failure means for the popup, and passes other results through.
+/// An unreachable backend or a rejected token is an answer to show, not an error to reply.
+async fn noting_backend<T>(result: Result<T, WorkerError>) -> Result<Option<T>, WorkerError> {
+    match result {
+        Ok(value) => {
+            store::save_backend_problem(None).await?;
+            Ok(Some(value))
+        }
+        Err(WorkerError::Backend(BackendError::Unreachable { detail })) => {
+            store::save_backend_problem(Some(&detail)).await?;
+            Ok(None)
+        }
+        Err(WorkerError::Backend(BackendError::PairingRejected { .. })) => {
+            store::reject_token().await?;
+            Ok(None)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+fn spawn_trigger(trigger: SyncTrigger) {
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(error) = on_trigger(trigger).await {
+            web_sys::console::warn_1(&format!("sync: {error}").into());
+        }
+    });
+}
+
+/// A sync trigger: check in with the backend, then sync if the throttle allows.
+async fn on_trigger(trigger: SyncTrigger) -> Result<(), WorkerError> {
+    let Some(token) = store::token().await? else {
+        return Ok(());
+    };
+    let Some(requested) = noting_backend(pairing::check_in(&token).await).await? else {
+        return Ok(());
+    };
+    let (trigger, force) = match requested {
+        Some(request) if trigger != SyncTrigger::Manual => (SyncTrigger::Requested, request.force),
+        _ => (trigger, false),
+    };
+    sync::run_if_due(trigger, force).await.map(drop)
+}
+
+/// Parses a visited profile page and pushes the profile, with its avatar if the backend asks.
+async fn capture_profile(url: &str, html: &str) -> Result<(), WorkerError> {
+    let Some(token) = store::token().await? else {
+        return Ok(());
+    };
+    let capture = parse_profile_page(html, url)
+        .map_err(|error| WorkerError::BadMessage(format!("{url}: {error}")))?;
+    let push = ProfilesPush {
+        source: ProfileSource::PageVisit,
+        captured_at: Utc::now(),
+        profiles: vec![capture.profile],
+    };
+    let backend = backend_for(&token).await?;
+    let answer = noting_backend(
+        backend
+            .push_profiles(&push)
+            .await
+            .map_err(WorkerError::from),
+    )
+    .await?;
+    for request in answer
+        .map(|answer| answer.avatar_requests)
+        .unwrap_or_default()
+    {
+        if let Err(error) = avatar::transfer(&backend, &request.member, &request.url).await {
+            web_sys::console::warn_1(&format!("avatar: {error}").into());
+        }
+    }
+    Ok(())
+}
+
+async fn backend_for(token: &ExtensionToken) -> Result<Backend, WorkerError> {
+    let settings = store::settings().await?;
+    Ok(Backend::new(&settings.backend_url, Some(token)))
+}
+
+/// The popup's state from what is stored.
+async fn current_state() -> Result<PopupState, WorkerError> {
+    let now = Utc::now();
+    let token = store::token().await?;
+    let attempt = store::pairing_attempt().await?;
+    let sync_state = store::sync_state().await?;
+    let last_run = store::last_run().await?;
+    let backend_problem = store::backend_problem().await?;
+    let settings = store::settings().await?;
+    // A sync runs while someone else holds a live lease (ping-core decides what "live" is).
+    let running = match store::lease().await? {
+        Some(lease) if acquire_lease(Some(&lease), "", now).is_err() => store::progress().await?,
+        _ => None,
+    };
+    let facts = Facts {
+        token: token.as_ref(),
+        pairing_expired: store::pairing_expired().await?,
+        attempt: attempt.as_ref(),
+        running,
+        sync: &sync_state,
+        last_run: last_run.as_ref(),
+        backend_problem: backend_problem.as_deref(),
+        next_automatic_sync_at: next_automatic_sync(&sync_state, &sync::throttle_policy(&settings)),
+        now,
+    };
+    Ok(popup_state(&facts))
+}

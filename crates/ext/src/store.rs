@@ -1,0 +1,138 @@
+//! What the extension keeps in `chrome.storage`, one typed function per key.
+//!
+//! `chrome.storage.local` (kept across restarts): `settings`, `token`, `pairingAttempt`,
+//! `pairingExpired`, `syncState`, `queryIds`, `lastRun`, `backendProblem`.
+//! `chrome.storage.session` (this browser session, shared by worker instances): `lease`,
+//! `progress` (read by the popup through `storage.onChanged`).
+//! No LinkedIn cookie is ever stored.
+
+use ping_core::sync::{Lease, Progress, SyncState};
+use ping_core::voyager::QueryIdRegistry;
+use ping_protocol::api::{ExtensionToken, PairingCodeResponse, RunReport};
+use ping_protocol::worker::ExtensionSettings;
+
+use crate::chrome::ChromeError;
+use crate::chrome::storage::{Area, get, remove, set};
+
+const SETTINGS: &str = "settings";
+const TOKEN: &str = "token";
+const PAIRING_ATTEMPT: &str = "pairingAttempt";
+const PAIRING_EXPIRED: &str = "pairingExpired";
+const SYNC_STATE: &str = "syncState";
+const QUERY_IDS: &str = "queryIds";
+const LAST_RUN: &str = "lastRun";
+const BACKEND_PROBLEM: &str = "backendProblem";
+const LEASE: &str = "lease";
+const PROGRESS: &str = "progress";
+
+pub async fn settings() -> Result<ExtensionSettings, ChromeError> {
+    Ok(get(Area::Local, SETTINGS).await?.unwrap_or_default())
+}
+
+pub async fn save_settings(settings: &ExtensionSettings) -> Result<(), ChromeError> {
+    set(Area::Local, SETTINGS, settings).await
+}
+
+pub async fn token() -> Result<Option<ExtensionToken>, ChromeError> {
+    get(Area::Local, TOKEN).await
+}
+
+/// Stores a fresh token: the browser is paired, any earlier rejection is over.
+pub async fn save_token(token: &ExtensionToken) -> Result<(), ChromeError> {
+    set(Area::Local, TOKEN, token).await?;
+    remove(
+        Area::Local,
+        &[PAIRING_ATTEMPT, PAIRING_EXPIRED, BACKEND_PROBLEM],
+    )
+    .await
+}
+
+/// The backend refused the token: forget it and remember why, so the popup offers re-pairing.
+pub async fn reject_token() -> Result<(), ChromeError> {
+    remove(Area::Local, &[TOKEN]).await?;
+    set(Area::Local, PAIRING_EXPIRED, &true).await
+}
+
+pub async fn pairing_expired() -> Result<bool, ChromeError> {
+    Ok(get(Area::Local, PAIRING_EXPIRED).await?.unwrap_or(false))
+}
+
+pub async fn pairing_attempt() -> Result<Option<PairingCodeResponse>, ChromeError> {
+    get(Area::Local, PAIRING_ATTEMPT).await
+}
+
+pub async fn save_pairing_attempt(attempt: &PairingCodeResponse) -> Result<(), ChromeError> {
+    set(Area::Local, PAIRING_ATTEMPT, attempt).await
+}
+
+/// Unpair: forget the token, the pairing, and everything synced for this backend.
+pub async fn forget_pairing() -> Result<(), ChromeError> {
+    let keys = [
+        TOKEN,
+        PAIRING_ATTEMPT,
+        PAIRING_EXPIRED,
+        SYNC_STATE,
+        LAST_RUN,
+        BACKEND_PROBLEM,
+    ];
+    remove(Area::Local, &keys).await
+}
+
+pub async fn sync_state() -> Result<SyncState, ChromeError> {
+    Ok(get(Area::Local, SYNC_STATE).await?.unwrap_or_default())
+}
+
+pub async fn save_sync_state(state: &SyncState) -> Result<(), ChromeError> {
+    set(Area::Local, SYNC_STATE, state).await
+}
+
+pub async fn query_ids() -> Result<QueryIdRegistry, ChromeError> {
+    Ok(get(Area::Local, QUERY_IDS)
+        .await?
+        .unwrap_or_else(QueryIdRegistry::builtin))
+}
+
+pub async fn save_query_ids(registry: &QueryIdRegistry) -> Result<(), ChromeError> {
+    set(Area::Local, QUERY_IDS, registry).await
+}
+
+pub async fn last_run() -> Result<Option<RunReport>, ChromeError> {
+    get(Area::Local, LAST_RUN).await
+}
+
+pub async fn save_last_run(report: &RunReport) -> Result<(), ChromeError> {
+    set(Area::Local, LAST_RUN, report).await
+}
+
+/// Why the backend could not be reached at the last contact, if it could not.
+pub async fn backend_problem() -> Result<Option<String>, ChromeError> {
+    get(Area::Local, BACKEND_PROBLEM).await
+}
+
+pub async fn save_backend_problem(problem: Option<&str>) -> Result<(), ChromeError> {
+    match problem {
+        Some(detail) => set(Area::Local, BACKEND_PROBLEM, detail).await,
+        None => remove(Area::Local, &[BACKEND_PROBLEM]).await,
+    }
+}
+
+pub async fn lease() -> Result<Option<Lease>, ChromeError> {
+    get(Area::Session, LEASE).await
+}
+
+pub async fn save_lease(lease: &Lease) -> Result<(), ChromeError> {
+    set(Area::Session, LEASE, lease).await
+}
+
+/// Ends the run: frees the lease and clears the progress the popup shows.
+pub async fn release_lease() -> Result<(), ChromeError> {
+    remove(Area::Session, &[LEASE, PROGRESS]).await
+}
+
+pub async fn progress() -> Result<Option<Progress>, ChromeError> {
+    get(Area::Session, PROGRESS).await
+}
+
+pub async fn save_progress(progress: &Progress) -> Result<(), ChromeError> {
+    set(Area::Session, PROGRESS, progress).await
+}

@@ -1,0 +1,60 @@
+// Content script on www.linkedin.com. It tells the worker about page visits (the worker
+// decides whether that starts a sync), hands profile pages to the worker for capture, reports
+// the Voyager query ids the page itself used, and fetches same-origin for the worker when the
+// worker's own fetch is refused (the tab transport).
+(() => {
+  const send = (message) => chrome.runtime.sendMessage(message).catch(() => {
+    // The worker may be restarting or the extension reloaded; the next page load retries.
+  });
+
+  // --- Page visit and profile capture -------------------------------------------------------
+  send({ type: 'pageVisit', url: location.href });
+
+  const PROFILE_PATH = /^\/in\/[^/]+\/?$/;
+  if (PROFILE_PATH.test(location.pathname)) {
+    send({ type: 'profilePage', url: location.href, html: document.documentElement.outerHTML });
+  }
+
+  // --- Query ids the page used ----------------------------------------------------------------
+  const reported = new Set();
+  const reportQueryIds = (entries) => {
+    const urls = entries
+      .map((entry) => entry.name)
+      .filter((url) => url.includes('queryId=') && !reported.has(url));
+    if (urls.length === 0) return;
+    urls.forEach((url) => reported.add(url));
+    send({ type: 'queryIdsObserved', urls });
+  };
+  reportQueryIds(performance.getEntriesByType('resource'));
+  new PerformanceObserver((list) => reportQueryIds(list.getEntries()))
+    .observe({ type: 'resource', buffered: false });
+
+  // --- Tab transport: ContentRequest::Fetch -> HttpResponse -----------------------------------
+  async function fetchForWorker(request) {
+    try {
+      const response = await fetch(request.url, {
+        headers: Object.fromEntries(request.headers),
+        credentials: 'include',
+      });
+      return {
+        status: response.status,
+        headers: [...response.headers.entries()],
+        body: await response.text(),
+        redirectedTo: response.redirected ? response.url : null,
+      };
+    } catch (error) {
+      return { status: 0, headers: [], body: `network error: ${error}`, redirectedTo: null };
+    }
+  }
+
+  chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    if (sender.id !== chrome.runtime.id || message?.type !== 'fetch') return false;
+    const url = new URL(message.request.url, location.href);
+    if (url.origin !== location.origin) {
+      sendResponse({ status: 0, headers: [], body: 'refused: not same-origin', redirectedTo: null });
+      return false;
+    }
+    fetchForWorker(message.request).then(sendResponse);
+    return true;
+  });
+})();

@@ -1,0 +1,220 @@
+// The popup: asks the worker for its state (ping_protocol::worker::PopupState) and shows it.
+// It re-asks whenever chrome.storage changes (sync progress, pairing, run reports) and every
+// 2 s while a pairing code waits (the worker polls the backend on each ask).
+const $ = (id) => document.getElementById(id);
+const send = (message) => chrome.runtime.sendMessage(message);
+
+let current = null;       // the last PopupState shown
+let countdownTimer = null;
+let pollTimer = null;
+let requestingCode = false;
+
+const BADGES = {
+  unpaired: 'Not connected', connected: 'Connected', syncing: 'Syncing',
+  linkedInSessionExpired: 'Logged out', pairingExpired: 'Pairing expired',
+  backendUnreachable: 'Offline', throttledByLinkedIn: 'Paused',
+};
+
+function plural(n, word) { return `${n} ${word}${n === 1 ? '' : 's'}`; }
+
+function relative(iso) {
+  const seconds = Math.round((new Date(iso) - Date.now()) / 1000);
+  const abs = Math.abs(seconds);
+  const [value, unit] = abs < 60 ? [abs, 'second'] : abs < 3600 ? [Math.round(abs / 60), 'minute']
+    : abs < 86400 ? [Math.round(abs / 3600), 'hour'] : [Math.round(abs / 86400), 'day'];
+  if (abs < 30) return seconds >= 0 ? 'in a moment' : 'just now';
+  return new Intl.RelativeTimeFormat('en', { numeric: 'auto' }).format(seconds < 0 ? -value : value, unit);
+}
+
+function clock(iso) {
+  return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+function show(id, visible) { $(id).hidden = !visible; }
+
+function showMessage(text) {
+  $('message').textContent = text ?? '';
+  show('message', Boolean(text));
+}
+
+function startCountdown(expiresAt) {
+  clearInterval(countdownTimer);
+  const tick = () => {
+    const left = Math.max(0, Math.round((new Date(expiresAt) - Date.now()) / 1000));
+    const mm = String(Math.floor(left / 60)).padStart(1, '0');
+    const ss = String(left % 60).padStart(2, '0');
+    $('pairing-countdown').textContent = left > 0 ? `Expires in ${mm}:${ss}` : 'This code has expired.';
+    if (left === 0) {
+      clearInterval(countdownTimer);
+      requestCode(); // a fresh code as soon as the old one expires
+    }
+  };
+  tick();
+  countdownTimer = setInterval(tick, 1000);
+}
+
+async function requestCode() {
+  if (requestingCode) return;
+  requestingCode = true;
+  $('pairing-code').textContent = '······';
+  try {
+    apply(await send({ type: 'requestPairingCode' }));
+  } finally {
+    requestingCode = false;
+  }
+}
+
+function renderPairing(state) {
+  show('pairing', true);
+  if (state.code) {
+    $('pairing-code').textContent = state.code;
+    show('new-code', false);
+    startCountdown(state.expires_at);
+  } else {
+    clearInterval(countdownTimer);
+    $('pairing-countdown').textContent = '';
+    show('new-code', true);
+    if (!requestingCode && !$('message').textContent) requestCode();
+  }
+}
+
+function renderConnected(state) {
+  show('connected', true);
+  show('sync-now', true);
+  show('unpair', true);
+  $('account-name').textContent = state.account_name ?? 'not synced yet';
+  const run = state.last_run;
+  $('last-sync').textContent = run
+    ? `${relative(run.finishedAt)} · ${plural(run.conversationsProcessed, 'conversation')}, ${plural(run.messagesProcessed, 'message')}`
+    : 'not yet';
+  $('next-sync').textContent = state.next_automatic_sync_at && new Date(state.next_automatic_sync_at) > Date.now()
+    ? `${relative(state.next_automatic_sync_at)} (${clock(state.next_automatic_sync_at)})`
+    : 'on your next LinkedIn visit';
+  const errors = run?.errors ?? [];
+  $('last-errors').textContent = errors.join(' ');
+  show('last-errors', errors.length > 0);
+}
+
+const RENDER = {
+  unpaired(state) {
+    $('status-title').textContent = state.code ? 'Waiting for pairing' : 'Connect to Ping';
+    $('status-detail').textContent = 'In Ping, open Settings → Integrations → LinkedIn → Connect and enter this code.';
+    renderPairing(state);
+  },
+  pairingExpired(state) {
+    $('status-title').textContent = 'Pairing expired';
+    $('status-detail').textContent = 'This browser is no longer connected to Ping. Enter the new code in Ping to reconnect.';
+    renderPairing(state);
+  },
+  connected(state) {
+    $('status-title').textContent = 'Connected';
+    $('status-detail').textContent = 'Your LinkedIn conversations sync to Ping when you visit LinkedIn.';
+    renderConnected(state);
+  },
+  syncing(state) {
+    $('status-title').textContent = 'Syncing…';
+    $('status-detail').textContent = `Started ${relative(state.started_at)}.`;
+    show('syncing', true);
+    $('progress').textContent = `${plural(state.conversations, 'conversation')} and ${plural(state.messages, 'message')} so far`;
+  },
+  linkedInSessionExpired() {
+    $('status-title').textContent = 'LinkedIn session expired';
+    $('status-detail').textContent = 'Visit linkedin.com and log in. Syncing continues on your next visit.';
+    show('open-linkedin', true);
+    show('unpair', true);
+  },
+  backendUnreachable(state) {
+    $('status-title').textContent = 'Ping is unreachable';
+    $('status-detail').textContent = `The Ping backend did not answer (${state.detail}). Check that it is running, or change its address in Settings.`;
+    show('sync-now', true);
+    $('sync-now').textContent = 'Try again';
+    show('unpair', true);
+  },
+  throttledByLinkedIn(state) {
+    $('status-title').textContent = 'LinkedIn asked to slow down';
+    $('status-detail').textContent = `Syncing resumes automatically after ${clock(state.retry_at)} (${relative(state.retry_at)}).`;
+    show('unpair', true);
+  },
+};
+
+function render(state) {
+  const changed = current?.state !== state.state;
+  current = state;
+  document.body.dataset.state = state.state;
+  $('state-badge').textContent = BADGES[state.state] ?? '';
+  for (const id of ['pairing', 'connected', 'syncing', 'sync-now', 'open-linkedin', 'unpair', 'new-code']) show(id, false);
+  $('sync-now').textContent = 'Sync Now';
+  $('sync-now').disabled = false;
+  if (changed) showMessage(null);
+  RENDER[state.state]?.(state);
+  schedulePoll(state);
+}
+
+function apply(reply) {
+  if (!reply) return;
+  if (reply.type === 'state') render(reply.state);
+  else if (reply.type === 'error') showMessage(reply.message);
+}
+
+function schedulePoll(state) {
+  clearTimeout(pollTimer);
+  if ((state.state === 'unpaired' || state.state === 'pairingExpired') && state.code) {
+    pollTimer = setTimeout(refresh, 2000);
+  }
+}
+
+async function refresh() {
+  try {
+    apply(await send({ type: 'getState' }));
+  } catch (error) {
+    showMessage(`The extension is restarting (${error.message}); try again in a moment.`);
+  }
+}
+
+// --- Actions ---------------------------------------------------------------------------------
+$('sync-now').addEventListener('click', async () => {
+  $('sync-now').disabled = true;
+  showMessage(null);
+  apply(await send({ type: 'syncNow' }));
+  // Progress arrives through storage.onChanged.
+});
+
+$('new-code').addEventListener('click', () => { showMessage(null); requestCode(); });
+
+$('claim-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const code = $('code-input').value.trim().toUpperCase();
+  if (!code) return;
+  $('claim-code').disabled = true;
+  showMessage(null);
+  try {
+    const reply = await send({ type: 'enterPairingCode', code });
+    apply(reply);
+    if (reply?.type === 'state') $('code-input').value = '';
+  } finally {
+    $('claim-code').disabled = false;
+  }
+});
+
+$('open-linkedin').addEventListener('click', () => chrome.tabs.create({ url: 'https://www.linkedin.com/' }));
+
+$('open-options').addEventListener('click', (event) => {
+  event.preventDefault();
+  chrome.runtime.openOptionsPage();
+});
+
+$('unpair').addEventListener('click', async (event) => {
+  event.preventDefault();
+  if (confirm('Disconnect this browser from Ping? Syncing stops until you pair again.')) {
+    apply(await send({ type: 'unpair' }));
+  }
+});
+
+// Any stored change (progress, token, run report, state) may change what to show.
+let pending = null;
+chrome.storage.onChanged.addListener(() => {
+  clearTimeout(pending);
+  pending = setTimeout(refresh, 50);
+});
+
+refresh();
