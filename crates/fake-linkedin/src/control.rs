@@ -34,10 +34,10 @@ fn ok(body: &Value) -> Response {
         .into_response()
 }
 
-fn bad(message: &str) -> Response {
+fn error(status: StatusCode, message: &str) -> Response {
     let body = json!({"error": message});
     (
-        StatusCode::BAD_REQUEST,
+        status,
         [(header::CONTENT_TYPE, "application/json")],
         body.to_string(),
     )
@@ -79,9 +79,12 @@ struct TuningRequest {
     filter_categories: Option<bool>,
 }
 
-fn parse<T: for<'de> Deserialize<'de>>(body: &str) -> Result<T, Response> {
+/// A refused control call: status and message.
+type Refusal = (StatusCode, String);
+
+fn parse<T: for<'de> Deserialize<'de>>(body: &str) -> Result<T, Refusal> {
     let body = if body.trim().is_empty() { "{}" } else { body };
-    serde_json::from_str(body).map_err(|e| bad(&e.to_string()))
+    serde_json::from_str(body).map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))
 }
 
 fn fault(request: &FaultRequest) -> Option<Fault> {
@@ -116,7 +119,9 @@ pub fn handle(shared: &Shared, req: &Req) -> Response {
                 shared.set_revoked(true);
                 return Ok(json!({"ok": true}));
             }
-            let f = fault(&r).ok_or_else(|| bad(&format!("unknown fault kind {:?}", r.kind)))?;
+            let f = fault(&r).ok_or_else(|| {
+                (StatusCode::BAD_REQUEST, format!("unknown fault kind {:?}", r.kind))
+            })?;
             let times = if r.persistent { None } else { Some(r.times.unwrap_or(1)) };
             shared.inject(f, times);
             Ok(json!({"ok": true}))
@@ -152,10 +157,10 @@ pub fn handle(shared: &Shared, req: &Req) -> Response {
             json!({"ok": true})
         }),
         (&Method::GET, "/__fake/snapshot") => Ok(json!(shared.snapshot())),
-        _ => Err((StatusCode::NOT_FOUND, "no such control endpoint").into_response()),
+        _ => Err((StatusCode::NOT_FOUND, "no such control endpoint".to_owned())),
     };
     match result {
         Ok(body) => ok(&body),
-        Err(response) => response,
+        Err((status, message)) => error(status, &message),
     }
 }

@@ -1,4 +1,6 @@
 //! Cookie auth, the CSRF rules and session revocation.
+// Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test here.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

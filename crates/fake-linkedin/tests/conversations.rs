@@ -1,4 +1,6 @@
 //! The conversation list variants: sync token, category query with cursors, rotation.
+// Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test here.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

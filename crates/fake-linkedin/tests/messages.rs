@@ -1,4 +1,6 @@
 //! The message variants: newest first by sync token, anchor pages in both orders, prevCursor.
+// Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test here.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

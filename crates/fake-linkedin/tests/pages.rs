@@ -1,4 +1,6 @@
 //! HTML pages, profiles, `/me` and the control API over HTTP.
+// Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test here.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

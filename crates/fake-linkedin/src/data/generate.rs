@@ -54,7 +54,7 @@ fn member(rng: &mut Rng, ordinal: usize) -> Member {
             _ => "DISTANCE_3",
         },
         picture,
-        page_style: if ordinal % 2 == 0 {
+        page_style: if ordinal.is_multiple_of(2) {
             PageStyle::Ember
         } else {
             PageStyle::ServerDriven

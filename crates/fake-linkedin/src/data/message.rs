@@ -99,7 +99,7 @@ pub fn details(seed: u64, conv: &Conversation, ordinal: usize) -> Details {
     };
     let reactions = if format != RenderFormat::Recalled && rng.chance(8) {
         vec![ReactionSummary {
-            emoji: *rng.pick(REACTIONS),
+            emoji: REACTIONS[rng.index(REACTIONS.len())],
             count: 1 + rng.below(3) as u32,
             viewer_reacted: rng.chance(50),
         }]
