@@ -216,6 +216,38 @@ mod tests {
         assert_eq!(profile.company.as_deref(), Some("NewCo"));
     }
 
+    #[test]
+    fn a_server_driven_page_under_an_acoa_url_is_read_from_that_members_top_card() {
+        let (id, other) = (
+            "ACoAAPeer00000000000000000000000000000000",
+            "ACoAAOther0000000000000000000000000000000",
+        );
+        let card = |id: &str, name: &str| {
+            format!(
+                r#"<div componentkey="com.linkedin.sdui.profile.card.ref{id}Topcard"><h2>{name}</h2></div>"#
+            )
+        };
+        let page = format!(
+            "<main>{}{}</main>",
+            card(other, "Stale Card"),
+            card(id, "Zoe Sample")
+        );
+        let url = format!("https://www.linkedin.com/in/{id}/");
+        let capture = parse_profile_page(&page, &url).unwrap();
+        assert_eq!(capture.style, PageStyle::ServerDriven);
+        assert_eq!(capture.profile.full_name.as_deref(), Some("Zoe Sample"));
+        assert_eq!(capture.profile.urn.unwrap().id().as_str(), id);
+        assert_eq!(capture.profile.public_identifier, None);
+
+        let only_stale = format!("<main>{}</main>", card(other, "Stale Card"));
+        assert_eq!(
+            parse_profile_page(&only_stale, &url),
+            Err(ProfilePageError::AnotherProfile {
+                shown: format!("urn:li:fsd_profile:{other}")
+            })
+        );
+    }
+
     /// Fragments of both page styles, so that random pages reach past the first `if`.
     fn fragments() -> impl Strategy<Value = String> {
         let pieces = prop::sample::select(vec![
@@ -254,6 +286,7 @@ mod tests {
         #[test]
         fn arbitrary_input_never_panics(html in any::<String>(), url in any::<String>()) {
             let _ = parse_profile_page(&html, &url);
+            let _ = parse_profile_page(&html, URL);
         }
 
         #[test]
