@@ -81,6 +81,8 @@ cmd_test() {
     cmd_lint
     log "native tests"
     cargo test --workspace
+    log "backend with PostgreSQL (its store contract runs when a server is reachable, else skips)"
+    cargo test -p ping-backend --features postgres
     log "ping-core builds for wasm32"
     cargo check -p ping-core --target wasm32-unknown-unknown --quiet
     if has_crate ext && [ -f tests/e2e/run.mjs ]; then
@@ -107,6 +109,7 @@ cmd_bench() {
 
 cmd_dist() {
     cmd_build
+    need_apt zip
     local version; version="$(sed -n 's/.*"version": "\([^"]*\)".*/\1/p' manifest.json | head -1)"
     (cd dist && rm -f "../ping-linkedin-sync-$version.zip" && zip -qr "../ping-linkedin-sync-$version.zip" .)
     log "wrote ping-linkedin-sync-$version.zip"
