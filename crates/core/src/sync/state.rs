@@ -3,7 +3,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::ConversationUrn;
+use crate::ids::{ConversationUrn, MessageUrn};
 use crate::model::{Account, Conversation};
 use crate::voyager::{ConversationsQuery, MessagesQuery};
 
@@ -107,6 +107,10 @@ pub(crate) struct Pass {
 pub(crate) struct InProgress {
     pub conversation: Conversation,
     pub next: MessagesQuery,
+    /// Messages already taken at the instant the next page reaches back to (the anchor is one
+    /// millisecond past it), so a resumed run does not push them again.
+    #[serde(default)]
+    pub taken_at_anchor: Vec<MessageUrn>,
 }
 
 impl Pass {

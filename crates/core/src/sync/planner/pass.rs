@@ -94,12 +94,19 @@ impl Planner {
         let mut messages = page.messages;
         messages.sort_by_key(|message| std::cmp::Reverse(message.delivered_at));
         let oldest = messages.last().map(|message| message.delivered_at);
+        let at_oldest: Vec<_> = messages
+            .iter()
+            .filter(|m| Some(m.delivered_at) == oldest)
+            .map(|m| m.urn.clone())
+            .collect();
         let mut fresh = 0;
         let mut reached_synced = false;
         for message in messages {
             if floor.is_some_and(|floor| message.delivered_at <= floor) {
                 reached_synced = true;
-            } else if run.messages_seen.insert(message.urn.clone()) {
+            } else if !current.taken_at_anchor.contains(&message.urn)
+                && run.messages_seen.insert(message.urn.clone())
+            {
                 fresh += 1;
                 run.pending.messages.push(message);
             }
@@ -110,6 +117,7 @@ impl Planner {
             // this page are not skipped; repeats are dropped by URN.
             Some(oldest) if fresh > 0 && !reached_synced => {
                 current.next = MessagesQuery::Before(oldest + Duration::milliseconds(1));
+                current.taken_at_anchor = at_oldest;
             }
             _ => {
                 let done = (urn, current.conversation.last_activity_at);
@@ -154,6 +162,7 @@ impl Planner {
             pass.current = Some(InProgress {
                 conversation,
                 next: MessagesQuery::Latest,
+                taken_at_anchor: Vec::new(),
             });
             run.messages_seen.clear();
             return self.fetch(run, call);
