@@ -95,10 +95,38 @@ pub enum RotationAnswer {
     GraphqlErrors,
 }
 
-/// Knobs beyond [`FakeConfig`], changeable while the server runs
+/// Percentages of each kind of conversation (the rest are ordinary 1:1 threads). The five
+/// newest conversations are always one of each kind, so small accounts have them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mix {
+    /// Group chats.
+    pub group: u8,
+    /// InMail threads (`INBOX`, `PRIMARY_INBOX`, `INMAIL`; `PENDING` or `ACCEPTED`).
+    pub inmail: u8,
+    /// Pending message requests (`SECONDARY_INBOX`).
+    pub request: u8,
+    /// Sponsored messages from an organisation (`ARCHIVE`, `INMAIL`).
+    pub sponsored: u8,
+}
+
+impl Default for Mix {
+    fn default() -> Self {
+        Self {
+            group: 10,
+            inmail: 12,
+            request: 3,
+            sponsored: 5,
+        }
+    }
+}
+
+/// Knobs beyond [`FakeConfig`]: `mix` is read when the account is generated
+/// ([`crate::FakeServer::start_with`]), the others may change while the server runs
 /// ([`crate::FakeServer::tune`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tuning {
+    /// The kinds of conversation generated.
+    pub mix: Mix,
     /// How an unknown query hash is answered.
     pub rotation_answer: RotationAnswer,
     /// Lifetime of the signed picture URLs handed out, from the moment they are rendered.
@@ -116,6 +144,7 @@ pub struct Tuning {
 impl Default for Tuning {
     fn default() -> Self {
         Self {
+            mix: Mix::default(),
             rotation_answer: RotationAnswer::default(),
             media_ttl_secs: 60 * 24 * 3600,
             media_direct: false,

@@ -37,7 +37,9 @@ use ping_core::ids::{ConversationUrn, QueryId};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-pub use config::{AccountSpec, AnchorOrder, FakeConfig, LastPageShape, RotationAnswer, Tuning};
+pub use config::{
+    AccountSpec, AnchorOrder, FakeConfig, LastPageShape, Mix, RotationAnswer, Tuning,
+};
 pub use data::{ConvKind, PageStyle};
 pub use faults::Fault;
 pub use log::LoggedRequest;
@@ -58,6 +60,15 @@ impl FakeServer {
     /// Generates the account, binds `bind` (port 0 picks a free port) and serves in the
     /// background. The socket is bound before this returns, so requests may follow at once.
     pub async fn start(config: FakeConfig, bind: SocketAddr) -> std::io::Result<FakeServer> {
+        Self::start_with(config, Tuning::default(), bind).await
+    }
+
+    /// [`FakeServer::start`] with chosen [`Tuning`] (including the [`Mix`] of kinds).
+    pub async fn start_with(
+        config: FakeConfig,
+        tuning: Tuning,
+        bind: SocketAddr,
+    ) -> std::io::Result<FakeServer> {
         let listener = TcpListener::bind(bind).await?;
         let addr = listener.local_addr()?;
         let tls = if config.tls {
@@ -67,8 +78,8 @@ impl FakeServer {
         };
         let scheme = if tls.is_some() { "https" } else { "http" };
         let base_url = format!("{scheme}://{addr}");
-        let account = data::generate(&config.account);
-        let shared = Arc::new(Shared::new(config, account, base_url));
+        let account = data::generate(&config.account, tuning.mix);
+        let shared = Arc::new(Shared::new(config, tuning, account, base_url));
         let router = server::router(Arc::clone(&shared));
         let cert_pem = tls.as_ref().map(|t| t.cert_pem.clone());
         let task = tokio::spawn(server::serve(listener, router, tls.map(|t| t.acceptor)));

@@ -8,12 +8,20 @@ use std::ops::RangeInclusive;
 use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
-use fake_linkedin::{AccountSpec, AnchorOrder, FakeConfig, FakeServer, LastPageShape};
+use fake_linkedin::{
+    AccountSpec, AnchorOrder, FakeConfig, FakeServer, LastPageShape, Mix, RotationAnswer, Tuning,
+};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum AnchorOrderArg {
     Ascending,
     NewestFirst,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RotationArg {
+    BadRequest,
+    GraphqlErrors,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -60,6 +68,30 @@ struct Args {
     /// The `JSESSIONID` cookie value, with quotes.
     #[arg(long, default_value = "\"ajax:5128830019927411742\"")]
     jsessionid: String,
+    /// Percent of group chats.
+    #[arg(long, default_value_t = 10)]
+    group_percent: u8,
+    /// Percent of InMail threads.
+    #[arg(long, default_value_t = 12)]
+    inmail_percent: u8,
+    /// Percent of pending message requests.
+    #[arg(long, default_value_t = 3)]
+    request_percent: u8,
+    /// Percent of sponsored threads.
+    #[arg(long, default_value_t = 5)]
+    sponsored_percent: u8,
+    /// How an unknown (rotated) query hash is answered.
+    #[arg(long, value_enum, default_value = "bad-request")]
+    rotation_answer: RotationArg,
+    /// Lifetime of the picture URLs handed out, in seconds (negative: already expired).
+    #[arg(long, default_value_t = 60 * 24 * 3600, allow_hyphen_values = true)]
+    media_ttl_secs: i64,
+    /// Picture URLs point at this server's `/media/` prefix instead of media.licdn.com.
+    #[arg(long)]
+    media_direct: bool,
+    /// Category variants list only the requested category (default: the whole mailbox).
+    #[arg(long)]
+    filter_categories: bool,
 }
 
 fn parse_range(raw: &str) -> Result<RangeInclusive<usize>, String> {
@@ -96,7 +128,22 @@ async fn main() -> std::io::Result<()> {
         },
         fixtures_dir: args.fixtures_dir,
     };
-    let server = FakeServer::start(config, args.bind).await?;
+    let tuning = Tuning {
+        mix: Mix {
+            group: args.group_percent,
+            inmail: args.inmail_percent,
+            request: args.request_percent,
+            sponsored: args.sponsored_percent,
+        },
+        rotation_answer: match args.rotation_answer {
+            RotationArg::BadRequest => RotationAnswer::BadRequest,
+            RotationArg::GraphqlErrors => RotationAnswer::GraphqlErrors,
+        },
+        media_ttl_secs: args.media_ttl_secs,
+        media_direct: args.media_direct,
+        filter_categories: args.filter_categories,
+    };
+    let server = FakeServer::start_with(config, tuning, args.bind).await?;
     if let (Some(path), Some(pem)) = (&args.cert_out, server.cert_pem()) {
         std::fs::write(path, pem)?;
     }

@@ -32,11 +32,11 @@ pub struct Shared {
 
 impl Shared {
     /// State for a freshly generated account.
-    pub fn new(config: FakeConfig, account: Account, base_url: String) -> Self {
+    pub fn new(config: FakeConfig, tuning: Tuning, account: Account, base_url: String) -> Self {
         let media_key = format!("fake-media-key-{}", config.account.seed).into_bytes();
         Self {
             config,
-            tuning: RwLock::new(Tuning::default()),
+            tuning: RwLock::new(tuning),
             account: RwLock::new(account),
             faults: Mutex::new(FaultQueue::default()),
             log: Mutex::new(RequestLog::default()),

@@ -303,3 +303,75 @@ async fn the_conversation_list_carries_the_documented_kinds_and_participants() {
     assert_eq!(seen.len(), 3, "{seen:?}");
     assert!(without_messages > 0);
 }
+
+#[tokio::test]
+async fn profile_fixtures_are_served_by_case_name_and_by_their_public_identifier() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/linkedin");
+    let server = start_with(2, 0..=1, |c| c.fixtures_dir = Some(dir.clone())).await;
+    let mut served = 0;
+    for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(case) = name.strip_prefix("profile-page-") else {
+            continue;
+        };
+        let input = std::fs::read_to_string(entry.path().join("input.html")).unwrap();
+        assert_eq!(
+            get(&server, &format!("/in/fixture-{case}/"))
+                .await
+                .text()
+                .await
+                .unwrap(),
+            input
+        );
+        let expected: Value = serde_json::from_str(
+            &std::fs::read_to_string(entry.path().join("expected.json")).unwrap(),
+        )
+        .unwrap();
+        if let Some(slug) = expected["profile"]["publicIdentifier"].as_str() {
+            assert_eq!(
+                get(&server, &format!("/in/{slug}/"))
+                    .await
+                    .text()
+                    .await
+                    .unwrap(),
+                input
+            );
+        }
+        served += 1;
+    }
+    assert!(served > 0, "no profile-page fixtures in {}", dir.display());
+}
+
+#[tokio::test]
+async fn the_mix_of_conversation_kinds_is_configurable() {
+    let tuning = fake_linkedin::Tuning {
+        mix: fake_linkedin::Mix {
+            group: 0,
+            inmail: 0,
+            request: 0,
+            sponsored: 100,
+        },
+        ..fake_linkedin::Tuning::default()
+    };
+    let config = fake_linkedin::FakeConfig::default();
+    let server =
+        fake_linkedin::FakeServer::start_with(config, tuning, "127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
+    let kinds: Vec<_> = server
+        .snapshot()
+        .conversations
+        .iter()
+        .map(|c| c.kind)
+        .collect();
+    let sponsored = kinds
+        .iter()
+        .filter(|k| **k == fake_linkedin::ConvKind::Sponsored)
+        .count();
+    assert_eq!(
+        sponsored,
+        kinds.len() - 4,
+        "all but the four other kinds among the first five"
+    );
+}

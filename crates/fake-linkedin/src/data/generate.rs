@@ -9,7 +9,7 @@ use super::{
     Account, BASE_MS, ConvKind, Conversation, Member, Msg, Organization, PageStyle, Party,
     PictureAsset,
 };
-use crate::config::AccountSpec;
+use crate::config::{AccountSpec, Mix};
 use crate::rng::Rng;
 
 const ID_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
@@ -62,7 +62,7 @@ fn member(rng: &mut Rng, ordinal: usize) -> Member {
     }
 }
 
-fn kind_for(rank: usize, rng: &mut Rng) -> ConvKind {
+fn kind_for(rank: usize, rng: &mut Rng, mix: Mix) -> ConvKind {
     const FIRST: [ConvKind; 5] = [
         ConvKind::Regular,
         ConvKind::Group,
@@ -73,13 +73,21 @@ fn kind_for(rank: usize, rng: &mut Rng) -> ConvKind {
     if let Some(kind) = FIRST.get(rank) {
         return *kind;
     }
-    match rng.below(100) {
-        0..=9 => ConvKind::Group,
-        10..=21 => ConvKind::InMail,
-        22..=24 => ConvKind::Request,
-        25..=29 => ConvKind::Sponsored,
-        _ => ConvKind::Regular,
+    let roll = rng.below(100);
+    let bounds = [
+        (mix.group, ConvKind::Group),
+        (mix.inmail, ConvKind::InMail),
+        (mix.request, ConvKind::Request),
+        (mix.sponsored, ConvKind::Sponsored),
+    ];
+    let mut limit = 0;
+    for (share, kind) in bounds {
+        limit += u64::from(share);
+        if roll < limit {
+            return kind;
+        }
     }
+    ConvKind::Regular
 }
 
 fn thread_id(rng: &mut Rng) -> String {
@@ -108,7 +116,7 @@ fn gap(rng: &mut Rng) -> i64 {
 }
 
 /// Generates the account; the same spec always gives the same account.
-pub fn generate(spec: &AccountSpec) -> Account {
+pub fn generate(spec: &AccountSpec, mix: Mix) -> Account {
     let mut rng = Rng::new(spec.seed, 0);
     let member_count = spec.conversations + 9;
     let members: Vec<Member> = (0..member_count).map(|i| member(&mut rng, i)).collect();
@@ -130,7 +138,7 @@ pub fn generate(spec: &AccountSpec) -> Account {
         *spec.messages_per_conversation.end(),
     );
     for rank in 0..spec.conversations {
-        let kind = kind_for(rank, &mut rng);
+        let kind = kind_for(rank, &mut rng, mix);
         let mut parties = vec![Party::Member(0)];
         match kind {
             ConvKind::Sponsored => parties.push(Party::Org(rng.index(orgs.len()))),
