@@ -149,6 +149,7 @@ pub fn serve(
             [
                 (header::CONTENT_TYPE, "image/png"),
                 (header::CACHE_CONTROL, "max-age=604800"),
+                (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
             ],
             bytes,
         )

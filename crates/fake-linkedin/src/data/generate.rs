@@ -211,3 +211,41 @@ pub fn generate(spec: &AccountSpec, mix: Mix) -> Account {
     }
     Account::index(spec.seed, members, orgs, conversations)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_account_is_deterministic_and_strictly_ordered() {
+        let spec = AccountSpec {
+            seed: 7,
+            conversations: 2000,
+            messages_per_conversation: 0..=300,
+        };
+        let account = generate(&spec, Mix::default());
+        assert_eq!(account.ordered().count(), 2000);
+        let activity: Vec<i64> = account
+            .ordered()
+            .map(Conversation::last_activity_at)
+            .collect();
+        assert!(
+            activity.windows(2).all(|w| w[0] > w[1]),
+            "unique, newest first"
+        );
+        for conv in &account.conversations {
+            assert!(conv.messages.windows(2).all(|w| w[0].at < w[1].at));
+            assert!(conv.messages.len() <= 300);
+            assert!(conv.created_at <= conv.last_activity_at());
+        }
+        let again = generate(&spec, Mix::default());
+        let busy = account
+            .conversations
+            .iter()
+            .position(|c| !c.messages.is_empty());
+        let busy = busy.expect("some conversation has messages");
+        let (one, other) = (&account.conversations[busy], &again.conversations[busy]);
+        assert_eq!(one.urn, other.urn);
+        assert_eq!(one.message_id(0), other.message_id(0));
+    }
+}
