@@ -6,7 +6,7 @@
 use scraper::{ElementRef, Html};
 
 use super::avatar::picture_from_url;
-use super::dom::{all, contact_info_target, first, visible_text};
+use super::dom::{CONTACT_INFO, all, clean, contact_info_target, first, visible_text};
 use super::target::PageTarget;
 use super::{PageRead, embedded, fill_missing};
 use crate::model::Profile;
@@ -23,13 +23,17 @@ const AVATAR: [&str; 4] = [
 const CURRENT_COMPANY: &str = r#"button[aria-label^="Current company:"]"#;
 
 /// Reads an Ember page: the blobs' profile of `target` first, the top card's DOM for the rest.
-/// `None` when the page has neither a name heading nor a blob about `target`.
+/// `None` when the page has neither a top card (a name heading with a headline or a Contact
+/// info link beside it; a bare `h1`, as on an error page, is not one) nor a blob about `target`.
 pub(super) fn read(document: &Html, target: &PageTarget) -> Option<PageRead> {
     let from_json = embedded::read(document, target);
     let top_card = NAME
         .iter()
         .find_map(|css| first(document.root_element(), css))
-        .map(|name| (name, top_card_of(name, document)));
+        .map(|name| (name, top_card_of(name, document)))
+        .filter(|(_, card)| {
+            first(*card, HEADLINE).is_some() || first(*card, CONTACT_INFO).is_some()
+        });
     let shows = top_card.and_then(|(_, card)| contact_info_target(card));
     let from_dom = top_card.map(|(name, card)| read_top_card(name, card));
     let profile = match (from_json, from_dom) {
@@ -76,7 +80,7 @@ fn read_top_card(name: ElementRef<'_>, card: ElementRef<'_>) -> Profile {
 fn current_company(label: &str) -> Option<String> {
     let (_, rest) = label.split_once(':')?;
     let name = rest.split(". Click").next().unwrap_or_default();
-    super::dom::clean(name)
+    clean(name)
 }
 
 #[cfg(test)]
@@ -114,7 +118,7 @@ mod tests {
     fn the_nav_avatar_of_the_viewer_is_not_the_members_avatar() {
         let html = Html::parse_document(
             r#"<header><img class="global-nav__me-photo" src="https://media.licdn.com/dms/image/v2/D4EViewer/profile-displayphoto-shrink_100_100/0/1?e=1"></header>
-            <main><section><h1 class="text-heading-xlarge">Zoe Sample</h1></section></main>"#,
+            <main><section><h1 class="text-heading-xlarge">Zoe Sample</h1><div class="text-body-medium break-words">Data engineer</div></section></main>"#,
         );
         let target = PageTarget::from_url("/in/zoe-sample/").unwrap();
         let read = read(&html, &target).unwrap();
@@ -123,9 +127,18 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_heading_is_not_a_top_card() {
+        let html = Html::parse_document(
+            "<main><section><h1>This page doesn’t exist</h1><p>Please check your URL.</p></section></main>",
+        );
+        let target = PageTarget::from_url("/in/zoe-sample/").unwrap();
+        assert!(read(&html, &target).is_none());
+    }
+
+    #[test]
     fn a_lazy_avatar_is_read_from_its_delayed_url() {
         let html = Html::parse_document(
-            r#"<main><section><h1>Zoe Sample</h1><div class="pv-top-card__photo-wrapper"><img src="data:image/gif;base64,R0lGOD" data-delayed-url="https://media.licdn.com/dms/image/v2/D4EZoe/profile-displayphoto-shrink_200_200/0/1?e=1"></div></section></main>"#,
+            r#"<main><section><h1>Zoe Sample</h1><a href="/in/zoe-sample/overlay/contact-info/">Contact info</a><div class="pv-top-card__photo-wrapper"><img src="data:image/gif;base64,R0lGOD" data-delayed-url="https://media.licdn.com/dms/image/v2/D4EZoe/profile-displayphoto-shrink_200_200/0/1?e=1"></div></section></main>"#,
         );
         let target = PageTarget::from_url("/in/zoe-sample/").unwrap();
         let picture = read(&html, &target).unwrap().profile.picture.unwrap();
