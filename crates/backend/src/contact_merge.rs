@@ -35,18 +35,41 @@ pub fn merge(stored: &ContactFields, user_edited: i64, incoming: &ContactUpsert)
     if merged.urn.is_none() {
         merged.urn = incoming.urn.clone();
     }
-    refresh(&mut merged.public_identifier, &incoming.public_identifier, false);
-    refresh(&mut merged.first_name, &incoming.first_name, locked(edited::NAME));
-    refresh(&mut merged.last_name, &incoming.last_name, locked(edited::NAME));
+    refresh(
+        &mut merged.public_identifier,
+        &incoming.public_identifier,
+        false,
+    );
+    refresh(
+        &mut merged.first_name,
+        &incoming.first_name,
+        locked(edited::NAME),
+    );
+    refresh(
+        &mut merged.last_name,
+        &incoming.last_name,
+        locked(edited::NAME),
+    );
     if !locked(edited::NAME)
-        && let Some(name) = incoming.display_name.as_ref().filter(|n| !n.trim().is_empty())
+        && let Some(name) = incoming
+            .display_name
+            .as_ref()
+            .filter(|n| !n.trim().is_empty())
     {
         merged.display_name = name.clone();
     }
     refresh(&mut merged.headline, &incoming.headline, false);
     refresh(&mut merged.title, &incoming.title, locked(edited::TITLE));
-    refresh(&mut merged.company, &incoming.company, locked(edited::COMPANY));
-    refresh(&mut merged.location, &incoming.location, locked(edited::LOCATION));
+    refresh(
+        &mut merged.company,
+        &incoming.company,
+        locked(edited::COMPANY),
+    );
+    refresh(
+        &mut merged.location,
+        &incoming.location,
+        locked(edited::LOCATION),
+    );
     refresh(&mut merged.profile_url, &incoming.profile_url, false);
     merged
 }
@@ -113,14 +136,18 @@ pub fn from_profile(profile: &Profile) -> ContactUpsert {
         public_identifier: profile.public_identifier.as_ref().map(ToString::to_string),
         first_name: profile.first_name.clone(),
         last_name: profile.last_name.clone(),
-        display_name: profile.full_name.clone().or_else(|| {
-            joined_name(profile.first_name.as_deref(), profile.last_name.as_deref())
-        }),
+        display_name: profile
+            .full_name
+            .clone()
+            .or_else(|| joined_name(profile.first_name.as_deref(), profile.last_name.as_deref())),
         headline: profile.headline.clone(),
         title: profile.title.clone(),
         company: profile.company.clone(),
         location: profile.location.clone(),
-        profile_url: profile.public_identifier.as_ref().map(|id| id.profile_url()),
+        profile_url: profile
+            .public_identifier
+            .as_ref()
+            .map(|id| id.profile_url()),
         avatar: profile.picture.as_ref().and_then(avatar_source),
     }
 }

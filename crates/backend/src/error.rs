@@ -52,9 +52,10 @@ pub enum ApiError {
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::TokenExpired | Self::TokenRevoked | Self::TokenInvalid | Self::Unauthenticated => {
-                StatusCode::UNAUTHORIZED
-            }
+            Self::TokenExpired
+            | Self::TokenRevoked
+            | Self::TokenInvalid
+            | Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::CsrfMismatch => StatusCode::FORBIDDEN,
             Self::PairingCodeUnknown | Self::NotFound => StatusCode::NOT_FOUND,
             Self::PairingCodeExpired => StatusCode::GONE,

@@ -1,6 +1,6 @@
 //! Exports: contacts as vCard 4.0 (RFC 6350) and CSV, conversations as JSON.
 
-use crate::store::{ContactRecord, ContactKind, ConversationView};
+use crate::store::{ContactKind, ContactRecord, ConversationView};
 
 /// Escapes a vCard text value (backslash, comma, semicolon, newline).
 fn vcard_text(value: &str) -> String {

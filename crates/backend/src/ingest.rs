@@ -36,8 +36,7 @@ pub fn prepare_batch(raw: RawPushBatch) -> (IngestBatch, Vec<RejectedRecord>) {
     let account = raw.account;
     let (conversations, mut rejected) =
         parse_records::<Conversation>(RecordKind::Conversation, raw.conversations);
-    let (messages, rejected_messages) =
-        parse_records::<Message>(RecordKind::Message, raw.messages);
+    let (messages, rejected_messages) = parse_records::<Message>(RecordKind::Message, raw.messages);
     rejected.extend(rejected_messages);
 
     let mut contacts = BTreeMap::new();
@@ -84,7 +83,12 @@ pub fn prepare_batch(raw: RawPushBatch) -> (IngestBatch, Vec<RejectedRecord>) {
     let mut message_rows = Vec::new();
     for (index, message) in messages {
         if *message.urn.mailbox() != account.profile {
-            rejected.push(reject(RecordKind::Message, index, message.urn.to_string(), OTHER_MAILBOX));
+            rejected.push(reject(
+                RecordKind::Message,
+                index,
+                message.urn.to_string(),
+                OTHER_MAILBOX,
+            ));
             continue;
         }
         message_rows.push(message_row(&account, index, &message));
@@ -126,7 +130,11 @@ fn message_row(account: &Account, index: usize, message: &Message) -> MessageRow
         direction: direction(account, message.sender.as_ref()),
         delivered_at: message.delivered_at,
         subject: message.subject.clone(),
-        body: if recalled { String::new() } else { message.body.clone() },
+        body: if recalled {
+            String::new()
+        } else {
+            message.body.clone()
+        },
         state,
         extras_json: extras.to_string(),
         fingerprint: sha256_hex(serde_json::to_string(message).unwrap_or_default()),

@@ -1,20 +1,20 @@
 //! The Ping companion backend: the API the extension talks to, a small server-rendered web UI,
 //! a background avatar downloader, and the store (SQLite by default, PostgreSQL optionally).
 
-pub mod clock;
-pub mod contact_merge;
-pub mod ids;
-pub mod ingest;
-pub mod secrets;
-pub mod settings;
-pub mod store;
 pub mod auth;
 pub mod avatars;
+pub mod clock;
+pub mod contact_merge;
 pub mod error;
 pub mod export;
+pub mod ids;
+pub mod ingest;
 pub mod pairing;
 pub mod routes;
+pub mod secrets;
+pub mod settings;
 pub mod state;
+pub mod store;
 pub mod templates;
 
 pub use routes::app;

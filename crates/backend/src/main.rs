@@ -35,7 +35,11 @@ enum Command {
 
 #[derive(Args)]
 struct Database {
-    #[arg(long, env = "PING_DATABASE_URL", default_value = "sqlite://data/ping.db")]
+    #[arg(
+        long,
+        env = "PING_DATABASE_URL",
+        default_value = "sqlite://data/ping.db"
+    )]
     database_url: DatabaseUrl,
 }
 
@@ -116,7 +120,9 @@ async fn export(args: &ExportArgs) -> anyhow::Result<()> {
         }
     };
     match &args.output {
-        Some(path) => std::fs::write(path, body).with_context(|| format!("writing {}", path.display()))?,
+        Some(path) => {
+            std::fs::write(path, body).with_context(|| format!("writing {}", path.display()))?
+        }
         None => std::io::stdout().lock().write_all(body.as_bytes())?,
     }
     Ok(())
@@ -143,7 +149,9 @@ async fn main() -> anyhow::Result<()> {
         } => add_user(&email, password_stdin, &database).await,
         Command::Export(args) => export(&args).await,
         Command::PrintConfig(settings) => {
-            std::io::stdout().lock().write_all(settings.describe().as_bytes())?;
+            std::io::stdout()
+                .lock()
+                .write_all(settings.describe().as_bytes())?;
             Ok(())
         }
     }

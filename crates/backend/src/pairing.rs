@@ -11,9 +11,7 @@ use ping_protocol::{
 
 use crate::error::ApiError;
 use crate::ids::UserId;
-use crate::secrets::{
-    constant_time_eq, normalize_code, pairing_code, random_token, sha256_hex,
-};
+use crate::secrets::{constant_time_eq, normalize_code, pairing_code, random_token, sha256_hex};
 use crate::state::AppState;
 use crate::store::{CodeDirection, NewToken, PairingCodeRecord, StoreError};
 
@@ -44,14 +42,21 @@ async fn ensure_not_limited(state: &AppState, keys: &[String]) -> Result<(), Api
 }
 
 async fn fail(state: &AppState, keys: Vec<String>, error: ApiError) -> ApiError {
-    match state.store.record_pairing_failure(&keys, state.clock.now()).await {
+    match state
+        .store
+        .record_pairing_failure(&keys, state.clock.now())
+        .await
+    {
         Ok(()) => error,
         Err(store_error) => store_error.into(),
     }
 }
 
 /// Stores a fresh code (a new one on the rare collision).
-async fn insert_code(state: &AppState, mut record: PairingCodeRecord) -> Result<PairingCodeRecord, ApiError> {
+async fn insert_code(
+    state: &AppState,
+    mut record: PairingCodeRecord,
+) -> Result<PairingCodeRecord, ApiError> {
     for _ in 0..5 {
         match state.store.insert_pairing_code(&record).await {
             Ok(()) => return Ok(record),
@@ -59,7 +64,9 @@ async fn insert_code(state: &AppState, mut record: PairingCodeRecord) -> Result<
             Err(error) => return Err(error.into()),
         }
     }
-    Err(ApiError::Internal("no free pairing code after 5 tries".into()))
+    Err(ApiError::Internal(
+        "no free pairing code after 5 tries".into(),
+    ))
 }
 
 /// `POST /pairing/codes`: a code for the popup to show, and the secret to poll with.
@@ -92,7 +99,10 @@ pub async fn create_extension_code(
 }
 
 /// The web UI's "Show a code for the extension": a code the popup claims.
-pub async fn create_web_code(state: &AppState, user: UserId) -> Result<(String, DateTime<Utc>), ApiError> {
+pub async fn create_web_code(
+    state: &AppState,
+    user: UserId,
+) -> Result<(String, DateTime<Utc>), ApiError> {
     let now = state.clock.now();
     let record = insert_code(
         state,
@@ -127,10 +137,14 @@ async fn issue_token(
         created_at: now,
         expires_at: now + TOKEN_LIFETIME,
     };
-    Ok(state.store.redeem_code(code, &new).await?.map(|_| ExtensionToken {
-        token,
-        expires_at: new.expires_at,
-    }))
+    Ok(state
+        .store
+        .redeem_code(code, &new)
+        .await?
+        .map(|_| ExtensionToken {
+            token,
+            expires_at: new.expires_at,
+        }))
 }
 
 /// `POST /pairing/poll`: pending until paired, then the token once, expired after 10 minutes.
@@ -146,9 +160,10 @@ pub async fn poll(
     let Some(record) = found.filter(|record| {
         record.direction == CodeDirection::FromExtension
             && record.consumed_at.is_none()
-            && record.poll_secret_hash.as_deref().is_some_and(|hash| {
-                constant_time_eq(hash, &sha256_hex(&request.poll_secret))
-            })
+            && record
+                .poll_secret_hash
+                .as_deref()
+                .is_some_and(|hash| constant_time_eq(hash, &sha256_hex(&request.poll_secret)))
     }) else {
         return Err(fail(state, keys, ApiError::PairingCodeUnknown).await);
     };
@@ -166,7 +181,12 @@ pub async fn poll(
 }
 
 /// The web UI's Pair: attaches the code the popup shows to the logged-in user.
-pub async fn pair(state: &AppState, user: UserId, raw_code: &str, ip: &str) -> Result<(), ApiError> {
+pub async fn pair(
+    state: &AppState,
+    user: UserId,
+    raw_code: &str,
+    ip: &str,
+) -> Result<(), ApiError> {
     let keys = vec![ip_key(ip), user_key(user)];
     ensure_not_limited(state, &keys).await?;
     let code = normalize_code(raw_code);
@@ -190,7 +210,11 @@ pub async fn pair(state: &AppState, user: UserId, raw_code: &str, ip: &str) -> R
 }
 
 /// `POST /pairing/claim`: the popup enters a code the web UI showed and gets a token.
-pub async fn claim(state: &AppState, request: &ClaimRequest, ip: &str) -> Result<ExtensionToken, ApiError> {
+pub async fn claim(
+    state: &AppState,
+    request: &ClaimRequest,
+    ip: &str,
+) -> Result<ExtensionToken, ApiError> {
     let keys = vec![ip_key(ip)];
     ensure_not_limited(state, &keys).await?;
     let code = normalize_code(&request.code);
@@ -210,7 +234,10 @@ pub async fn claim(state: &AppState, request: &ClaimRequest, ip: &str) -> Result
 }
 
 /// `POST /pairing/refresh`: a new 30-day token for a still-valid one, which is revoked.
-pub async fn refresh(state: &AppState, auth: &crate::auth::ExtensionAuth) -> Result<ExtensionToken, ApiError> {
+pub async fn refresh(
+    state: &AppState,
+    auth: &crate::auth::ExtensionAuth,
+) -> Result<ExtensionToken, ApiError> {
     let now = state.clock.now();
     let token = random_token();
     let new = NewToken {

@@ -3,8 +3,8 @@
 //! Tokens, session ids and poll secrets are 32 random bytes, so a plain SHA-256 is enough to
 //! store them; passwords are hashed with Argon2id.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::Rng as _;
@@ -83,8 +83,7 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
 /// Compares two secrets without an early exit on the first difference.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
-        && a
-            .bytes()
+        && a.bytes()
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0

@@ -28,7 +28,9 @@ pub async fn ensure_first_user(
     }
     let password = generated_password();
     let hash = hash_password(&password)?;
-    store.create_user(FIRST_USER_EMAIL, &hash, clock.now()).await?;
+    store
+        .create_user(FIRST_USER_EMAIL, &hash, clock.now())
+        .await?;
     Ok(Some(password))
 }
 

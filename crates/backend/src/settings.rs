@@ -68,8 +68,11 @@ impl std::str::FromStr for DatabaseUrl {
 }
 
 /// LinkedIn's media hosts; avatars are downloaded from these only.
-pub const DEFAULT_AVATAR_HOSTS: [&str; 3] =
-    ["media.licdn.com", "media-exp1.licdn.com", "media-exp2.licdn.com"];
+pub const DEFAULT_AVATAR_HOSTS: [&str; 3] = [
+    "media.licdn.com",
+    "media-exp1.licdn.com",
+    "media-exp2.licdn.com",
+];
 
 /// Everything `serve` needs.
 #[derive(Debug, Clone, Args)]
@@ -79,7 +82,11 @@ pub struct Settings {
     pub bind: SocketAddr,
 
     /// `sqlite://path` (created on first run) or `postgres://…` (needs `--features postgres`).
-    #[arg(long, env = "PING_DATABASE_URL", default_value = "sqlite://data/ping.db")]
+    #[arg(
+        long,
+        env = "PING_DATABASE_URL",
+        default_value = "sqlite://data/ping.db"
+    )]
     pub database_url: DatabaseUrl,
 
     /// The URL users open; an `https://` URL makes cookies `Secure`.
@@ -100,7 +107,12 @@ pub struct Settings {
 
     /// TEST ONLY: run the server's clock ahead by this many seconds (e.g. 2592000 for 30
     /// days), so the browser suite can see a pairing token expire.
-    #[arg(long, env = "PING_CLOCK_OFFSET_SECS", default_value_t = 0, hide_short_help = true)]
+    #[arg(
+        long,
+        env = "PING_CLOCK_OFFSET_SECS",
+        default_value_t = 0,
+        hide_short_help = true
+    )]
     pub clock_offset_secs: i64,
 
     /// Trust `X-Forwarded-For` for the client address (only behind your own proxy).

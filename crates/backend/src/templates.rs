@@ -12,7 +12,10 @@ const TEMPLATES: [(&str, &str); 10] = [
     ("login.html", include_str!("../templates/login.html")),
     ("contacts.html", include_str!("../templates/contacts.html")),
     ("contact.html", include_str!("../templates/contact.html")),
-    ("conversation.html", include_str!("../templates/conversation.html")),
+    (
+        "conversation.html",
+        include_str!("../templates/conversation.html"),
+    ),
     ("search.html", include_str!("../templates/search.html")),
     ("history.html", include_str!("../templates/history.html")),
     ("settings.html", include_str!("../templates/settings.html")),
@@ -74,7 +77,10 @@ mod tests {
     #[test]
     fn user_text_is_escaped() {
         let html = Templates::new()
-            .render("login.html", minijinja::context! { error => "<script>x</script>" })
+            .render(
+                "login.html",
+                minijinja::context! { error => "<script>x</script>" },
+            )
             .unwrap();
         assert!(html.0.contains("&lt;script&gt;"));
     }

@@ -7,7 +7,9 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use base64::Engine as _;
-use ping_backend::avatars::{AvatarPolicy, AvatarWorker, FetchError, JobResult, download, http_client};
+use ping_backend::avatars::{
+    AvatarPolicy, AvatarWorker, FetchError, JobResult, download, http_client,
+};
 use ping_backend::store::{LibraryStore as _, UserStore as _};
 use serde_json::json;
 
@@ -27,24 +29,42 @@ async fn media_server() -> (String, Arc<Mutex<Vec<String>>>) {
     let log = Arc::new(Mutex::new(Vec::new()));
     let seen = log.clone();
     let app = Router::new()
-        .route("/ok.png", get(|| async { ([(header::CONTENT_TYPE, "image/png")], png(200)) }))
-        .route("/big.png", get(|| async { ([(header::CONTENT_TYPE, "image/png")], png(MAX_BYTES * 2)) }))
-        .route("/page", get(|| async { ([(header::CONTENT_TYPE, "text/html")], "<html>login</html>") }))
-        .route("/lying.png", get(|| async { ([(header::CONTENT_TYPE, "image/png")], "<html>hi</html>") }))
+        .route(
+            "/ok.png",
+            get(|| async { ([(header::CONTENT_TYPE, "image/png")], png(200)) }),
+        )
+        .route(
+            "/big.png",
+            get(|| async { ([(header::CONTENT_TYPE, "image/png")], png(MAX_BYTES * 2)) }),
+        )
+        .route(
+            "/page",
+            get(|| async { ([(header::CONTENT_TYPE, "text/html")], "<html>login</html>") }),
+        )
+        .route(
+            "/lying.png",
+            get(|| async { ([(header::CONTENT_TYPE, "image/png")], "<html>hi</html>") }),
+        )
         .route("/forbidden", get(|| async { StatusCode::FORBIDDEN }))
         .route(
             "/redirect",
             get(|| async {
-                (StatusCode::FOUND, [(header::LOCATION, "https://evil.example/x.png")]).into_response()
+                (
+                    StatusCode::FOUND,
+                    [(header::LOCATION, "https://evil.example/x.png")],
+                )
+                    .into_response()
             }),
         )
-        .layer(axum::middleware::from_fn(move |request: axum::extract::Request, next: axum::middleware::Next| {
-            let seen = seen.clone();
-            async move {
-                seen.lock().unwrap().push(request.uri().to_string());
-                next.run(request).await
-            }
-        }));
+        .layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| {
+                let seen = seen.clone();
+                async move {
+                    seen.lock().unwrap().push(request.uri().to_string());
+                    next.run(request).await
+                }
+            },
+        ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -59,12 +79,16 @@ fn local_policy() -> AvatarPolicy {
     }
 }
 
-async fn app_with_avatar(picture_url: &str) -> (TestApp, crate::helpers::Browser, String, AvatarWorker) {
+async fn app_with_avatar(
+    picture_url: &str,
+) -> (TestApp, crate::helpers::Browser, String, AvatarWorker) {
     let app = TestApp::with_policy(local_policy()).await;
     let (browser, token) = app.paired_user("ada@example.com").await;
     let mut batch = small_batch();
     batch.conversations[0].participants[1].picture = Some(picture(picture_url, "asset-1"));
-    let (status, _) = app.post("/api/v1/sync/push", Some(&token), to_json(&batch)).await;
+    let (status, _) = app
+        .post("/api/v1/sync/push", Some(&token), to_json(&batch))
+        .await;
     assert_eq!(status, StatusCode::OK);
     let worker = AvatarWorker::new(
         app.state.store.clone(),
@@ -81,10 +105,25 @@ async fn the_worker_downloads_the_best_sized_picture_and_serves_it_to_its_owner_
     let (app, browser, _, worker) = app_with_avatar(&format!("{base}/ok.png")).await;
     assert_eq!(worker.run_once().await.unwrap(), JobResult::Stored);
     assert_eq!(worker.run_once().await.unwrap(), JobResult::Idle);
-    assert_eq!(log.lock().unwrap().as_slice(), ["/ok.png"], "the 400px artifact, once");
+    assert_eq!(
+        log.lock().unwrap().as_slice(),
+        ["/ok.png"],
+        "the 400px artifact, once"
+    );
 
-    let user = app.store.find_user_by_email("ada@example.com").await.unwrap().unwrap().id;
-    let contact = app.store.find_contact_by_urn(user, &member(1).to_string()).await.unwrap().unwrap();
+    let user = app
+        .store
+        .find_user_by_email("ada@example.com")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let contact = app
+        .store
+        .find_contact_by_urn(user, &member(1).to_string())
+        .await
+        .unwrap()
+        .unwrap();
     let hash = contact.avatar_hash.expect("stored by content hash");
     let (status, _) = app.page(&format!("/avatars/{hash}"), &browser.cookie).await;
     assert_eq!(status, StatusCode::OK);
@@ -99,12 +138,24 @@ async fn urls_off_the_allow_list_or_not_https_are_refused() {
     let policy = local_policy();
     let client = http_client(&policy).unwrap();
     for url in ["https://evil.example/x.png", "ftp://media.licdn.com/x.png"] {
-        assert!(matches!(download(&client, &policy, url).await, Err(FetchError::Policy(_))), "{url}");
+        assert!(
+            matches!(
+                download(&client, &policy, url).await,
+                Err(FetchError::Policy(_))
+            ),
+            "{url}"
+        );
     }
-    let strict = AvatarPolicy { allow_http: false, ..local_policy() };
+    let strict = AvatarPolicy {
+        allow_http: false,
+        ..local_policy()
+    };
     let client = http_client(&strict).unwrap();
     let result = download(&client, &strict, "http://127.0.0.1:9/ok.png").await;
-    assert!(matches!(result, Err(FetchError::Policy(_))), "plain http is refused by default");
+    assert!(
+        matches!(result, Err(FetchError::Policy(_))),
+        "plain http is refused by default"
+    );
 }
 
 #[tokio::test]
@@ -114,9 +165,16 @@ async fn oversized_and_non_image_downloads_are_refused() {
     let client = http_client(&policy).unwrap();
     for path in ["/big.png", "/page", "/lying.png"] {
         let result = download(&client, &policy, &format!("{base}{path}")).await;
-        assert!(matches!(result, Err(FetchError::Policy(_))), "{path}: {result:?}");
+        assert!(
+            matches!(result, Err(FetchError::Policy(_))),
+            "{path}: {result:?}"
+        );
     }
-    assert!(download(&client, &policy, &format!("{base}/ok.png")).await.is_ok());
+    assert!(
+        download(&client, &policy, &format!("{base}/ok.png"))
+            .await
+            .is_ok()
+    );
 }
 
 #[tokio::test]
@@ -135,7 +193,9 @@ async fn a_refused_download_is_asked_of_the_extension_and_its_upload_is_stored()
     let (app, _, token, worker) = app_with_avatar(&url).await;
     assert_eq!(worker.run_once().await.unwrap(), JobResult::NeedsUpload);
 
-    let (_, response) = app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch())).await;
+    let (_, response) = app
+        .post("/api/v1/sync/push", Some(&token), to_json(&small_batch()))
+        .await;
     assert_eq!(
         response["avatarRequests"],
         json!([{"member": member(1).to_string(), "url": url}])
@@ -150,28 +210,61 @@ async fn a_refused_download_is_asked_of_the_extension_and_its_upload_is_stored()
         })
     };
     let (status, body) = app
-        .post("/api/v1/avatars", Some(&token), upload("https://evil.example/a.png", "image/png", &png(100)))
+        .post(
+            "/api/v1/avatars",
+            Some(&token),
+            upload("https://evil.example/a.png", "image/png", &png(100)),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["serviceErrorCode"], "AVATAR_REFUSED");
     let (status, _) = app
-        .post("/api/v1/avatars", Some(&token), upload(&url, "text/html", b"<html>"))
+        .post(
+            "/api/v1/avatars",
+            Some(&token),
+            upload(&url, "text/html", b"<html>"),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, _) = app
-        .post("/api/v1/avatars", Some(&token), upload(&url, "image/png", &png(MAX_BYTES + 1)))
+        .post(
+            "/api/v1/avatars",
+            Some(&token),
+            upload(&url, "image/png", &png(MAX_BYTES + 1)),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let (status, _) = app
-        .post("/api/v1/avatars", Some(&token), upload(&url, "image/png", &png(100)))
+        .post(
+            "/api/v1/avatars",
+            Some(&token),
+            upload(&url, "image/png", &png(100)),
+        )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let user = app.store.find_user_by_email("ada@example.com").await.unwrap().unwrap().id;
-    let contact = app.store.find_contact_by_urn(user, &member(1).to_string()).await.unwrap().unwrap();
+    let user = app
+        .store
+        .find_user_by_email("ada@example.com")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let contact = app
+        .store
+        .find_contact_by_urn(user, &member(1).to_string())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(contact.avatar_hash.is_some());
-    let (_, response) = app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch())).await;
-    assert_eq!(response["avatarRequests"], json!([]), "not asked again once stored");
+    let (_, response) = app
+        .post("/api/v1/sync/push", Some(&token), to_json(&small_batch()))
+        .await;
+    assert_eq!(
+        response["avatarRequests"],
+        json!([]),
+        "not asked again once stored"
+    );
 }
 
 #[tokio::test]
@@ -184,8 +277,13 @@ async fn an_expired_avatar_url_goes_straight_to_the_extension() {
         artifact.expires_at = Some(start_time() - chrono::Duration::days(1));
     }
     batch.conversations[0].participants[1].picture = Some(expired);
-    app.post("/api/v1/sync/push", Some(&token), to_json(&batch)).await;
-    let worker =
-        AvatarWorker::new(app.state.store.clone(), app.state.clock.clone(), local_policy()).unwrap();
+    app.post("/api/v1/sync/push", Some(&token), to_json(&batch))
+        .await;
+    let worker = AvatarWorker::new(
+        app.state.store.clone(),
+        app.state.clock.clone(),
+        local_policy(),
+    )
+    .unwrap();
     assert_eq!(worker.run_once().await.unwrap(), JobResult::NeedsUpload);
 }

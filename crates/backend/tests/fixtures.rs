@@ -67,9 +67,17 @@ pub fn participant(urn: &ProfileUrn, first: &str, picture: Option<Picture>) -> P
     }
 }
 
-pub fn conversation(thread: &str, members: &[(&ProfileUrn, &str)], at: DateTime<Utc>) -> Conversation {
+pub fn conversation(
+    thread: &str,
+    members: &[(&ProfileUrn, &str)],
+    at: DateTime<Utc>,
+) -> Conversation {
     let mut participants = vec![participant(&owner(), "Ada", None)];
-    participants.extend(members.iter().map(|(urn, name)| participant(urn, name, None)));
+    participants.extend(
+        members
+            .iter()
+            .map(|(urn, name)| participant(urn, name, None)),
+    );
     Conversation {
         urn: conversation_urn(thread),
         backend_urn: None,
@@ -86,7 +94,13 @@ pub fn conversation(thread: &str, members: &[(&ProfileUrn, &str)], at: DateTime<
     }
 }
 
-pub fn message(thread: &str, id: &str, sender: &ProfileUrn, body: &str, at: DateTime<Utc>) -> Message {
+pub fn message(
+    thread: &str,
+    id: &str,
+    sender: &ProfileUrn,
+    body: &str,
+    at: DateTime<Utc>,
+) -> Message {
     Message {
         urn: MessageUrn::new(owner(), id).expect("message urn"),
         conversation: conversation_urn(thread),
@@ -121,9 +135,27 @@ pub fn small_batch() -> PushBatch {
     batch(
         vec![conversation("2-zoe", &[(&zoe, "Zoe")], t)],
         vec![
-            message("2-zoe", "2-m1", &zoe, "Hello Ada, are you around next Tuesday?", t - Duration::minutes(30)),
-            message("2-zoe", "2-m2", &owner(), "Yes! Talk Tuesday.", t - Duration::minutes(20)),
-            message("2-zoe", "2-m3", &zoe, "Great, I'll bring the deck.", t - Duration::minutes(10)),
+            message(
+                "2-zoe",
+                "2-m1",
+                &zoe,
+                "Hello Ada, are you around next Tuesday?",
+                t - Duration::minutes(30),
+            ),
+            message(
+                "2-zoe",
+                "2-m2",
+                &owner(),
+                "Yes! Talk Tuesday.",
+                t - Duration::minutes(20),
+            ),
+            message(
+                "2-zoe",
+                "2-m3",
+                &zoe,
+                "Great, I'll bring the deck.",
+                t - Duration::minutes(10),
+            ),
         ],
     )
 }
@@ -131,7 +163,8 @@ pub fn small_batch() -> PushBatch {
 pub fn profile(urn: Option<&ProfileUrn>, slug: Option<&str>) -> Profile {
     Profile {
         urn: urn.cloned(),
-        public_identifier: slug.map(|slug| ping_core::ids::PublicIdentifier::parse(slug).expect("slug")),
+        public_identifier: slug
+            .map(|slug| ping_core::ids::PublicIdentifier::parse(slug).expect("slug")),
         first_name: Some("Zoe".into()),
         last_name: Some("Example".into()),
         full_name: Some("Zoe Example".into()),

@@ -113,7 +113,11 @@ impl TestApp {
 
     /// Logs in through the form and reads the CSRF token from a page.
     pub async fn login(&self, email: &str) -> Browser {
-        let form = format!("email={}&password={}", urlencode(email), urlencode(PASSWORD));
+        let form = format!(
+            "email={}&password={}",
+            urlencode(email),
+            urlencode(PASSWORD)
+        );
         let request = Request::post("/login")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Body::from(form))
@@ -124,7 +128,11 @@ impl TestApp {
             .get(header::SET_COOKIE)
             .and_then(|value| value.to_str().ok())
             .expect("session cookie");
-        let cookie = set_cookie.split(';').next().expect("cookie pair").to_owned();
+        let cookie = set_cookie
+            .split(';')
+            .next()
+            .expect("cookie pair")
+            .to_owned();
         let (_, html) = self.page("/settings/integrations/linkedin", &cookie).await;
         let csrf = html
             .split("name=\"csrf-token\" content=\"")
@@ -144,7 +152,12 @@ impl TestApp {
         (status, String::from_utf8_lossy(&body).into_owned())
     }
 
-    pub async fn form(&self, path: &str, browser: &Browser, fields: &[(&str, &str)]) -> (StatusCode, HeaderMap, String) {
+    pub async fn form(
+        &self,
+        path: &str,
+        browser: &Browser,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, HeaderMap, String) {
         let body = fields
             .iter()
             .map(|(key, value)| format!("{key}={}", urlencode(value)))
@@ -160,7 +173,12 @@ impl TestApp {
     }
 
     /// A session JSON call (cookie + X-CSRF-Token).
-    pub async fn session_post(&self, path: &str, browser: &Browser, body: Value) -> (StatusCode, Value) {
+    pub async fn session_post(
+        &self,
+        path: &str,
+        browser: &Browser,
+        body: Value,
+    ) -> (StatusCode, Value) {
         let request = Request::post(path)
             .header(header::COOKIE, &browser.cookie)
             .header("x-csrf-token", &browser.csrf)
@@ -168,17 +186,28 @@ impl TestApp {
             .body(Body::from(body.to_string()))
             .expect("request");
         let (status, _, bytes) = self.send(request).await;
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
     }
 
     /// Pairs an extension for `email` through the API and returns its token.
     pub async fn pair_extension(&self, browser: &Browser) -> String {
         let (status, code) = self
-            .post("/api/v1/pairing/codes", None, serde_json::json!({"clientName": "Chrome on Linux"}))
+            .post(
+                "/api/v1/pairing/codes",
+                None,
+                serde_json::json!({"clientName": "Chrome on Linux"}),
+            )
             .await;
         assert_eq!(status, StatusCode::OK);
         let (status, _) = self
-            .session_post("/api/v1/pairing/pair", browser, serde_json::json!({"code": code["code"]}))
+            .session_post(
+                "/api/v1/pairing/pair",
+                browser,
+                serde_json::json!({"code": code["code"]}),
+            )
             .await;
         assert_eq!(status, StatusCode::NO_CONTENT);
         let (status, polled) = self

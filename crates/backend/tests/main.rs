@@ -1,6 +1,9 @@
 //! The backend's integration tests: router tests without sockets (`oneshot` on `app(state)`),
 //! and the store contract suite (SQLite always, PostgreSQL when reachable).
 
+// Helpers and fixtures here are test code too: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, reason = "test code")]
+
 mod avatars;
 mod fixtures;
 mod helpers;

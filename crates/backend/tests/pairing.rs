@@ -8,7 +8,11 @@ use crate::helpers::TestApp;
 
 async fn new_code(app: &TestApp) -> serde_json::Value {
     let (status, code) = app
-        .post("/api/v1/pairing/codes", None, json!({"clientName": "Chrome on Linux"}))
+        .post(
+            "/api/v1/pairing/codes",
+            None,
+            json!({"clientName": "Chrome on Linux"}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     code
@@ -21,7 +25,10 @@ async fn codes_have_the_ping_prefix_and_six_unambiguous_characters() {
     let code = code["code"].as_str().unwrap();
     let tail = code.strip_prefix("PING-").unwrap();
     assert_eq!(tail.len(), 6);
-    assert!(tail.chars().all(|c| "23456789ABCDEFGHJKMNPQRSTUVWXYZ".contains(c)));
+    assert!(
+        tail.chars()
+            .all(|c| "23456789ABCDEFGHJKMNPQRSTUVWXYZ".contains(c))
+    );
 }
 
 #[tokio::test]
@@ -37,7 +44,11 @@ async fn a_code_is_pending_until_paired_and_then_yields_the_token_once() {
     assert_eq!(pending["status"], "pending");
 
     let (status, _) = app
-        .session_post("/api/v1/pairing/pair", &browser, json!({"code": code["code"]}))
+        .session_post(
+            "/api/v1/pairing/pair",
+            &browser,
+            json!({"code": code["code"]}),
+        )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
 
@@ -48,7 +59,11 @@ async fn a_code_is_pending_until_paired_and_then_yields_the_token_once() {
     assert_eq!(status, StatusCode::OK);
 
     let (status, again) = app.post("/api/v1/pairing/poll", None, poll).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "the token is handed out once: {again}");
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "the token is handed out once: {again}"
+    );
 }
 
 #[tokio::test]
@@ -57,10 +72,18 @@ async fn the_code_alone_never_collects_the_token() {
     app.create_user("ada@example.com").await;
     let browser = app.login("ada@example.com").await;
     let code = new_code(&app).await;
-    app.session_post("/api/v1/pairing/pair", &browser, json!({"code": code["code"]}))
-        .await;
+    app.session_post(
+        "/api/v1/pairing/pair",
+        &browser,
+        json!({"code": code["code"]}),
+    )
+    .await;
     let (status, body) = app
-        .post("/api/v1/pairing/poll", None, json!({"code": code["code"], "pollSecret": "guess"}))
+        .post(
+            "/api/v1/pairing/poll",
+            None,
+            json!({"code": code["code"], "pollSecret": "guess"}),
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["serviceErrorCode"], "PAIRING_CODE_UNKNOWN");
@@ -72,15 +95,24 @@ async fn a_wrong_code_is_unknown_and_an_expired_code_says_it_expired() {
     app.create_user("ada@example.com").await;
     let browser = app.login("ada@example.com").await;
     let (status, body) = app
-        .session_post("/api/v1/pairing/pair", &browser, json!({"code": "PING-ZZZZZZ"}))
+        .session_post(
+            "/api/v1/pairing/pair",
+            &browser,
+            json!({"code": "PING-ZZZZZZ"}),
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["serviceErrorCode"], "PAIRING_CODE_UNKNOWN");
 
     let code = new_code(&app).await;
-    app.clock.advance(Duration::minutes(10) + Duration::seconds(1));
+    app.clock
+        .advance(Duration::minutes(10) + Duration::seconds(1));
     let (status, body) = app
-        .session_post("/api/v1/pairing/pair", &browser, json!({"code": code["code"]}))
+        .session_post(
+            "/api/v1/pairing/pair",
+            &browser,
+            json!({"code": code["code"]}),
+        )
         .await;
     assert_eq!(status, StatusCode::GONE);
     assert_eq!(body["serviceErrorCode"], "PAIRING_CODE_EXPIRED");
@@ -101,21 +133,38 @@ async fn ten_wrong_codes_rate_limit_the_user_for_ten_minutes() {
     let browser = app.login("ada@example.com").await;
     for _ in 0..10 {
         let (status, _) = app
-            .session_post("/api/v1/pairing/pair", &browser, json!({"code": "PING-WRONG2"}))
+            .session_post(
+                "/api/v1/pairing/pair",
+                &browser,
+                json!({"code": "PING-WRONG2"}),
+            )
             .await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
     let code = new_code(&app).await;
     let (status, body) = app
-        .session_post("/api/v1/pairing/pair", &browser, json!({"code": code["code"]}))
+        .session_post(
+            "/api/v1/pairing/pair",
+            &browser,
+            json!({"code": code["code"]}),
+        )
         .await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "even a right code waits");
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even a right code waits"
+    );
     assert_eq!(body["serviceErrorCode"], "RATE_LIMITED");
 
-    app.clock.advance(Duration::minutes(10) + Duration::seconds(1));
+    app.clock
+        .advance(Duration::minutes(10) + Duration::seconds(1));
     let fresh = new_code(&app).await;
     let (status, _) = app
-        .session_post("/api/v1/pairing/pair", &browser, json!({"code": fresh["code"]}))
+        .session_post(
+            "/api/v1/pairing/pair",
+            &browser,
+            json!({"code": fresh["code"]}),
+        )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "the window has passed");
 }
@@ -125,12 +174,20 @@ async fn wrong_claims_rate_limit_the_client_address() {
     let app = TestApp::new().await;
     for _ in 0..10 {
         let (status, _) = app
-            .post("/api/v1/pairing/claim", None, json!({"code": "PING-AAAAAA", "clientName": "x"}))
+            .post(
+                "/api/v1/pairing/claim",
+                None,
+                json!({"code": "PING-AAAAAA", "clientName": "x"}),
+            )
             .await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
     let (status, body) = app
-        .post("/api/v1/pairing/claim", None, json!({"code": "PING-AAAAAA", "clientName": "x"}))
+        .post(
+            "/api/v1/pairing/claim",
+            None,
+            json!({"code": "PING-AAAAAA", "clientName": "x"}),
+        )
         .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(body["serviceErrorCode"], "RATE_LIMITED");
@@ -153,7 +210,9 @@ async fn a_token_expires_after_thirty_days() {
 async fn a_revoked_token_is_refused_as_revoked() {
     let app = TestApp::new().await;
     let (browser, token) = app.paired_user("ada@example.com").await;
-    let (_, html) = app.page("/settings/integrations/linkedin", &browser.cookie).await;
+    let (_, html) = app
+        .page("/settings/integrations/linkedin", &browser.cookie)
+        .await;
     let id = html
         .split("data-token-id=\"")
         .nth(1)
@@ -180,9 +239,7 @@ async fn an_unknown_token_is_invalid() {
     let (status, body) = app.get("/api/v1/sync/status", Some("made-up")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["serviceErrorCode"], "TOKEN_INVALID");
-    let (status, body) = app
-        .post("/api/v1/sync/runs", None, json!({}))
-        .await;
+    let (status, body) = app.post("/api/v1/sync/runs", None, json!({})).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["serviceErrorCode"], "TOKEN_INVALID");
 }
@@ -192,7 +249,9 @@ async fn refresh_gives_a_new_thirty_day_token_and_revokes_the_old_one() {
     let app = TestApp::new().await;
     let (_, old) = app.paired_user("ada@example.com").await;
     app.clock.advance(Duration::days(20));
-    let (status, fresh) = app.post("/api/v1/pairing/refresh", Some(&old), json!({})).await;
+    let (status, fresh) = app
+        .post("/api/v1/pairing/refresh", Some(&old), json!({}))
+        .await;
     assert_eq!(status, StatusCode::OK);
     let new = fresh["token"].as_str().unwrap();
     assert_ne!(new, old);
@@ -209,7 +268,11 @@ async fn a_code_shown_in_the_web_ui_is_claimed_once_by_the_popup() {
     app.create_user("ada@example.com").await;
     let browser = app.login("ada@example.com").await;
     let (status, _, html) = app
-        .form("/settings/integrations/linkedin/code", &browser, &[("csrf", &browser.csrf)])
+        .form(
+            "/settings/integrations/linkedin/code",
+            &browser,
+            &[("csrf", &browser.csrf)],
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let code = html
@@ -235,7 +298,11 @@ async fn an_expired_web_code_cannot_be_claimed() {
     app.create_user("ada@example.com").await;
     let browser = app.login("ada@example.com").await;
     let (_, _, html) = app
-        .form("/settings/integrations/linkedin/code", &browser, &[("csrf", &browser.csrf)])
+        .form(
+            "/settings/integrations/linkedin/code",
+            &browser,
+            &[("csrf", &browser.csrf)],
+        )
         .await;
     let code = html
         .split("id=\"extension-code\">")
@@ -245,7 +312,11 @@ async fn an_expired_web_code_cannot_be_claimed() {
         .to_owned();
     app.clock.advance(Duration::minutes(11));
     let (status, body) = app
-        .post("/api/v1/pairing/claim", None, json!({"code": code, "clientName": "x"}))
+        .post(
+            "/api/v1/pairing/claim",
+            None,
+            json!({"code": code, "clientName": "x"}),
+        )
         .await;
     assert_eq!(status, StatusCode::GONE);
     assert_eq!(body["serviceErrorCode"], "PAIRING_CODE_EXPIRED");

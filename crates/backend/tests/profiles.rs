@@ -11,39 +11,79 @@ use crate::helpers::TestApp;
 async fn a_profile_enriches_the_contact_and_adds_its_public_identifier() {
     let app = TestApp::new().await;
     let (_, token) = app.paired_user("ada@example.com").await;
-    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch())).await;
+    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch()))
+        .await;
     let zoe = member(1);
     let (status, response) = app
-        .post("/api/v1/profiles", Some(&token), profiles_push(vec![profile(Some(&zoe), Some("zoe-example"))]))
+        .post(
+            "/api/v1/profiles",
+            Some(&token),
+            profiles_push(vec![profile(Some(&zoe), Some("zoe-example"))]),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{response}");
-    assert_eq!(response["profiles"], json!({"created": 0, "updated": 1, "unchanged": 0}));
-    let user = app.store.find_user_by_email("ada@example.com").await.unwrap().unwrap().id;
-    let contact = app.store.find_contact_by_urn(user, &zoe.to_string()).await.unwrap().unwrap();
+    assert_eq!(
+        response["profiles"],
+        json!({"created": 0, "updated": 1, "unchanged": 0})
+    );
+    let user = app
+        .store
+        .find_user_by_email("ada@example.com")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let contact = app
+        .store
+        .find_contact_by_urn(user, &zoe.to_string())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(contact.title.as_deref(), Some("CTO"));
     assert_eq!(contact.company.as_deref(), Some("Acme"));
     assert_eq!(contact.public_identifier.as_deref(), Some("zoe-example"));
-    assert_eq!(app.store.list_contacts(user).await.unwrap().len(), 1, "no duplicate");
+    assert_eq!(
+        app.store.list_contacts(user).await.unwrap().len(),
+        1,
+        "no duplicate"
+    );
 }
 
 #[tokio::test]
 async fn a_capture_with_only_a_public_identifier_matches_the_contact_that_has_it() {
     let app = TestApp::new().await;
     let (_, token) = app.paired_user("ada@example.com").await;
-    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch())).await;
+    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch()))
+        .await;
     let zoe = member(1);
     let mut first = profile(Some(&zoe), Some("zoe-example"));
     first.title = None;
-    app.post("/api/v1/profiles", Some(&token), profiles_push(vec![first])).await;
+    app.post("/api/v1/profiles", Some(&token), profiles_push(vec![first]))
+        .await;
 
     let mut page_visit = profile(None, Some("zoe-example"));
     page_visit.title = Some("Chief Technology Officer".into());
     let (_, response) = app
-        .post("/api/v1/profiles", Some(&token), profiles_push(vec![page_visit]))
+        .post(
+            "/api/v1/profiles",
+            Some(&token),
+            profiles_push(vec![page_visit]),
+        )
         .await;
     assert_eq!(response["profiles"]["updated"], 1, "{response}");
-    let user = app.store.find_user_by_email("ada@example.com").await.unwrap().unwrap().id;
-    let contact = app.store.find_contact_by_urn(user, &zoe.to_string()).await.unwrap().unwrap();
+    let user = app
+        .store
+        .find_user_by_email("ada@example.com")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let contact = app
+        .store
+        .find_contact_by_urn(user, &zoe.to_string())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(contact.title.as_deref(), Some("Chief Technology Officer"));
     assert_eq!(app.store.list_contacts(user).await.unwrap().len(), 1);
 }
@@ -52,10 +92,22 @@ async fn a_capture_with_only_a_public_identifier_matches_the_contact_that_has_it
 async fn fields_edited_in_the_web_ui_are_never_overwritten_by_sync() {
     let app = TestApp::new().await;
     let (browser, token) = app.paired_user("ada@example.com").await;
-    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch())).await;
-    let user = app.store.find_user_by_email("ada@example.com").await.unwrap().unwrap().id;
+    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch()))
+        .await;
+    let user = app
+        .store
+        .find_user_by_email("ada@example.com")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     let zoe = member(1);
-    let contact = app.store.find_contact_by_urn(user, &zoe.to_string()).await.unwrap().unwrap();
+    let contact = app
+        .store
+        .find_contact_by_urn(user, &zoe.to_string())
+        .await
+        .unwrap()
+        .unwrap();
     let (status, _, _) = app
         .form(
             &format!("/contacts/{}", contact.id),
@@ -71,14 +123,28 @@ async fn fields_edited_in_the_web_ui_are_never_overwritten_by_sync() {
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    app.post("/api/v1/profiles", Some(&token), profiles_push(vec![profile(Some(&zoe), None)]))
+    app.post(
+        "/api/v1/profiles",
+        Some(&token),
+        profiles_push(vec![profile(Some(&zoe), None)]),
+    )
+    .await;
+    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch()))
         .await;
-    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch())).await;
-    let contact = app.store.find_contact_by_urn(user, &zoe.to_string()).await.unwrap().unwrap();
+    let contact = app
+        .store
+        .find_contact_by_urn(user, &zoe.to_string())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(contact.display_name, "Zoë (RustConf)");
     assert_eq!(contact.title.as_deref(), Some("Chief Tinkerer"));
     assert_eq!(contact.notes.as_deref(), Some("owes me a coffee"));
-    assert_eq!(contact.company.as_deref(), Some("Acme"), "untouched fields still sync");
+    assert_eq!(
+        contact.company.as_deref(),
+        Some("Acme"),
+        "untouched fields still sync"
+    );
 }
 
 #[tokio::test]

@@ -27,10 +27,15 @@ fn report(outcome: &str) -> serde_json::Value {
 async fn a_requested_sync_is_queued_delivered_by_hello_and_done_by_the_run_report() {
     let app = TestApp::new().await;
     let (browser, token) = app.paired_user("ada@example.com").await;
-    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch())).await;
+    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch()))
+        .await;
 
     let (status, request) = app
-        .session_post("/api/v1/conversations/sync", &browser, json!({"accountId": OWNER, "force": true}))
+        .session_post(
+            "/api/v1/conversations/sync",
+            &browser,
+            json!({"accountId": OWNER, "force": true}),
+        )
         .await;
     assert_eq!(status, StatusCode::ACCEPTED);
     assert_eq!(request["state"], "queued");
@@ -38,20 +43,30 @@ async fn a_requested_sync_is_queued_delivered_by_hello_and_done_by_the_run_repor
     let path = format!("/api/v1/conversations/sync/{id}");
 
     let (_, hello) = app
-        .post("/api/v1/extension/hello", Some(&token), json!({"account": OWNER, "extensionVersion": "0.1.0"}))
+        .post(
+            "/api/v1/extension/hello",
+            Some(&token),
+            json!({"account": OWNER, "extensionVersion": "0.1.0"}),
+        )
         .await;
     assert_eq!(hello["syncRequested"]["id"], id);
     assert_eq!(hello["syncRequested"]["state"], "delivered");
     assert_eq!(hello["syncRequested"]["force"], true);
     assert!(hello["tokenExpiresAt"].is_string());
     let (_, again) = app
-        .post("/api/v1/extension/hello", Some(&token), json!({"account": OWNER, "extensionVersion": "0.1.0"}))
+        .post(
+            "/api/v1/extension/hello",
+            Some(&token),
+            json!({"account": OWNER, "extensionVersion": "0.1.0"}),
+        )
         .await;
     assert_eq!(again["syncRequested"], json!(null), "delivered once");
 
     let (_, polled) = app.get(&path, Some(&token)).await;
     assert_eq!(polled["state"], "delivered");
-    let (status, _) = app.post("/api/v1/sync/runs", Some(&token), report("completed")).await;
+    let (status, _) = app
+        .post("/api/v1/sync/runs", Some(&token), report("completed"))
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (_, polled) = app.get(&path, Some(&token)).await;
     assert_eq!(polled["state"], "done");
@@ -61,8 +76,10 @@ async fn a_requested_sync_is_queued_delivered_by_hello_and_done_by_the_run_repor
 async fn status_reports_every_account_or_one_by_account_id() {
     let app = TestApp::new().await;
     let (browser, token) = app.paired_user("ada@example.com").await;
-    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch())).await;
-    app.post("/api/v1/sync/runs", Some(&token), report("completed")).await;
+    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch()))
+        .await;
+    app.post("/api/v1/sync/runs", Some(&token), report("completed"))
+        .await;
 
     let (status, all) = app.get("/api/v1/sync/status", Some(&token)).await;
     assert_eq!(status, StatusCode::OK);
@@ -75,12 +92,23 @@ async fn status_reports_every_account_or_one_by_account_id() {
     assert_eq!(account["lastRun"]["messagesProcessed"], 3);
 
     let (status, one) = app
-        .get(&format!("/api/v1/sync/status?accountId={}", crate::helpers::urlencode(OWNER)), Some(&token))
+        .get(
+            &format!(
+                "/api/v1/sync/status?accountId={}",
+                crate::helpers::urlencode(OWNER)
+            ),
+            Some(&token),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(one["accounts"].as_array().unwrap().len(), 1);
     let other = crate::helpers::urlencode(&member(9).to_string());
-    let (status, _) = app.get(&format!("/api/v1/sync/status?accountId={other}"), Some(&token)).await;
+    let (status, _) = app
+        .get(
+            &format!("/api/v1/sync/status?accountId={other}"),
+            Some(&token),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // The web UI reads the same status with its session.

@@ -31,7 +31,10 @@ async fn a_wrong_password_is_refused_and_the_session_cookie_is_http_only_and_lax
 
     let request = Request::post("/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!("email=ada%40example.com&password={}", urlencode(crate::helpers::PASSWORD))))
+        .body(Body::from(format!(
+            "email=ada%40example.com&password={}",
+            urlencode(crate::helpers::PASSWORD)
+        )))
         .unwrap();
     let (_, headers, _) = app.send(request).await;
     let cookie = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
@@ -46,30 +49,57 @@ async fn the_pair_form_needs_the_sessions_csrf_token() {
     app.create_user("ada@example.com").await;
     let browser = app.login("ada@example.com").await;
     let (_, code) = app
-        .post("/api/v1/pairing/codes", None, json!({"clientName": "Chrome"}))
+        .post(
+            "/api/v1/pairing/codes",
+            None,
+            json!({"clientName": "Chrome"}),
+        )
         .await;
     let code = code["code"].as_str().unwrap();
 
     let (status, _, _) = app
-        .form("/settings/integrations/linkedin/pair", &browser, &[("csrf", "forged"), ("code", code)])
+        .form(
+            "/settings/integrations/linkedin/pair",
+            &browser,
+            &[("csrf", "forged"), ("code", code)],
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = app
-        .json(axum::http::Method::POST, "/api/v1/pairing/pair", None, Some(json!({"code": code})))
+        .json(
+            axum::http::Method::POST,
+            "/api/v1/pairing/pair",
+            None,
+            Some(json!({"code": code})),
+        )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     let (status, headers, _) = app
-        .form("/settings/integrations/linkedin/pair", &browser, &[("csrf", &browser.csrf), ("code", code)])
+        .form(
+            "/settings/integrations/linkedin/pair",
+            &browser,
+            &[("csrf", &browser.csrf), ("code", code)],
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(headers[header::LOCATION], "/settings/integrations/linkedin?paired=1");
+    assert_eq!(
+        headers[header::LOCATION],
+        "/settings/integrations/linkedin?paired=1"
+    );
 
     let (status, _, html) = app
-        .form("/settings/integrations/linkedin/pair", &browser, &[("csrf", &browser.csrf), ("code", "PING-22222Z")])
+        .form(
+            "/settings/integrations/linkedin/pair",
+            &browser,
+            &[("csrf", &browser.csrf), ("code", "PING-22222Z")],
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(html.contains("id=\"pair-error\""), "the modal reopens with the error");
+    assert!(
+        html.contains("id=\"pair-error\""),
+        "the modal reopens with the error"
+    );
 }
 
 #[tokio::test]
@@ -77,9 +107,18 @@ async fn the_settings_page_has_the_connect_modal_and_lists_paired_browsers() {
     let app = TestApp::new().await;
     let (browser, token) = app.paired_user("ada@example.com").await;
     app.get("/api/v1/sync/status", Some(&token)).await;
-    let (status, html) = app.page("/settings/integrations/linkedin", &browser.cookie).await;
+    let (status, html) = app
+        .page("/settings/integrations/linkedin", &browser.cookie)
+        .await;
     assert_eq!(status, StatusCode::OK);
-    for needle in ["id=\"connect-button\"", "id=\"pairing-code\"", "id=\"pair-button\"", "id=\"paired-browsers\"", "Chrome on Linux", "Show a code for the extension"] {
+    for needle in [
+        "id=\"connect-button\"",
+        "id=\"pairing-code\"",
+        "id=\"pair-button\"",
+        "id=\"paired-browsers\"",
+        "Chrome on Linux",
+        "Show a code for the extension",
+    ] {
         assert!(html.contains(needle), "{needle}");
     }
     assert!(!html.contains(">never<"), "last seen is recorded");
@@ -99,12 +138,21 @@ async fn an_empty_contacts_page_tells_the_user_what_to_do() {
 async fn contacts_and_a_timeline_show_direction_and_last_message() {
     let app = TestApp::new().await;
     let (browser, token) = app.paired_user("ada@example.com").await;
-    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch())).await;
+    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch()))
+        .await;
     let (_, list) = app.page("/contacts", &browser.cookie).await;
     assert!(list.contains("Zoe Example"));
     assert!(list.contains("bring the deck"), "last message preview");
-    let href = list.split("href=\"/contacts/").nth(1).unwrap().split('"').next().unwrap();
-    let (status, page) = app.page(&format!("/contacts/{href}"), &browser.cookie).await;
+    let href = list
+        .split("href=\"/contacts/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let (status, page) = app
+        .page(&format!("/contacts/{href}"), &browser.cookie)
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("class=\"message outbound"));
     assert!(page.contains("class=\"message inbound"));
@@ -114,13 +162,17 @@ async fn contacts_and_a_timeline_show_direction_and_last_message() {
 async fn search_finds_messages_by_word_prefix_for_their_owner_only() {
     let app = TestApp::new().await;
     let (browser, token) = app.paired_user("ada@example.com").await;
-    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch())).await;
+    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch()))
+        .await;
     let (_, html) = app.page("/search?q=tues", &browser.cookie).await;
     assert!(html.contains("are you around next Tuesday"));
     assert!(html.contains("Talk Tuesday"));
     assert!(!html.contains("bring the deck"));
     let (_, none) = app.page("/search?q=%22%29%28*", &browser.cookie).await;
-    assert!(!none.contains("id=\"search-results\""), "odd input is harmless");
+    assert!(
+        !none.contains("id=\"search-results\""),
+        "odd input is harmless"
+    );
 
     app.create_user("eve@example.com").await;
     let eve = app.login("eve@example.com").await;
@@ -132,7 +184,8 @@ async fn search_finds_messages_by_word_prefix_for_their_owner_only() {
 async fn exports_are_vcard_4_csv_and_json() {
     let app = TestApp::new().await;
     let (browser, token) = app.paired_user("ada@example.com").await;
-    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch())).await;
+    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch()))
+        .await;
     let (status, vcf) = app.page("/export/contacts.vcf", &browser.cookie).await;
     assert_eq!(status, StatusCode::OK);
     assert!(vcf.starts_with("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Zoe Example\r\n"));
@@ -142,9 +195,17 @@ async fn exports_are_vcard_4_csv_and_json() {
         csv.lines().next().unwrap(),
         "name,first_name,last_name,title,company,location,headline,linkedin_url,linkedin_urn,notes"
     );
-    let (_, json) = app.page("/export/conversations.json", &browser.cookie).await;
+    let (_, json) = app
+        .page("/export/conversations.json", &browser.cookie)
+        .await;
     let json: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(json["conversations"][0]["messages"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        json["conversations"][0]["messages"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
 }
 
 #[tokio::test]
@@ -156,7 +217,11 @@ async fn the_openapi_document_lists_every_route_and_every_route_is_served() {
     assert!(all.len() >= 15);
     for (doc, _) in all {
         let path = format!("/api/v1{}", doc.path);
-        assert!(document["paths"][&path][doc.method].is_object(), "{} {path}", doc.method);
+        assert!(
+            document["paths"][&path][doc.method].is_object(),
+            "{} {path}",
+            doc.method
+        );
         let concrete = path.replace("{id}", "1");
         let request = Request::builder()
             .method(doc.method.to_uppercase().as_str())
@@ -165,7 +230,12 @@ async fn the_openapi_document_lists_every_route_and_every_route_is_served() {
             .body(Body::from("{}"))
             .unwrap();
         let (status, _, _) = app.send(request).await;
-        assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{} {concrete}", doc.method);
+        assert_ne!(
+            status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{} {concrete}",
+            doc.method
+        );
         if doc.path != "/conversations/sync/{id}" {
             assert_ne!(status, StatusCode::NOT_FOUND, "{} {concrete}", doc.method);
         }
@@ -184,8 +254,13 @@ async fn extension_origins_get_cors_headers_and_others_do_not() {
             .body(Body::empty())
             .unwrap()
     };
-    let (_, headers, _) = app.send(preflight("chrome-extension://abcdefghijklmnop")).await;
-    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "chrome-extension://abcdefghijklmnop");
+    let (_, headers, _) = app
+        .send(preflight("chrome-extension://abcdefghijklmnop"))
+        .await;
+    assert_eq!(
+        headers[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+        "chrome-extension://abcdefghijklmnop"
+    );
     let (_, headers, _) = app.send(preflight("https://evil.example")).await;
     assert!(headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
 }

@@ -64,7 +64,10 @@ async fn load_session(parts: &Parts, state: &AppState) -> Result<Option<WebSessi
         return Ok(None);
     };
     let id_hash = sha256_hex(id);
-    let found = state.store.find_session(&id_hash, state.clock.now()).await?;
+    let found = state
+        .store
+        .find_session(&id_hash, state.clock.now())
+        .await?;
     Ok(found.map(|record| WebSession {
         user: record.user,
         email: record.email,

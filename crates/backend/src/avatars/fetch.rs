@@ -69,14 +69,23 @@ pub async fn download(
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    if !content_type.trim().to_ascii_lowercase().starts_with("image/") {
-        return Err(FetchError::Policy(format!("{content_type:?} is not an image type")));
+    if !content_type
+        .trim()
+        .to_ascii_lowercase()
+        .starts_with("image/")
+    {
+        return Err(FetchError::Policy(format!(
+            "{content_type:?} is not an image type"
+        )));
     }
     if response
         .content_length()
         .is_some_and(|length| length > policy.max_bytes as u64)
     {
-        return Err(FetchError::Policy(format!("larger than {} bytes", policy.max_bytes)));
+        return Err(FetchError::Policy(format!(
+            "larger than {} bytes",
+            policy.max_bytes
+        )));
     }
     let mut bytes = Vec::new();
     while let Some(chunk) = response
@@ -85,7 +94,10 @@ pub async fn download(
         .map_err(|error| FetchError::Transient(error.without_url().to_string()))?
     {
         if bytes.len() + chunk.len() > policy.max_bytes {
-            return Err(FetchError::Policy(format!("larger than {} bytes", policy.max_bytes)));
+            return Err(FetchError::Policy(format!(
+                "larger than {} bytes",
+                policy.max_bytes
+            )));
         }
         bytes.extend_from_slice(&chunk);
     }

@@ -39,7 +39,11 @@ impl AvatarPolicy {
             scheme => return Err(format!("{scheme}:// URLs are not fetched, only https://")),
         }
         let host = url.host_str().unwrap_or_default();
-        if !self.hosts.iter().any(|allowed| allowed.eq_ignore_ascii_case(host)) {
+        if !self
+            .hosts
+            .iter()
+            .any(|allowed| allowed.eq_ignore_ascii_case(host))
+        {
             return Err(format!("{host} is not a LinkedIn media host"));
         }
         Ok(url)
@@ -99,10 +103,22 @@ mod tests {
 
     #[test]
     fn only_https_urls_on_the_allow_list_are_fetched() {
-        assert!(policy().check_url("https://media.licdn.com/dms/image/x").is_ok());
-        assert!(policy().check_url("http://media.licdn.com/dms/image/x").is_err());
+        assert!(
+            policy()
+                .check_url("https://media.licdn.com/dms/image/x")
+                .is_ok()
+        );
+        assert!(
+            policy()
+                .check_url("http://media.licdn.com/dms/image/x")
+                .is_err()
+        );
         assert!(policy().check_url("https://evil.example/x.jpg").is_err());
-        assert!(policy().check_url("https://media.licdn.com.evil.example/x").is_err());
+        assert!(
+            policy()
+                .check_url("https://media.licdn.com.evil.example/x")
+                .is_err()
+        );
     }
 
     #[test]

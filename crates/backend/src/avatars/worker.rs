@@ -67,7 +67,9 @@ impl AvatarWorker {
                     AvatarOutcome::NeedsUpload(format!("HTTP {status}")),
                     JobResult::NeedsUpload,
                 ),
-                Err(FetchError::Transient(reason)) => (AvatarOutcome::Retry(reason), JobResult::Retry),
+                Err(FetchError::Transient(reason)) => {
+                    (AvatarOutcome::Retry(reason), JobResult::Retry)
+                }
                 Err(FetchError::Policy(reason)) => {
                     tracing::warn!(job = job.id.0, %reason, "avatar refused");
                     (AvatarOutcome::Failed(reason), JobResult::Failed)

@@ -6,11 +6,11 @@
 //! process keeps no state of its own: sessions, rate-limit counters, jobs and avatar bytes all
 //! live here, so several processes can share one PostgreSQL.
 
+#[cfg(feature = "postgres")]
+mod postgres;
 mod records;
 pub mod sql;
 mod sqlite;
-#[cfg(feature = "postgres")]
-mod postgres;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -71,7 +71,10 @@ pub async fn connect(url: &str) -> StoreResult<sql::SqlStore> {
 
 /// Everything the backend stores. Every method that reads or writes a user's data takes the
 /// owning [`UserId`] and never touches another user's rows.
-pub trait Store: UserStore + PairingStore + IngestStore + LibraryStore + AvatarStore + RunStore {}
+pub trait Store:
+    UserStore + PairingStore + IngestStore + LibraryStore + AvatarStore + RunStore
+{
+}
 
 impl<T> Store for T where
     T: UserStore + PairingStore + IngestStore + LibraryStore + AvatarStore + RunStore
@@ -81,13 +84,20 @@ impl<T> Store for T where
 /// Users and web sessions.
 #[async_trait]
 pub trait UserStore: Send + Sync + 'static {
-    async fn create_user(&self, email: &str, password_hash: &str, now: DateTime<Utc>)
-    -> StoreResult<UserId>;
+    async fn create_user(
+        &self,
+        email: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<UserId>;
     async fn count_users(&self) -> StoreResult<u64>;
     async fn find_user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>>;
     async fn create_session(&self, session: &NewSession) -> StoreResult<()>;
-    async fn find_session(&self, id_hash: &str, now: DateTime<Utc>)
-    -> StoreResult<Option<SessionRecord>>;
+    async fn find_session(
+        &self,
+        id_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<SessionRecord>>;
     async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
 }
 
@@ -100,15 +110,25 @@ pub trait PairingStore: Send + Sync + 'static {
     async fn pair_code(&self, code: &str, user: UserId, now: DateTime<Utc>) -> StoreResult<bool>;
     /// Marks the code used and issues a token in one transaction; `None` if it was used already.
     async fn redeem_code(&self, code: &str, token: &NewToken) -> StoreResult<Option<TokenId>>;
-    async fn record_pairing_failure(&self, scope_keys: &[String], now: DateTime<Utc>)
-    -> StoreResult<()>;
-    async fn count_pairing_failures(&self, scope_key: &str, since: DateTime<Utc>)
-    -> StoreResult<u64>;
+    async fn record_pairing_failure(
+        &self,
+        scope_keys: &[String],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    async fn count_pairing_failures(
+        &self,
+        scope_key: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<u64>;
     async fn find_token(&self, token_hash: &str) -> StoreResult<Option<TokenRecord>>;
     async fn touch_token(&self, id: TokenId, now: DateTime<Utc>) -> StoreResult<()>;
     /// Revokes one of the user's tokens; false if the user has no such live token.
-    async fn revoke_token(&self, user: UserId, id: TokenId, now: DateTime<Utc>)
-    -> StoreResult<bool>;
+    async fn revoke_token(
+        &self,
+        user: UserId,
+        id: TokenId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
     /// Revokes `old` and issues `new` in one transaction.
     async fn rotate_token(&self, old: TokenId, new: &NewToken) -> StoreResult<TokenId>;
     async fn list_tokens(&self, user: UserId) -> StoreResult<Vec<TokenRecord>>;
@@ -118,8 +138,12 @@ pub trait PairingStore: Send + Sync + 'static {
 #[async_trait]
 pub trait IngestStore: Send + Sync + 'static {
     /// Stores one push batch in one transaction; idempotent by URN.
-    async fn ingest_batch(&self, user: UserId, batch: &IngestBatch, now: DateTime<Utc>)
-    -> StoreResult<IngestCounts>;
+    async fn ingest_batch(
+        &self,
+        user: UserId,
+        batch: &IngestBatch,
+        now: DateTime<Utc>,
+    ) -> StoreResult<IngestCounts>;
     /// Up to `limit` contacts missing title, company or avatar that were not asked for since
     /// `asked_before`; marks them asked at `now`.
     async fn take_backfill_requests(
@@ -137,8 +161,12 @@ pub trait IngestStore: Send + Sync + 'static {
         asked_before: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<AvatarRequest>>;
-    async fn apply_profiles(&self, user: UserId, profiles: &[Profile], now: DateTime<Utc>)
-    -> StoreResult<PushCounts>;
+    async fn apply_profiles(
+        &self,
+        user: UserId,
+        profiles: &[Profile],
+        now: DateTime<Utc>,
+    ) -> StoreResult<PushCounts>;
 }
 
 /// Contacts and conversations, for the web UI and exports.
@@ -148,27 +176,52 @@ pub trait LibraryStore: Send + Sync + 'static {
     /// Every contact of the user in full, by name (for exports).
     async fn export_contacts(&self, user: UserId) -> StoreResult<Vec<ContactRecord>>;
     async fn get_contact(&self, user: UserId, id: ContactId) -> StoreResult<Option<ContactRecord>>;
-    async fn find_contact_by_urn(&self, user: UserId, urn: &str)
-    -> StoreResult<Option<ContactRecord>>;
+    async fn find_contact_by_urn(
+        &self,
+        user: UserId,
+        urn: &str,
+    ) -> StoreResult<Option<ContactRecord>>;
     /// Saves fields the user edited; they are never overwritten by sync afterwards.
-    async fn edit_contact(&self, user: UserId, id: ContactId, edit: &ContactEdit, now: DateTime<Utc>)
-    -> StoreResult<bool>;
-    async fn contact_conversations(&self, user: UserId, id: ContactId)
-    -> StoreResult<Vec<ConversationView>>;
-    async fn get_conversation(&self, user: UserId, id: ConversationId)
-    -> StoreResult<Option<ConversationView>>;
+    async fn edit_contact(
+        &self,
+        user: UserId,
+        id: ContactId,
+        edit: &ContactEdit,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    async fn contact_conversations(
+        &self,
+        user: UserId,
+        id: ContactId,
+    ) -> StoreResult<Vec<ConversationView>>;
+    async fn get_conversation(
+        &self,
+        user: UserId,
+        id: ConversationId,
+    ) -> StoreResult<Option<ConversationView>>;
     async fn all_conversations(&self, user: UserId) -> StoreResult<Vec<ConversationView>>;
-    async fn search_messages(&self, user: UserId, query: &str, limit: u32)
-    -> StoreResult<Vec<SearchHit>>;
+    async fn search_messages(
+        &self,
+        user: UserId,
+        query: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<SearchHit>>;
 }
 
 /// The avatar job queue and the image bytes.
 #[async_trait]
 pub trait AvatarStore: Send + Sync + 'static {
-    async fn claim_avatar_job(&self, now: DateTime<Utc>, stale_before: DateTime<Utc>)
-    -> StoreResult<Option<AvatarJob>>;
-    async fn finish_avatar_job(&self, id: AvatarJobId, outcome: &AvatarOutcome, now: DateTime<Utc>)
-    -> StoreResult<()>;
+    async fn claim_avatar_job(
+        &self,
+        now: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+    ) -> StoreResult<Option<AvatarJob>>;
+    async fn finish_avatar_job(
+        &self,
+        id: AvatarJobId,
+        outcome: &AvatarOutcome,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
     /// Stores bytes the extension uploaded for one of the user's contacts; false if none.
     async fn store_uploaded_avatar(
         &self,
@@ -184,8 +237,12 @@ pub trait AvatarStore: Send + Sync + 'static {
 #[async_trait]
 pub trait RunStore: Send + Sync + 'static {
     /// Stores a run report and marks the account's delivered sync requests done.
-    async fn insert_run(&self, user: UserId, report: &RunReport, now: DateTime<Utc>)
-    -> StoreResult<()>;
+    async fn insert_run(
+        &self,
+        user: UserId,
+        report: &RunReport,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
     async fn list_runs(&self, user: UserId, limit: u32) -> StoreResult<Vec<RunReport>>;
     /// Every LinkedIn account of the user with its counts, last run and pending request.
     async fn list_accounts(&self, user: UserId) -> StoreResult<Vec<AccountStatus>>;

@@ -4,17 +4,18 @@ use std::path::Path;
 
 use sqlx::any::AnyPoolOptions;
 
-use super::sql::{Dialect, SqlStore};
 use super::StoreResult;
+use super::sql::{Dialect, SqlStore};
 
 /// Opens (creating if needed) the SQLite database at a `sqlite://path` URL.
 pub async fn connect(url: &str) -> StoreResult<SqlStore> {
     sqlx::any::install_default_drivers();
     let (base, query) = url.split_once('?').unwrap_or((url, ""));
-    let path = base
-        .trim_start_matches("sqlite:")
-        .trim_start_matches("//");
-    if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+    let path = base.trim_start_matches("sqlite:").trim_start_matches("//");
+    if let Some(parent) = Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
     }
     let url = if query.contains("mode=") {

@@ -73,21 +73,186 @@ const fn doc(
 pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
     use Access::*;
     vec![
-        (doc("post", "/pairing/codes", Public, Some("PairingCodeRequest"), 200, Some("PairingCodeResponse"), "A pairing code for the popup to show, and the secret to poll with"), post(pairing::create_code)),
-        (doc("post", "/pairing/poll", Public, Some("PairingPollRequest"), 200, Some("PairingPollResponse"), "Pending until the code is paired in the web UI, then the token once"), post(pairing::poll)),
-        (doc("post", "/pairing/pair", Session, Some("PairRequest"), 204, None, "Pair a code shown by the popup with the logged-in user"), post(pairing::pair)),
-        (doc("post", "/pairing/claim", Public, Some("ClaimRequest"), 200, Some("ExtensionToken"), "Trade a code shown by the web UI for a token"), post(pairing::claim)),
-        (doc("post", "/pairing/refresh", Extension, None, 200, Some("ExtensionToken"), "A new 30-day token for a still-valid one (the old one is revoked)"), post(pairing::refresh)),
-        (doc("delete", "/pairing/tokens/{id}", Session, None, 204, None, "Revoke a paired browser"), delete(pairing::revoke)),
-        (doc("post", "/sync/push", Extension, Some("PushBatch"), 200, Some("PushResponse"), "Store one batch of conversations and messages; each record accepted or rejected on its own"), post(sync::push)),
-        (doc("post", "/profiles", Extension, Some("ProfilesPush"), 200, Some("ProfilesResponse"), "Enrich contacts with captured or backfilled profiles"), post(profiles::push)),
-        (doc("post", "/avatars", Extension, Some("AvatarUpload"), 204, None, "Upload avatar bytes the browser fetched"), post(profiles::upload_avatar)),
-        (doc("post", "/sync/runs", Extension, Some("RunReport"), 204, None, "Report one sync run"), post(sync::report_run)),
-        (doc("get", "/sync/status", Either, None, 200, Some("SyncStatus"), "Sync state of every LinkedIn account of the user, or of ?accountId="), get(sync::status)),
-        (doc("post", "/conversations/sync", Either, Some("SyncRequestCreate"), 202, Some("SyncRequest"), "Ask the extension to sync at its next contact"), post(sync::request_sync)),
-        (doc("get", "/conversations/sync/{id}", Either, None, 200, Some("SyncRequest"), "Where a sync request is"), get(sync::get_request)),
-        (doc("post", "/extension/hello", Extension, Some("HelloRequest"), 200, Some("HelloResponse"), "The extension checks in: token expiry and any queued sync request"), post(sync::hello)),
-        (doc("get", "/openapi.json", Public, None, 200, None, "This document"), get(openapi::serve)),
+        (
+            doc(
+                "post",
+                "/pairing/codes",
+                Public,
+                Some("PairingCodeRequest"),
+                200,
+                Some("PairingCodeResponse"),
+                "A pairing code for the popup to show, and the secret to poll with",
+            ),
+            post(pairing::create_code),
+        ),
+        (
+            doc(
+                "post",
+                "/pairing/poll",
+                Public,
+                Some("PairingPollRequest"),
+                200,
+                Some("PairingPollResponse"),
+                "Pending until the code is paired in the web UI, then the token once",
+            ),
+            post(pairing::poll),
+        ),
+        (
+            doc(
+                "post",
+                "/pairing/pair",
+                Session,
+                Some("PairRequest"),
+                204,
+                None,
+                "Pair a code shown by the popup with the logged-in user",
+            ),
+            post(pairing::pair),
+        ),
+        (
+            doc(
+                "post",
+                "/pairing/claim",
+                Public,
+                Some("ClaimRequest"),
+                200,
+                Some("ExtensionToken"),
+                "Trade a code shown by the web UI for a token",
+            ),
+            post(pairing::claim),
+        ),
+        (
+            doc(
+                "post",
+                "/pairing/refresh",
+                Extension,
+                None,
+                200,
+                Some("ExtensionToken"),
+                "A new 30-day token for a still-valid one (the old one is revoked)",
+            ),
+            post(pairing::refresh),
+        ),
+        (
+            doc(
+                "delete",
+                "/pairing/tokens/{id}",
+                Session,
+                None,
+                204,
+                None,
+                "Revoke a paired browser",
+            ),
+            delete(pairing::revoke),
+        ),
+        (
+            doc(
+                "post",
+                "/sync/push",
+                Extension,
+                Some("PushBatch"),
+                200,
+                Some("PushResponse"),
+                "Store one batch of conversations and messages; each record accepted or rejected on its own",
+            ),
+            post(sync::push),
+        ),
+        (
+            doc(
+                "post",
+                "/profiles",
+                Extension,
+                Some("ProfilesPush"),
+                200,
+                Some("ProfilesResponse"),
+                "Enrich contacts with captured or backfilled profiles",
+            ),
+            post(profiles::push),
+        ),
+        (
+            doc(
+                "post",
+                "/avatars",
+                Extension,
+                Some("AvatarUpload"),
+                204,
+                None,
+                "Upload avatar bytes the browser fetched",
+            ),
+            post(profiles::upload_avatar),
+        ),
+        (
+            doc(
+                "post",
+                "/sync/runs",
+                Extension,
+                Some("RunReport"),
+                204,
+                None,
+                "Report one sync run",
+            ),
+            post(sync::report_run),
+        ),
+        (
+            doc(
+                "get",
+                "/sync/status",
+                Either,
+                None,
+                200,
+                Some("SyncStatus"),
+                "Sync state of every LinkedIn account of the user, or of ?accountId=",
+            ),
+            get(sync::status),
+        ),
+        (
+            doc(
+                "post",
+                "/conversations/sync",
+                Either,
+                Some("SyncRequestCreate"),
+                202,
+                Some("SyncRequest"),
+                "Ask the extension to sync at its next contact",
+            ),
+            post(sync::request_sync),
+        ),
+        (
+            doc(
+                "get",
+                "/conversations/sync/{id}",
+                Either,
+                None,
+                200,
+                Some("SyncRequest"),
+                "Where a sync request is",
+            ),
+            get(sync::get_request),
+        ),
+        (
+            doc(
+                "post",
+                "/extension/hello",
+                Extension,
+                Some("HelloRequest"),
+                200,
+                Some("HelloResponse"),
+                "The extension checks in: token expiry and any queued sync request",
+            ),
+            post(sync::hello),
+        ),
+        (
+            doc(
+                "get",
+                "/openapi.json",
+                Public,
+                None,
+                200,
+                None,
+                "This document",
+            ),
+            get(openapi::serve),
+        ),
     ]
 }
 
@@ -101,7 +266,9 @@ pub fn router() -> Router<AppState> {
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]);
     routes()
         .into_iter()
-        .fold(Router::new(), |router, (doc, handler)| router.route(doc.path, handler))
+        .fold(Router::new(), |router, (doc, handler)| {
+            router.route(doc.path, handler)
+        })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(cors)
 }

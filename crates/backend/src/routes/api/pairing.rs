@@ -19,7 +19,9 @@ pub async fn create_code(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<PairingCodeRequest>,
 ) -> Result<Json<PairingCodeResponse>, ApiError> {
-    Ok(Json(pairing::create_extension_code(&state, &request.client_name).await?))
+    Ok(Json(
+        pairing::create_extension_code(&state, &request.client_name).await?,
+    ))
 }
 
 pub async fn poll(

@@ -36,7 +36,10 @@ pub async fn push(
             profiles.push(profile);
         }
     }
-    let counts = state.store.apply_profiles(auth.user, &profiles, now).await?;
+    let counts = state
+        .store
+        .apply_profiles(auth.user, &profiles, now)
+        .await?;
     state.avatar_wakeup.notify_one();
     let avatar_requests = state
         .store

@@ -36,12 +36,17 @@ pub async fn push(
     let now = state.clock.now();
     let (batch, mut rejected) = prepare_batch(raw);
     let counts = state.store.ingest_batch(auth.user, &batch, now).await?;
-    rejected.extend(counts.orphaned_messages.iter().map(|(index, urn)| RejectedRecord {
-        kind: RecordKind::Message,
-        index: *index,
-        urn: Some(urn.clone()),
-        reason: ORPHAN_REASON.to_owned(),
-    }));
+    rejected.extend(
+        counts
+            .orphaned_messages
+            .iter()
+            .map(|(index, urn)| RejectedRecord {
+                kind: RecordKind::Message,
+                index: *index,
+                urn: Some(urn.clone()),
+                reason: ORPHAN_REASON.to_owned(),
+            }),
+    );
     state.avatar_wakeup.notify_one();
     let backfill_needed = state
         .store
@@ -85,7 +90,9 @@ pub async fn status(
 ) -> Result<Json<SyncStatus>, ApiError> {
     let filter = query
         .account_id
-        .map(|raw| ProfileUrn::parse(&raw).map_err(|error| ApiError::InvalidRequest(error.to_string())))
+        .map(|raw| {
+            ProfileUrn::parse(&raw).map_err(|error| ApiError::InvalidRequest(error.to_string()))
+        })
         .transpose()?;
     let mut accounts = state.store.list_accounts(owner.user).await?;
     if let Some(filter) = filter {
@@ -109,7 +116,10 @@ pub async fn request_sync(
         state: SyncRequestState::Queued,
         requested_at: state.clock.now(),
     };
-    state.store.create_sync_request(owner.user, &request).await?;
+    state
+        .store
+        .create_sync_request(owner.user, &request)
+        .await?;
     Ok((StatusCode::ACCEPTED, Json(request)))
 }
 

@@ -16,7 +16,10 @@ fn download(content_type: &'static str, filename: &str, body: String) -> Respons
     (
         [
             (CONTENT_TYPE, content_type.to_owned()),
-            (CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
         ],
         body,
     )
@@ -32,7 +35,11 @@ pub async fn contacts_vcard(
         .export_contacts(session.user)
         .await
         .map_err(|error| PageError::new(&state, error))?;
-    Ok(download("text/vcard; charset=utf-8", "ping-contacts.vcf", export::vcards(&contacts)))
+    Ok(download(
+        "text/vcard; charset=utf-8",
+        "ping-contacts.vcf",
+        export::vcards(&contacts),
+    ))
 }
 
 pub async fn contacts_csv(
@@ -44,7 +51,11 @@ pub async fn contacts_csv(
         .export_contacts(session.user)
         .await
         .map_err(|error| PageError::new(&state, error))?;
-    Ok(download("text/csv; charset=utf-8", "ping-contacts.csv", export::csv(&contacts)))
+    Ok(download(
+        "text/csv; charset=utf-8",
+        "ping-contacts.csv",
+        export::csv(&contacts),
+    ))
 }
 
 pub async fn conversations_json(
@@ -78,7 +89,10 @@ pub async fn avatar(
         [
             (CONTENT_TYPE, image.content_type),
             // Content-addressed: the bytes behind a hash never change.
-            (CACHE_CONTROL, "private, max-age=31536000, immutable".to_owned()),
+            (
+                CACHE_CONTROL,
+                "private, max-age=31536000, immutable".to_owned(),
+            ),
         ],
         image.bytes,
     )

@@ -14,7 +14,11 @@ use crate::secrets::verify_password;
 use crate::state::AppState;
 
 pub async fn index(session: Result<PageSession, Response>) -> Redirect {
-    Redirect::to(if session.is_ok() { "/contacts" } else { "/login" })
+    Redirect::to(if session.is_ok() {
+        "/contacts"
+    } else {
+        "/login"
+    })
 }
 
 pub async fn form(State(state): State<AppState>) -> Result<Response, PageError> {
@@ -81,7 +85,10 @@ pub async fn logout(
         .await
         .map_err(|error| PageError::new(&state, error))?;
     Ok((
-        [(SET_COOKIE, clear_session_cookie(state.config.secure_cookies))],
+        [(
+            SET_COOKIE,
+            clear_session_cookie(state.config.secure_cookies),
+        )],
         Redirect::to("/login"),
     )
         .into_response())

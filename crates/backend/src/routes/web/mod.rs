@@ -20,15 +20,27 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/contacts", get(pages::contacts))
-        .route("/contacts/{id}", get(pages::contact).post(pages::edit_contact))
+        .route(
+            "/contacts/{id}",
+            get(pages::contact).post(pages::edit_contact),
+        )
         .route("/conversations/{id}", get(pages::conversation))
         .route("/search", get(pages::search))
         .route("/history", get(pages::history))
         .route("/settings/integrations/linkedin", get(settings::page))
         .route("/settings/integrations/linkedin/pair", post(settings::pair))
-        .route("/settings/integrations/linkedin/code", post(settings::show_code))
-        .route("/settings/integrations/linkedin/tokens/{id}/revoke", post(settings::revoke))
-        .route("/settings/integrations/linkedin/sync", post(settings::request_sync))
+        .route(
+            "/settings/integrations/linkedin/code",
+            post(settings::show_code),
+        )
+        .route(
+            "/settings/integrations/linkedin/tokens/{id}/revoke",
+            post(settings::revoke),
+        )
+        .route(
+            "/settings/integrations/linkedin/sync",
+            post(settings::request_sync),
+        )
         .route("/export/contacts.vcf", get(files::contacts_vcard))
         .route("/export/contacts.csv", get(files::contacts_csv))
         .route("/export/conversations.json", get(files::conversations_json))

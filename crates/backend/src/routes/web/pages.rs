@@ -28,7 +28,12 @@ pub async fn contacts(State(state): State<AppState>, PageSession(session): PageS
         .list_contacts(session.user)
         .await
         .map_err(|error| PageError::new(&state, error))?;
-    render(&state, "contacts.html", page_context(&session, "contacts"), context! { contacts })
+    render(
+        &state,
+        "contacts.html",
+        page_context(&session, "contacts"),
+        context! { contacts },
+    )
 }
 
 pub async fn contact(
@@ -167,5 +172,10 @@ pub async fn history(State(state): State<AppState>, PageSession(session): PageSe
             value
         })
         .collect();
-    render(&state, "history.html", page_context(&session, "history"), context! { runs })
+    render(
+        &state,
+        "history.html",
+        page_context(&session, "history"),
+        context! { runs },
+    )
 }

@@ -77,7 +77,11 @@ async fn find(
         return Ok(None);
     };
     // A contact with another URN is another member, even with the same slug.
-    let urn_rule = if incoming.urn.is_some() { "AND urn IS NULL" } else { "" };
+    let urn_rule = if incoming.urn.is_some() {
+        "AND urn IS NULL"
+    } else {
+        ""
+    };
     let row = sqlx::query(&format!(
         "SELECT {FIELD_COLUMNS} FROM contacts WHERE user_id = $1 AND public_identifier = $2 \
          {urn_rule} ORDER BY id LIMIT 1"

@@ -130,11 +130,12 @@ async fn upsert_message(
     row: &MessageRow,
     now: DateTime<Utc>,
 ) -> StoreResult<Change> {
-    let stored = sqlx::query("SELECT id, fingerprint, state FROM messages WHERE user_id = $1 AND urn = $2")
-        .bind(user.0)
-        .bind(&row.urn)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let stored =
+        sqlx::query("SELECT id, fingerprint, state FROM messages WHERE user_id = $1 AND urn = $2")
+            .bind(user.0)
+            .bind(&row.urn)
+            .fetch_optional(&mut *conn)
+            .await?;
     if let Some(stored) = stored {
         let fingerprint: String = stored.try_get("fingerprint")?;
         let state: String = stored.try_get("state")?;
@@ -358,7 +359,8 @@ impl IngestStore for SqlStore {
         let mut counts = PushCounts::default();
         for profile in profiles {
             let upsert = contact_merge::from_profile(profile);
-            let (_, change): (ContactId, Change) = upsert_contact(&mut tx, user, &upsert, now).await?;
+            let (_, change): (ContactId, Change) =
+                upsert_contact(&mut tx, user, &upsert, now).await?;
             count(&mut counts, change);
         }
         tx.commit().await?;

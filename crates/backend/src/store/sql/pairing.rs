@@ -8,8 +8,7 @@ use sqlx::any::AnyRow;
 use super::{SqlStore, get_opt_time, get_time, ms};
 use crate::ids::{TokenId, UserId};
 use crate::store::{
-    CodeDirection, NewToken, PairingCodeRecord, PairingStore, StoreError, StoreResult,
-    TokenRecord,
+    CodeDirection, NewToken, PairingCodeRecord, PairingStore, StoreError, StoreResult, TokenRecord,
 };
 
 fn code_from_row(row: &AnyRow) -> StoreResult<PairingCodeRecord> {
@@ -141,13 +140,14 @@ impl PairingStore for SqlStore {
         scope_key: &str,
         since: DateTime<Utc>,
     ) -> StoreResult<u64> {
-        let count: i64 =
-            sqlx::query("SELECT COUNT(*) AS n FROM pairing_failures WHERE scope_key = $1 AND at > $2")
-                .bind(scope_key)
-                .bind(ms(since))
-                .fetch_one(&self.pool)
-                .await?
-                .try_get("n")?;
+        let count: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM pairing_failures WHERE scope_key = $1 AND at > $2",
+        )
+        .bind(scope_key)
+        .bind(ms(since))
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("n")?;
         Ok(count.unsigned_abs())
     }
 
@@ -172,7 +172,12 @@ impl PairingStore for SqlStore {
         Ok(())
     }
 
-    async fn revoke_token(&self, user: UserId, id: TokenId, now: DateTime<Utc>) -> StoreResult<bool> {
+    async fn revoke_token(
+        &self,
+        user: UserId,
+        id: TokenId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
         let done = sqlx::query(
             "UPDATE extension_tokens SET revoked_at = $1 \
              WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",

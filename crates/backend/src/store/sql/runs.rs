@@ -52,7 +52,12 @@ impl SqlStore {
 
 #[async_trait]
 impl RunStore for SqlStore {
-    async fn insert_run(&self, user: UserId, report: &RunReport, now: DateTime<Utc>) -> StoreResult<()> {
+    async fn insert_run(
+        &self,
+        user: UserId,
+        report: &RunReport,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let json = serde_json::to_string(report)
             .map_err(|error| StoreError::Corrupt(error.to_string()))?;
         let account = report.account.as_ref().map(ToString::to_string);
@@ -198,7 +203,11 @@ impl RunStore for SqlStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<SyncRequest>> {
         let mut tx = self.begin_write().await?;
-        let account_rule = if account.is_some() { "AND account_urn = $2" } else { "" };
+        let account_rule = if account.is_some() {
+            "AND account_urn = $2"
+        } else {
+            ""
+        };
         let sql = format!(
             "SELECT {REQUEST_COLUMNS} FROM sync_requests WHERE user_id = $1 AND state = 'queued' \
              {account_rule} ORDER BY requested_at, id LIMIT 1"
@@ -211,11 +220,13 @@ impl RunStore for SqlStore {
             return Ok(None);
         };
         let mut request = request_from_row(&row)?;
-        sqlx::query("UPDATE sync_requests SET state = 'delivered', delivered_at = $1 WHERE id = $2")
-            .bind(ms(now))
-            .bind(&request.id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE sync_requests SET state = 'delivered', delivered_at = $1 WHERE id = $2",
+        )
+        .bind(ms(now))
+        .bind(&request.id)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         request.state = SyncRequestState::Delivered;
         Ok(Some(request))
