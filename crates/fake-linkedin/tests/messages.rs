@@ -205,3 +205,19 @@ async fn messages_carry_the_documented_shapes() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_deleted_conversation_answers_an_empty_page_not_an_error() {
+    let server = start(5, 3..=5).await;
+    let gone = server.delete_conversations(1).remove(0);
+    let vars = format!("(conversationUrn:{})", enc(&gone.to_string()));
+    let answer = get_json(&server, &graphql(MESSAGES_ID, &vars)).await;
+    assert!(urns(collection(&answer, "messengerMessagesBySyncToken")).is_empty());
+    assert!(
+        server
+            .snapshot()
+            .conversations
+            .iter()
+            .all(|c| c.urn != gone)
+    );
+}

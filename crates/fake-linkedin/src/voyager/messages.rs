@@ -58,9 +58,11 @@ pub fn answer(shared: &Shared, vars: &Vars) -> Answer {
         .ok_or_else(|| bad("conversationUrn"))?;
     let ctx = shared.media_ctx();
     let account = shared.account.read();
-    let conv = account
-        .conversation(&urn)
-        .ok_or_else(|| Refusal::Status(StatusCode::NOT_FOUND, "no such conversation".to_owned()))?;
+    let Some(conv) = account.conversation(&urn) else {
+        // An unknown or deleted conversation has no messages (not an error status, which a
+        // client would take for a rotated query id).
+        return Ok(empty(&variant));
+    };
     let render = |ordinals: &[usize]| -> Vec<Value> {
         ordinals
             .iter()
@@ -102,6 +104,29 @@ pub fn answer(shared: &Shared, vars: &Vars) -> Answer {
                 "messengerMessagesByConversation",
                 collection(render(&page), Some(metadata)),
             ))
+        }
+    }
+}
+
+fn empty(variant: &Variant) -> (&'static str, Value) {
+    match variant {
+        Variant::Latest(since) => {
+            let metadata = json!({"_type": "com.linkedin.messenger.SyncMetadata",
+                "newSyncToken": sync_token(since.unwrap_or(0)), "deletedUrns": [], "shouldClearCache": since.is_none()});
+            (
+                "messengerMessagesBySyncToken",
+                collection(Vec::new(), Some(metadata)),
+            )
+        }
+        Variant::Anchor { .. } | Variant::Cursor { .. } => {
+            let metadata = json!({"_type": "com.linkedin.messenger.MessageCursorMetadata",
+                                  "prevCursor": null, "nextCursor": null});
+            let field = if matches!(variant, Variant::Anchor { .. }) {
+                "messengerMessagesByAnchorTimestamp"
+            } else {
+                "messengerMessagesByConversation"
+            };
+            (field, collection(Vec::new(), Some(metadata)))
         }
     }
 }
