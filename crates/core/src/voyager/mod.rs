@@ -28,7 +28,10 @@ pub use session::{LinkedInSession, SessionError};
 
 /// What LinkedIn's answer to `call` means: the parsed answer, or the failure to act on.
 /// Classifies the status, redirects and cookies first (voyager-api.md §8), then parses.
-pub fn interpret(call: &VoyagerCall, response: &HttpResponse) -> Result<VoyagerAnswer, VoyagerFailure> {
+pub fn interpret(
+    call: &VoyagerCall,
+    response: &HttpResponse,
+) -> Result<VoyagerAnswer, VoyagerFailure> {
     classify(call, response)?;
     parse_answer(call, &response.body).map_err(|error| parse_failure(call, response.status, error))
 }

@@ -8,7 +8,8 @@ use super::picture::vector_image;
 use crate::ids::{CompanyUrn, ProfileUrn};
 use crate::model::{Participant, ParticipantId};
 
-/// What LinkedIn itself shows for a member whose name it does not give.
+/// What LinkedIn itself shows for a member whose name it does not give. (An organisation in
+/// brief form, without its `participantType`, keeps an empty display name.)
 const UNNAMED_MEMBER: &str = "LinkedIn Member";
 
 /// Who a participant is, from `hostIdentityUrn` (`urn:li:fsd_profile:…` or
@@ -56,10 +57,9 @@ pub(super) fn participant(value: &Value) -> Result<Participant, String> {
     let distance = string(member, "distance");
     Ok(Participant {
         is_self: distance.as_deref() == Some("SELF"),
-        display_name: if full_name.is_empty() {
-            UNNAMED_MEMBER.to_owned()
-        } else {
-            full_name
+        display_name: match (&id, full_name.is_empty()) {
+            (ParticipantId::Member(_), true) => UNNAMED_MEMBER.to_owned(),
+            _ => full_name,
         },
         first_name,
         last_name,
