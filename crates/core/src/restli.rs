@@ -37,7 +37,9 @@ pub enum RestliError {
     /// The text does not follow the tuple grammar at `position` (a byte offset).
     #[error("malformed Rest.li value at byte {position}: {reason}")]
     Syntax {
+        /// Byte offset into the decoded text.
         position: usize,
+        /// What was expected there.
         reason: &'static str,
     },
     /// A key or value percent-decodes to bytes that are not UTF-8.

@@ -160,8 +160,9 @@ fn deletes_li_at(response: &HttpResponse) -> bool {
 
 /// An HTTP date (`Thu, 01 Jan 1970 00:00:00 GMT`, also with dashes as cookies write it).
 fn http_date(text: &str) -> Option<DateTime<Utc>> {
-    let normalized = text.trim().replace('-', " ");
-    DateTime::parse_from_rfc2822(&normalized)
+    let text = text.trim();
+    DateTime::parse_from_rfc2822(text)
+        .or_else(|_| DateTime::parse_from_rfc2822(&text.replace('-', " ")))
         .ok()
         .map(|date| date.with_timezone(&Utc))
 }

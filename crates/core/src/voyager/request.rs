@@ -55,7 +55,9 @@ pub enum RequestError {
     /// The query id is for another query (e.g. a messages id for the conversation list).
     #[error("query id {query_id} cannot answer a {expected} request")]
     WrongQueryId {
+        /// The id that was offered.
         query_id: QueryId,
+        /// The query name the call needs.
         expected: &'static str,
     },
 }

@@ -5,6 +5,7 @@
 //! list, as `messengerConversationsByIds` answers), not by a hard-coded key. Its key names the
 //! variant: an answer from a variant known to belong to another kind of call is refused, since
 //! its paging would not mean what the caller asked for. Unknown variant names are accepted.
+//! GraphQL `errors` only matter when there is no collection (a partial answer is still read).
 
 use serde_json::Value;
 

@@ -26,17 +26,33 @@ use crate::model::{Account, ConversationPage, MessagePage, Profile};
 pub enum ParseError {
     /// The body is not JSON (`detail` is the JSON error, never the body).
     #[error("the answer is not JSON ({detail})")]
-    NotJson { detail: String },
+    NotJson {
+        /// The JSON parser's message (position, not content).
+        detail: String,
+    },
     /// A messaging answer without its collection: GraphQL `errors`, or nothing under `data`.
     /// On a GraphQL call this means the query id no longer answers these variables.
     #[error("the answer holds no collection ({detail})")]
-    NoCollection { detail: String },
+    NoCollection {
+        /// The first GraphQL error message, or what was found instead.
+        detail: String,
+    },
     /// The collection is a variant that answers another kind of call.
     #[error("the answer is the {found} variant, which does not answer {expected:?}")]
-    WrongVariant { found: String, expected: QueryKind },
+    WrongVariant {
+        /// The variant field under `data`.
+        found: String,
+        /// The kind of call that was made.
+        expected: QueryKind,
+    },
     /// A REST answer without the record asked for.
     #[error("the answer holds no readable {what} ({detail})")]
-    Unreadable { what: &'static str, detail: String },
+    Unreadable {
+        /// `account` or `profile`.
+        what: &'static str,
+        /// What was missing.
+        detail: String,
+    },
 }
 
 fn json(body: &str) -> Result<Value, ParseError> {
