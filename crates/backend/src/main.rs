@@ -1,6 +1,6 @@
 //! `ping-backend`: serve, manage users, export, print the configuration.
 
-use std::io::{Read as _, Write as _};
+use std::io::{IsTerminal as _, Read as _, Write as _};
 use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
@@ -45,7 +45,7 @@ struct Database {
 
 #[derive(Subcommand)]
 enum UserCommand {
-    /// Add a login; prints a generated password unless --password-stdin is given.
+    /// Add a login: asks for a password on a terminal (empty: generate one and print it).
     Add {
         email: String,
         /// Read the password from standard input (for scripts).
@@ -84,14 +84,23 @@ async fn add_user(email: &str, password_stdin: bool, database: &Database) -> any
     let (password, generated) = if password_stdin {
         let mut input = String::new();
         std::io::stdin().read_to_string(&mut input)?;
-        let password = input.trim_end_matches(['\n', '\r']).to_owned();
-        if password.len() < 8 {
-            bail!("the password must have at least 8 characters");
+        (
+            Secret::new(input.trim_end_matches(['\n', '\r']).to_owned()),
+            false,
+        )
+    } else if std::io::stdin().is_terminal() {
+        let typed = rpassword::prompt_password("Password (leave empty to generate one): ")?;
+        if typed.is_empty() {
+            (Secret::new(generated_password()), true)
+        } else {
+            (Secret::new(typed), false)
         }
-        (Secret::new(password), false)
     } else {
         (Secret::new(generated_password()), true)
     };
+    if password.expose().chars().count() < 8 {
+        bail!("the password must have at least 8 characters");
+    }
     let hash = hash_password(password.expose())?;
     let email = email.trim().to_lowercase();
     store

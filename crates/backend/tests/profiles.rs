@@ -151,13 +151,40 @@ async fn fields_edited_in_the_web_ui_are_never_overwritten_by_sync() {
 async fn a_profile_without_urn_or_public_identifier_is_rejected_alone() {
     let app = TestApp::new().await;
     let (_, token) = app.paired_user("ada@example.com").await;
+    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch()))
+        .await;
     let (_, response) = app
         .post(
             "/api/v1/profiles",
             Some(&token),
-            profiles_push(vec![profile(None, None), profile(Some(&member(3)), None)]),
+            profiles_push(vec![profile(None, None), profile(Some(&member(1)), None)]),
         )
         .await;
-    assert_eq!(response["profiles"]["created"], 1);
+    assert_eq!(response["profiles"]["updated"], 1);
     assert_eq!(response["rejected"][0]["index"], 0);
+}
+
+#[tokio::test]
+async fn a_visited_profile_of_someone_never_messaged_is_not_added() {
+    let app = TestApp::new().await;
+    let (_, token) = app.paired_user("ada@example.com").await;
+    let (_, response) = app
+        .post(
+            "/api/v1/profiles",
+            Some(&token),
+            profiles_push(vec![profile(Some(&member(7)), Some("stranger"))]),
+        )
+        .await;
+    assert_eq!(
+        response["profiles"],
+        json!({"created": 0, "updated": 0, "unchanged": 1})
+    );
+    let user = app
+        .store
+        .find_user_by_email("ada@example.com")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    assert!(app.store.list_contacts(user).await.unwrap().is_empty());
 }

@@ -161,6 +161,8 @@ pub trait IngestStore: Send + Sync + 'static {
         asked_before: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<AvatarRequest>>;
+    /// Enriches the user's existing contacts (matched by URN, else public identifier); a
+    /// profile of someone not in the CRM is counted unchanged and not stored.
     async fn apply_profiles(
         &self,
         user: UserId,

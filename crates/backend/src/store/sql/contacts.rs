@@ -9,6 +9,16 @@ use crate::contact_merge::{self, ContactFields};
 use crate::ids::{ContactId, UserId};
 use crate::store::{AvatarSource, ContactUpsert, StoreResult};
 
+/// Whether an unknown contact may be created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mode {
+    /// Conversation participants: create or refresh.
+    Upsert,
+    /// Profiles: refresh people already in the CRM only (a visited profile of someone never
+    /// messaged is not added).
+    EnrichOnly,
+}
+
 /// What an upsert did to the contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Change {
@@ -93,14 +103,19 @@ async fn find(
     row.as_ref().map(stored_from_row).transpose()
 }
 
-/// Creates or refreshes a contact; queues an avatar download when its picture changed.
+/// Creates (in [`Mode::Upsert`]) or refreshes a contact; queues an avatar download when its
+/// picture changed. `None` when the contact is unknown and may not be created.
 pub(super) async fn upsert_contact(
     conn: &mut AnyConnection,
     user: UserId,
     incoming: &ContactUpsert,
     now: DateTime<Utc>,
-) -> StoreResult<(ContactId, Change)> {
+    mode: Mode,
+) -> StoreResult<Option<(ContactId, Change)>> {
     let Some(stored) = find(conn, user, incoming).await? else {
+        if mode == Mode::EnrichOnly {
+            return Ok(None);
+        }
         let fields = contact_merge::new_fields(incoming);
         let row = sqlx::query(
             "INSERT INTO contacts (user_id, kind, urn, public_identifier, first_name, last_name, \
@@ -117,7 +132,7 @@ pub(super) async fn upsert_contact(
         if let Some(avatar) = &incoming.avatar {
             queue_avatar(conn, user, id, avatar, now).await?;
         }
-        return Ok((id, Change::Created));
+        return Ok(Some((id, Change::Created)));
     };
 
     let merged = contact_merge::merge(&stored.fields, stored.user_edited, incoming);
@@ -153,7 +168,7 @@ pub(super) async fn upsert_contact(
                 .await?;
         }
     }
-    Ok((stored.id, change))
+    Ok(Some((stored.id, change)))
 }
 
 async fn queue_avatar(

@@ -9,10 +9,10 @@ use ping_core::model::Profile;
 use ping_protocol::{AvatarRequest, BackfillRequest, MissingField, PushCounts};
 use sqlx::{AnyConnection, Row as _};
 
-use super::contacts::{Change, upsert_contact};
+use super::contacts::{Change, Mode, upsert_contact};
 use super::{SqlStore, ms};
 use crate::contact_merge;
-use crate::ids::{ContactId, UserId};
+use crate::ids::UserId;
 use crate::store::{
     ConversationRow, IngestBatch, IngestCounts, IngestStore, MessageRow, StoreResult,
 };
@@ -198,8 +198,8 @@ impl IngestStore for SqlStore {
         let account_id = upsert_account(&mut tx, user, batch, now).await?;
         let mut contacts: HashMap<String, i64> = HashMap::new();
         for contact in &batch.contacts {
-            let (id, _) = upsert_contact(&mut tx, user, contact, now).await?;
-            if let Some(urn) = &contact.urn {
+            let upserted = upsert_contact(&mut tx, user, contact, now, Mode::Upsert).await?;
+            if let (Some((id, _)), Some(urn)) = (upserted, &contact.urn) {
                 contacts.insert(urn.clone(), id.0);
             }
         }
@@ -359,9 +359,11 @@ impl IngestStore for SqlStore {
         let mut counts = PushCounts::default();
         for profile in profiles {
             let upsert = contact_merge::from_profile(profile);
-            let (_, change): (ContactId, Change) =
-                upsert_contact(&mut tx, user, &upsert, now).await?;
-            count(&mut counts, change);
+            let enriched = upsert_contact(&mut tx, user, &upsert, now, Mode::EnrichOnly).await?;
+            count(
+                &mut counts,
+                enriched.map_or(Change::Unchanged, |(_, change)| change),
+            );
         }
         tx.commit().await?;
         Ok(counts)
