@@ -8,7 +8,9 @@ use axum::response::{IntoResponse, Response};
 pub enum Fault {
     /// 429, with `Retry-After` when given; `challenge` serves a `/checkpoint/challenge/` page.
     TooManyRequests {
+        /// The `Retry-After` header, in seconds.
         retry_after_secs: Option<u64>,
+        /// Serve a security checkpoint page as the body.
         challenge: bool,
     },
     /// LinkedIn's 999 "Request denied".

@@ -14,6 +14,8 @@
 //! # Ok(()) }
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod config;
 mod control;
 mod data;
@@ -159,7 +161,8 @@ impl FakeServer {
     }
 
     /// New messages from the other participants arrive now in `conversations` existing
-    /// conversations (`messages_each` each), which move to the top. Returns their URNs.
+    /// conversations (`messages_each` each), which move to the top. Returns their URNs in
+    /// the order they were touched: the last one is now the newest conversation.
     pub fn add_activity(&self, conversations: usize, messages_each: usize) -> Vec<ConversationUrn> {
         self.shared.add_activity(conversations, messages_each)
     }

@@ -13,7 +13,9 @@ const CAPACITY: usize = 200_000;
 pub struct LoggedRequest {
     /// Increasing from 1 over the server's life (not reset by clearing).
     pub seq: u64,
+    /// `GET`, `POST`, …
     pub method: String,
+    /// The path, without the query.
     pub path: String,
     /// The raw query string, without `?` (percent-encoding kept as sent).
     pub query: String,

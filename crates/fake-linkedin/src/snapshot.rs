@@ -24,7 +24,9 @@ pub struct Snapshot {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SnapshotConversation {
+    /// The conversation URN in the owner's mailbox.
     pub urn: ConversationUrn,
+    /// `lastActivityAt`: the last message's `deliveredAt` (creation time when empty).
     pub last_activity_at: DateTime<Utc>,
     /// Every message, oldest first.
     pub messages: Vec<MessageUrn>,
@@ -32,9 +34,13 @@ pub struct SnapshotConversation {
     pub participants: Vec<ProfileUrn>,
     /// `urn:li:fsd_company:<n>` of sponsoring organisations.
     pub organizations: Vec<String>,
+    /// `groupChat`.
     pub group_chat: bool,
+    /// What kind of thread it is.
     pub kind: ConvKind,
+    /// `categories` as served.
     pub categories: Vec<String>,
+    /// `title` (group chats).
     pub title: Option<String>,
     /// Whether list answers embed the last message (some items have no `messages` key).
     pub embeds_last_message: bool,
@@ -44,20 +50,29 @@ pub struct SnapshotConversation {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SnapshotMember {
+    /// `urn:li:fsd_profile:<ACoA id>`.
     pub urn: ProfileUrn,
+    /// The vanity slug.
     pub public_identifier: String,
+    /// First name as displayed (any script).
     pub first_name: String,
+    /// Last name as displayed.
     pub last_name: String,
+    /// `<title> at <company>`.
     pub headline: String,
     /// Expected current title (`profileTopPosition`).
     pub title: String,
     /// Expected current company.
     pub company: String,
+    /// `geoLocation.geo.defaultLocalizedName`.
     pub location: String,
+    /// Whether the member has a display photo.
     pub has_picture: bool,
     /// The CDN answers 403 to non-browser requests for this member's picture.
     pub picture_browser_only: bool,
+    /// The style of the generated `/in/<slug>/` page.
     pub page_style: PageStyle,
+    /// The mailbox owner.
     pub is_owner: bool,
 }
 

@@ -18,6 +18,7 @@ pub const NAMES: [&str; 4] = [
 
 /// A generated certificate and its acceptor.
 pub struct Tls {
+    /// Accepts TLS connections with the certificate.
     pub acceptor: TlsAcceptor,
     /// The certificate in PEM, for clients to trust.
     pub cert_pem: String,

@@ -89,11 +89,15 @@ pub enum Party {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ConvKind {
+    /// An ordinary 1:1 conversation (`INBOX`, `PRIMARY_INBOX`).
     Regular,
+    /// A group chat: `groupChat: true`, more than two participants, a title.
     Group,
+    /// Began as InMail (`INBOX`, `PRIMARY_INBOX`, `INMAIL`), `PENDING` or `ACCEPTED`.
     InMail,
     /// A pending message request (`SECONDARY_INBOX`).
     Request,
+    /// An organisation's sponsored message (`ARCHIVE`, `INMAIL`).
     Sponsored,
 }
 
