@@ -4,7 +4,8 @@
 //! `/uas/login`.
 //!
 //! Profile pages: `/in/fixture-<case>/` serves `<fixtures_dir>/profile-page-<case>/input.html`;
-//! a slug named as `publicIdentifier` in a fixture's `expected.json` serves that fixture too;
+//! so does the fixture's own URL (`url` in its `case.json`, e.g. `/in/jonas-lindqvist/`) and a
+//! slug named as `publicIdentifier` in its `expected.json`;
 //! otherwise generated members get a generated page in their style (Ember or server-driven).
 
 use std::path::Path;
@@ -156,14 +157,30 @@ fn fixture_for(dir: &Path, slug: &str) -> Option<String> {
         )
         .ok();
     }
+    let read_json = |path: std::path::PathBuf| -> serde_json::Value {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        serde_json::from_str(&text).unwrap_or_default()
+    };
     for entry in std::fs::read_dir(dir).ok()?.flatten() {
-        let case_dir = entry.path();
-        let is_profile = entry
+        if !entry
             .file_name()
             .to_string_lossy()
-            .starts_with("profile-page-");
-        let expected = std::fs::read_to_string(case_dir.join("expected.json")).unwrap_or_default();
-        if is_profile && names_slug(&serde_json::from_str(&expected).unwrap_or_default(), slug) {
+            .starts_with("profile-page-")
+        {
+            continue;
+        }
+        let case_dir = entry.path();
+        let url = read_json(case_dir.join("case.json"))["url"]
+            .as_str()
+            .map(str::to_owned);
+        let url_slug = url
+            .as_deref()
+            .and_then(|u| u.split("/in/").nth(1))
+            .and_then(|rest| rest.split('/').next());
+        let url_matches = url_slug.is_some_and(|seg| {
+            percent_encoding::percent_decode_str(seg).decode_utf8_lossy() == slug
+        });
+        if url_matches || names_slug(&read_json(case_dir.join("expected.json")), slug) {
             return std::fs::read_to_string(case_dir.join("input.html")).ok();
         }
     }

@@ -138,6 +138,16 @@ async fn profile_fixtures_are_served_by_case_name_and_by_their_public_identifier
             &std::fs::read_to_string(entry.path().join("expected.json")).unwrap(),
         )
         .unwrap();
+        let case_json: Value =
+            serde_json::from_str(&std::fs::read_to_string(entry.path().join("case.json")).unwrap())
+                .unwrap();
+        let url = case_json["url"].as_str().unwrap();
+        let path = &url[url.find("/in/").unwrap()..];
+        assert_eq!(
+            get(&server, path).await.text().await.unwrap(),
+            input,
+            "{path}"
+        );
         if let Some(slug) = expected["profile"]["publicIdentifier"].as_str() {
             assert_eq!(
                 get(&server, &format!("/in/{slug}/"))
