@@ -11,6 +11,7 @@ mod postgres;
 mod records;
 pub mod sql;
 mod sqlite;
+mod views;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -21,6 +22,7 @@ use ping_protocol::{
 };
 
 pub use records::*;
+pub use views::*;
 
 use crate::ids::{AvatarJobId, ContactId, ConversationId, TokenId, UserId};
 

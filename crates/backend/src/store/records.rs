@@ -5,7 +5,7 @@ use ping_core::model::Account;
 use ping_protocol::PushCounts;
 use serde::Serialize;
 
-use crate::ids::{AvatarJobId, ContactId, ConversationId, TokenId, UserId};
+use crate::ids::{AvatarJobId, ContactId, TokenId, UserId};
 
 #[derive(Debug, Clone)]
 pub struct UserRecord {
@@ -225,89 +225,6 @@ pub mod edited {
     pub const COMPANY: i64 = 4;
     pub const LOCATION: i64 = 8;
     pub const NOTES: i64 = 16;
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ContactSummary {
-    pub id: ContactId,
-    pub kind: ContactKind,
-    pub display_name: String,
-    pub headline: Option<String>,
-    pub title: Option<String>,
-    pub company: Option<String>,
-    pub avatar_hash: Option<String>,
-    pub last_message: Option<String>,
-    pub last_message_at: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ContactRecord {
-    pub id: ContactId,
-    pub kind: ContactKind,
-    pub urn: Option<String>,
-    pub public_identifier: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub display_name: String,
-    pub headline: Option<String>,
-    pub title: Option<String>,
-    pub company: Option<String>,
-    pub location: Option<String>,
-    pub notes: Option<String>,
-    pub profile_url: Option<String>,
-    pub avatar_hash: Option<String>,
-    pub avatar_url: Option<String>,
-    pub user_edited: i64,
-}
-
-/// The fields a user can edit in the web UI.
-#[derive(Debug, Clone, Default)]
-pub struct ContactEdit {
-    pub display_name: String,
-    pub title: Option<String>,
-    pub company: Option<String>,
-    pub location: Option<String>,
-    pub notes: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ParticipantView {
-    pub contact_id: ContactId,
-    pub display_name: String,
-    pub avatar_hash: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct MessageView {
-    pub urn: String,
-    pub sender_name: Option<String>,
-    pub direction: Direction,
-    pub delivered_at: DateTime<Utc>,
-    pub subject: Option<String>,
-    pub body: String,
-    pub state: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ConversationView {
-    pub id: ConversationId,
-    pub urn: String,
-    pub title: Option<String>,
-    pub kind: String,
-    pub group_chat: bool,
-    pub last_activity_at: DateTime<Utc>,
-    pub participants: Vec<ParticipantView>,
-    pub messages: Vec<MessageView>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SearchHit {
-    pub conversation_id: ConversationId,
-    pub conversation_title: String,
-    pub sender_name: Option<String>,
-    pub direction: Direction,
-    pub delivered_at: DateTime<Utc>,
-    pub body: String,
 }
 
 #[derive(Debug, Clone)]

@@ -7,15 +7,14 @@ use chrono::{DateTime, Utc};
 use ping_core::ids::ProfileUrn;
 use ping_core::model::Profile;
 use ping_protocol::{AvatarRequest, BackfillRequest, MissingField, PushCounts};
-use sqlx::{AnyConnection, Row as _};
+use sqlx::Row as _;
 
 use super::contacts::{Change, Mode, upsert_contact};
+use super::rows::{contact_id_by_urn, upsert_account, upsert_conversation, upsert_message};
 use super::{SqlStore, ms};
 use crate::contact_merge;
 use crate::ids::UserId;
-use crate::store::{
-    ConversationRow, IngestBatch, IngestCounts, IngestStore, MessageRow, StoreResult,
-};
+use crate::store::{IngestBatch, IngestCounts, IngestStore, StoreResult};
 
 fn count(counts: &mut PushCounts, change: Change) {
     match change {
@@ -23,167 +22,6 @@ fn count(counts: &mut PushCounts, change: Change) {
         Change::Updated => counts.updated += 1,
         Change::Unchanged => counts.unchanged += 1,
     }
-}
-
-async fn upsert_account(
-    conn: &mut AnyConnection,
-    user: UserId,
-    batch: &IngestBatch,
-    now: DateTime<Utc>,
-) -> StoreResult<i64> {
-    let account = &batch.account;
-    let name = format!("{} {}", account.first_name, account.last_name);
-    let row = sqlx::query(
-        "INSERT INTO linkedin_accounts (user_id, profile_urn, name, headline, public_identifier, \
-         updated_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id, profile_urn) DO UPDATE \
-         SET name = excluded.name, headline = excluded.headline, \
-         public_identifier = excluded.public_identifier, updated_at = excluded.updated_at \
-         RETURNING id",
-    )
-    .bind(user.0)
-    .bind(account.profile.to_string())
-    .bind(name.trim().to_owned())
-    .bind(account.headline.clone())
-    .bind(account.public_identifier.as_ref().map(ToString::to_string))
-    .bind(ms(now))
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("id")?)
-}
-
-async fn upsert_conversation(
-    conn: &mut AnyConnection,
-    user: UserId,
-    account_id: i64,
-    row: &ConversationRow,
-    now: DateTime<Utc>,
-) -> StoreResult<(i64, Change)> {
-    let stored = sqlx::query(
-        "SELECT id, fingerprint, deleted_at FROM conversations WHERE user_id = $1 AND urn = $2",
-    )
-    .bind(user.0)
-    .bind(&row.urn)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(stored) = stored {
-        let id: i64 = stored.try_get("id")?;
-        let fingerprint: String = stored.try_get("fingerprint")?;
-        let deleted: Option<i64> = stored.try_get("deleted_at")?;
-        if fingerprint == row.fingerprint && deleted.is_none() {
-            return Ok((id, Change::Unchanged));
-        }
-        sqlx::query(
-            "UPDATE conversations SET kind = $1, group_chat = $2, title = $3, record_json = $4, \
-             fingerprint = $5, last_activity_at = $6, deleted_at = NULL, updated_at = $7 \
-             WHERE id = $8",
-        )
-        .bind(&row.kind)
-        .bind(i64::from(row.group_chat))
-        .bind(row.title.clone())
-        .bind(&row.record_json)
-        .bind(&row.fingerprint)
-        .bind(ms(row.last_activity_at))
-        .bind(ms(now))
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-        return Ok((id, Change::Updated));
-    }
-    let inserted = sqlx::query(
-        "INSERT INTO conversations (user_id, account_id, urn, kind, group_chat, title, \
-         record_json, fingerprint, last_activity_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-    )
-    .bind(user.0)
-    .bind(account_id)
-    .bind(&row.urn)
-    .bind(&row.kind)
-    .bind(i64::from(row.group_chat))
-    .bind(row.title.clone())
-    .bind(&row.record_json)
-    .bind(&row.fingerprint)
-    .bind(ms(row.last_activity_at))
-    .bind(ms(now))
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok((inserted.try_get("id")?, Change::Created))
-}
-
-async fn contact_id_by_urn(
-    conn: &mut AnyConnection,
-    user: UserId,
-    urn: &str,
-) -> StoreResult<Option<i64>> {
-    let row = sqlx::query("SELECT id FROM contacts WHERE user_id = $1 AND urn = $2")
-        .bind(user.0)
-        .bind(urn)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(row.map(|row| row.try_get("id")).transpose()?)
-}
-
-async fn upsert_message(
-    conn: &mut AnyConnection,
-    user: UserId,
-    conversation_id: i64,
-    sender_contact: Option<i64>,
-    row: &MessageRow,
-    now: DateTime<Utc>,
-) -> StoreResult<Change> {
-    let stored =
-        sqlx::query("SELECT id, fingerprint, state FROM messages WHERE user_id = $1 AND urn = $2")
-            .bind(user.0)
-            .bind(&row.urn)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if let Some(stored) = stored {
-        let fingerprint: String = stored.try_get("fingerprint")?;
-        let state: String = stored.try_get("state")?;
-        // A recall is final: an older copy of the message arriving later does not restore it.
-        if fingerprint == row.fingerprint || (state == "recalled" && row.state != "recalled") {
-            return Ok(Change::Unchanged);
-        }
-        sqlx::query(
-            "UPDATE messages SET sender_urn = $1, sender_contact_id = $2, direction = $3, \
-             delivered_at = $4, subject = $5, body = $6, state = $7, extras_json = $8, \
-             fingerprint = $9, updated_at = $10 WHERE id = $11",
-        )
-        .bind(row.sender_urn.clone())
-        .bind(sender_contact)
-        .bind(row.direction.as_str())
-        .bind(ms(row.delivered_at))
-        .bind(row.subject.clone())
-        .bind(&row.body)
-        .bind(&row.state)
-        .bind(&row.extras_json)
-        .bind(&row.fingerprint)
-        .bind(ms(now))
-        .bind(stored.try_get::<i64, _>("id")?)
-        .execute(&mut *conn)
-        .await?;
-        return Ok(Change::Updated);
-    }
-    sqlx::query(
-        "INSERT INTO messages (user_id, conversation_id, urn, sender_urn, sender_contact_id, \
-         direction, delivered_at, subject, body, state, extras_json, fingerprint, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-    )
-    .bind(user.0)
-    .bind(conversation_id)
-    .bind(&row.urn)
-    .bind(row.sender_urn.clone())
-    .bind(sender_contact)
-    .bind(row.direction.as_str())
-    .bind(ms(row.delivered_at))
-    .bind(row.subject.clone())
-    .bind(&row.body)
-    .bind(&row.state)
-    .bind(&row.extras_json)
-    .bind(&row.fingerprint)
-    .bind(ms(now))
-    .execute(&mut *conn)
-    .await?;
-    Ok(Change::Created)
 }
 
 #[async_trait]

@@ -5,11 +5,12 @@ use chrono::{DateTime, Utc};
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
-use super::{Dialect, SqlStore, get_flag, get_opt_time, get_time, ms};
+use super::search::full_text_query;
+use super::{Dialect, SqlStore, get_opt_time, get_time, ms};
 use crate::ids::{ContactId, ConversationId, UserId};
 use crate::store::{
     ContactEdit, ContactKind, ContactRecord, ContactSummary, ConversationView, Direction,
-    LibraryStore, MessageView, ParticipantView, SearchHit, StoreResult, edited,
+    LibraryStore, SearchHit, StoreResult, edited,
 };
 
 const CONTACT_COLUMNS: &str = "id, kind, urn, public_identifier, first_name, last_name, \
@@ -35,95 +36,6 @@ fn contact_from_row(row: &AnyRow) -> StoreResult<ContactRecord> {
         avatar_url: row.try_get("avatar_url")?,
         user_edited: row.try_get("user_edited")?,
     })
-}
-
-/// The words of a search, as a full-text query in the store's dialect (every word must occur,
-/// as a prefix). `None` when nothing searchable is left.
-pub(crate) fn full_text_query(dialect: Dialect, input: &str) -> Option<String> {
-    let words: Vec<String> = input
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .take(12)
-        .map(str::to_lowercase)
-        .collect();
-    if words.is_empty() {
-        return None;
-    }
-    Some(match dialect {
-        Dialect::Sqlite => words
-            .iter()
-            .map(|word| format!("\"{word}\"*"))
-            .collect::<Vec<_>>()
-            .join(" "),
-        Dialect::Postgres => words
-            .iter()
-            .map(|word| format!("{word}:*"))
-            .collect::<Vec<_>>()
-            .join(" & "),
-    })
-}
-
-impl SqlStore {
-    async fn conversation_view(&self, row: &AnyRow) -> StoreResult<ConversationView> {
-        let id: i64 = row.try_get("id")?;
-        let participants = sqlx::query(
-            "SELECT c.id, c.display_name, c.avatar_hash FROM conversation_participants p \
-             JOIN contacts c ON c.id = p.contact_id WHERE p.conversation_id = $1 \
-             ORDER BY c.display_name",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|p| {
-            Ok(ParticipantView {
-                contact_id: ContactId(p.try_get("id")?),
-                display_name: p.try_get("display_name")?,
-                avatar_hash: p.try_get("avatar_hash")?,
-            })
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
-        let messages = sqlx::query(
-            "SELECT m.urn, m.direction, m.delivered_at, m.subject, m.body, m.state, \
-             c.display_name AS sender_name FROM messages m \
-             LEFT JOIN contacts c ON c.id = m.sender_contact_id \
-             WHERE m.conversation_id = $1 ORDER BY m.delivered_at, m.id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|m| {
-            Ok(MessageView {
-                urn: m.try_get("urn")?,
-                sender_name: m.try_get("sender_name")?,
-                direction: Direction::parse(&m.try_get::<String, _>("direction")?),
-                delivered_at: get_time(m, "delivered_at")?,
-                subject: m.try_get("subject")?,
-                body: m.try_get("body")?,
-                state: m.try_get("state")?,
-            })
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
-        Ok(ConversationView {
-            id: ConversationId(id),
-            urn: row.try_get("urn")?,
-            title: row.try_get("title")?,
-            kind: row.try_get("kind")?,
-            group_chat: get_flag(row, "group_chat")?,
-            last_activity_at: get_time(row, "last_activity_at")?,
-            participants,
-            messages,
-        })
-    }
-
-    async fn conversation_views(&self, rows: Vec<AnyRow>) -> StoreResult<Vec<ConversationView>> {
-        let mut views = Vec::with_capacity(rows.len());
-        for row in &rows {
-            views.push(self.conversation_view(row).await?);
-        }
-        Ok(views)
-    }
 }
 
 const CONVERSATION_COLUMNS: &str = "id, urn, title, kind, group_chat, last_activity_at";
@@ -334,23 +246,5 @@ impl LibraryStore for SqlStore {
                 })
             })
             .collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn search_input_becomes_a_safe_prefix_query_in_each_dialect() {
-        assert_eq!(
-            full_text_query(Dialect::Sqlite, "Tuesday's \"deck\" OR"),
-            Some("\"tuesday\"* \"s\"* \"deck\"* \"or\"*".to_owned())
-        );
-        assert_eq!(
-            full_text_query(Dialect::Postgres, "talk tues"),
-            Some("talk:* & tues:*".to_owned())
-        );
-        assert_eq!(full_text_query(Dialect::Sqlite, "  &&  "), None);
     }
 }

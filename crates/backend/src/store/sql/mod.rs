@@ -9,8 +9,11 @@ mod contacts;
 mod ingest;
 mod library;
 mod pairing;
+mod rows;
 mod runs;
+mod search;
 mod users;
+mod views;
 
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
