@@ -187,6 +187,60 @@ async fn contract(store: &dyn Store) {
             .is_empty()
     );
 
+    // Contacts: user edits win over later profiles; views and exports are scoped.
+    let zoe = store
+        .find_contact_by_urn(ada, &member(1).to_string())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        store
+            .find_contact_by_urn(bob, &member(1).to_string())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let edit = ContactEdit {
+        display_name: "Zoë".into(),
+        title: Some("Chief Tinkerer".into()),
+        ..ContactEdit::default()
+    };
+    assert!(store.edit_contact(ada, zoe.id, &edit, now).await.unwrap());
+    assert!(!store.edit_contact(bob, zoe.id, &edit, now).await.unwrap());
+    let counts = store
+        .apply_profiles(ada, &[profile(Some(&member(1)), Some("zoe-example"))], now)
+        .await
+        .unwrap();
+    assert_eq!(counts.updated, 1);
+    let zoe = store.get_contact(ada, zoe.id).await.unwrap().unwrap();
+    assert_eq!(
+        (zoe.display_name.as_str(), zoe.title.as_deref()),
+        ("Zoë", Some("Chief Tinkerer"))
+    );
+    assert_eq!(
+        (zoe.company.as_deref(), zoe.public_identifier.as_deref()),
+        (Some("Acme"), Some("zoe-example"))
+    );
+    assert!(store.get_contact(bob, zoe.id).await.unwrap().is_none());
+    assert_eq!(store.export_contacts(ada).await.unwrap().len(), 1);
+    let threads = store.contact_conversations(ada, zoe.id).await.unwrap();
+    assert_eq!(threads.len(), 1);
+    assert_eq!(threads[0].participants[0].display_name, "Zoë");
+    assert!(
+        store
+            .get_conversation(ada, threads[0].id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        store
+            .get_conversation(bob, threads[0].id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
     // Avatar jobs are claimed once; stored bytes are served to the owner only.
     let mut with_picture = small_batch();
     with_picture.conversations[0].participants[1].picture =
@@ -217,6 +271,52 @@ async fn contract(store: &dyn Store) {
         .unwrap();
     assert_eq!(store.get_avatar(ada, "h1").await.unwrap(), Some(image));
     assert!(store.get_avatar(bob, "h1").await.unwrap().is_none());
+
+    // A download the CDN refused is asked of the extension once, until it uploads.
+    let mut new_picture = with_picture.clone();
+    new_picture.conversations[0].participants[1].picture =
+        Some(picture("https://media.licdn.com/dms/image/y", "asset-y"));
+    let (batch, _) = prepare_batch(serde_json::from_value(to_json(&new_picture)).unwrap());
+    store.ingest_batch(ada, &batch, now).await.unwrap();
+    let job = store
+        .claim_avatar_job(now, now - Duration::minutes(5))
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .finish_avatar_job(job.id, &AvatarOutcome::NeedsUpload("HTTP 403".into()), now)
+        .await
+        .unwrap();
+    let asked = store
+        .take_avatar_requests(ada, 10, now - Duration::hours(1), now)
+        .await
+        .unwrap();
+    assert_eq!(asked.len(), 1);
+    assert!(
+        store
+            .take_avatar_requests(ada, 10, now - Duration::hours(1), now)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let upload = AvatarImage {
+        hash: "h2".into(),
+        content_type: "image/png".into(),
+        bytes: vec![9],
+    };
+    assert!(
+        store
+            .store_uploaded_avatar(ada, &member(1), &upload, now)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .store_uploaded_avatar(bob, &member(1), &upload, now)
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.get_avatar(ada, "h2").await.unwrap(), Some(upload));
 
     // Runs, status and sync requests.
     let request = SyncRequest {
