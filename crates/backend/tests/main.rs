@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, reason = "test code")]
 
 mod avatars;
+mod cli;
 mod fixtures;
 mod helpers;
 mod pairing;
