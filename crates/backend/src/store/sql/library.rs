@@ -48,10 +48,12 @@ impl LibraryStore for SqlStore {
              c.avatar_hash, \
              (SELECT m.body FROM messages m JOIN conversation_participants p \
                 ON p.conversation_id = m.conversation_id \
-              WHERE p.contact_id = c.id ORDER BY m.delivered_at DESC, m.id DESC LIMIT 1) \
+              WHERE p.contact_id = c.id AND m.state <> 'recalled' \
+              ORDER BY m.delivered_at DESC, m.id DESC LIMIT 1) \
               AS last_message, \
              (SELECT MAX(m.delivered_at) FROM messages m JOIN conversation_participants p \
-                ON p.conversation_id = m.conversation_id WHERE p.contact_id = c.id) \
+                ON p.conversation_id = m.conversation_id \
+              WHERE p.contact_id = c.id AND m.state <> 'recalled') \
               AS last_message_at \
              FROM contacts c WHERE c.user_id = $1) listed \
              ORDER BY COALESCE(last_message_at, 0) DESC, display_name",
