@@ -318,6 +318,19 @@ async fn contract(store: &dyn Store) {
     );
     assert_eq!(store.get_avatar(ada, "h2").await.unwrap(), Some(upload));
 
+    // Conversations LinkedIn reports deleted are hidden, and come back if pushed again.
+    let mut deleting = small_batch();
+    deleting.conversations.clear();
+    deleting.messages.clear();
+    deleting.deleted_conversations = vec![conversation_urn("2-zoe")];
+    let (batch, _) = prepare_batch(serde_json::from_value(to_json(&deleting)).unwrap());
+    store.ingest_batch(ada, &batch, now).await.unwrap();
+    assert!(store.all_conversations(ada).await.unwrap().is_empty());
+    let (batch, _) = prepare_batch(serde_json::from_value(to_json(&small_batch())).unwrap());
+    let revived = store.ingest_batch(ada, &batch, now).await.unwrap();
+    assert_eq!(revived.conversations.updated, 1);
+    assert_eq!(store.all_conversations(ada).await.unwrap().len(), 1);
+
     // Runs, status and sync requests.
     let request = SyncRequest {
         id: "r1".into(),
