@@ -321,3 +321,37 @@ async fn an_expired_web_code_cannot_be_claimed() {
     assert_eq!(status, StatusCode::GONE);
     assert_eq!(body["serviceErrorCode"], "PAIRING_CODE_EXPIRED");
 }
+
+#[tokio::test]
+async fn over_a_real_socket_wrong_codes_are_counted_per_client_address() {
+    let app = TestApp::new().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let service = app
+        .router()
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
+    let client = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for _ in 0..11 {
+        let response = client
+            .post(format!("http://{address}/api/v1/pairing/claim"))
+            .header("content-type", "application/json")
+            .body(r#"{"code":"PING-AAAAAA","clientName":"x"}"#)
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses[..10], [404; 10]);
+    assert_eq!(statuses[10], 429);
+    use ping_backend::store::PairingStore as _;
+    let since = crate::helpers::start_time() - Duration::minutes(1);
+    assert_eq!(
+        app.store
+            .count_pairing_failures("ip:127.0.0.1", since)
+            .await
+            .unwrap(),
+        10
+    );
+}
