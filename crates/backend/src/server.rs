@@ -34,6 +34,18 @@ pub async fn ensure_first_user(
     Ok(Some(password))
 }
 
+/// Deletes expired sessions, pairing codes and old failed attempts, hourly.
+async fn housekeeping(store: Arc<dyn Store>, clock: Arc<dyn Clock>) {
+    let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        hourly.tick().await;
+        let now = clock.now();
+        if let Err(error) = store.purge_expired(now, now - Duration::days(1)).await {
+            tracing::warn!(%error, "housekeeping");
+        }
+    }
+}
+
 /// Runs the backend until Ctrl-C.
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock::with_offset(Duration::seconds(
@@ -60,6 +72,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     }
     let config = AppConfig::from_settings(&settings);
     let state = AppState::new(store.clone(), clock.clone(), config.clone());
+    tokio::spawn(housekeeping(store.clone(), clock.clone()));
     let worker = AvatarWorker::new(store, clock, config.avatar_policy)?;
     tokio::spawn(worker.run(state.avatar_wakeup.clone()));
 

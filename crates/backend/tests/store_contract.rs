@@ -119,6 +119,26 @@ async fn contract(store: &dyn Store) {
         1
     );
 
+    // Expired sessions and codes, and old failures, are purged.
+    store
+        .purge_expired(now + Duration::hours(2), now + Duration::minutes(1))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .find_pairing_code("PING-ABCDEF")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store
+            .count_pairing_failures("ip:1", now - Duration::seconds(1))
+            .await
+            .unwrap(),
+        1
+    );
+
     // Tokens rotate and revoke within their owner only.
     let t1 = first.unwrap();
     let t3 = store

@@ -134,6 +134,12 @@ pub trait PairingStore: Send + Sync + 'static {
     /// Revokes `old` and issues `new` in one transaction.
     async fn rotate_token(&self, old: TokenId, new: &NewToken) -> StoreResult<TokenId>;
     async fn list_tokens(&self, user: UserId) -> StoreResult<Vec<TokenRecord>>;
+    /// Deletes expired sessions and pairing codes, and failures older than `failures_before`.
+    async fn purge_expired(
+        &self,
+        now: DateTime<Utc>,
+        failures_before: DateTime<Utc>,
+    ) -> StoreResult<()>;
 }
 
 /// What the extension pushes: batches, profiles, and what the backend asks back.

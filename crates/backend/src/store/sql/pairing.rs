@@ -215,4 +215,22 @@ impl PairingStore for SqlStore {
         .map(token_from_row)
         .collect()
     }
+
+    async fn purge_expired(
+        &self,
+        now: DateTime<Utc>,
+        failures_before: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        for (sql, time) in [
+            ("DELETE FROM sessions WHERE expires_at <= $1", now),
+            ("DELETE FROM pairing_codes WHERE expires_at <= $1", now),
+            (
+                "DELETE FROM pairing_failures WHERE at <= $1",
+                failures_before,
+            ),
+        ] {
+            sqlx::query(sql).bind(ms(time)).execute(&self.pool).await?;
+        }
+        Ok(())
+    }
 }
