@@ -61,7 +61,11 @@ impl SyncState {
 
 /// Why the last run stopped before completing; the popup explains it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "reason", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "reason",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum StopReason {
     /// No usable LinkedIn cookies, or LinkedIn ended the session: log in on linkedin.com.
     LinkedInSessionExpired,

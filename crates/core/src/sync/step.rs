@@ -9,7 +9,11 @@ use super::report::{RunReport, SyncTrigger};
 
 /// What happened, fed to [`super::Planner::handle`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "event", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "event",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 #[allow(
     clippy::large_enum_variant,
     reason = "one event is alive at a time; boxing adds only noise"
@@ -39,7 +43,11 @@ pub enum SyncEvent {
 /// What to do next. A list of actions holds at most one effect (`Fetch`, `Push`,
 /// `PushProfiles`, `TransferAvatar`, `Wait`), last; its outcome is the next event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "action",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum SyncAction {
     /// Ask LinkedIn; answer with [`SyncEvent::Fetched`].
     Fetch {
@@ -107,7 +115,11 @@ pub struct AvatarTransfer {
 
 /// Why a push did not go through.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "failure", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "failure",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum PushFailure {
     /// No answer, or a 5xx.
     #[error("the Ping backend could not be reached ({detail})")]

@@ -25,7 +25,11 @@ impl Default for ThrottlePolicy {
 
 /// Whether a trigger starts a sync.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "decision", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "decision",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum SyncDecision {
     Run,
     /// Not now; `next_at` is the earliest time an automatic sync would run, when known.

@@ -6,7 +6,11 @@ use crate::model::{Account, ConversationPage, MessagePage, Profile};
 
 /// One thing to ask LinkedIn, independent of how the request is encoded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "call", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "call",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum VoyagerCall {
     /// `GET /voyager/api/me`: who owns the mailbox.
     Me,
@@ -105,7 +109,11 @@ impl VoyagerCall {
 
 /// What a successful call returned, parsed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "answer", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "answer",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum VoyagerAnswer {
     Me { account: Account },
     Conversations { page: ConversationPage },

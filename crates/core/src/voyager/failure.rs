@@ -2,7 +2,11 @@ use serde::{Deserialize, Serialize};
 
 /// Why a Voyager call did not give a usable answer, classified by what to do next.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "failure", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "failure",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum VoyagerFailure {
     /// 401, a redirect to the login page, or `li_at` deleted.
     #[error("your LinkedIn session has expired: open linkedin.com and log in again")]

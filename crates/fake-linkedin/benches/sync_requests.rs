@@ -1,0 +1,99 @@
+//! How many Voyager requests a full and an incremental sync make, beside the fewest the page
+//! sizes allow, and how fast planner, parsers and fake go together natively over HTTP.
+//! Run by `./build.sh bench`; `BENCH_CONVERSATIONS` and `BENCH_MAX_MESSAGES` size the account.
+
+#![allow(
+    clippy::print_stdout,
+    clippy::unwrap_used,
+    reason = "a benchmark prints its table"
+)]
+
+#[path = "../tests/native_sync/mod.rs"]
+mod native_sync;
+
+use std::time::Instant;
+
+use native_sync::Harness;
+use ping_core::sync::SyncState;
+
+/// LinkedIn's page size for both conversations and messages.
+const PAGE: usize = 20;
+
+fn env_or(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() {
+    let conversations = env_or("BENCH_CONVERSATIONS", 2000);
+    let max_messages = env_or("BENCH_MAX_MESSAGES", 300);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut harness = Harness::start(conversations, 0..=max_messages).await;
+        let snapshot = harness.server.snapshot();
+        let messages: usize = snapshot.conversations.iter().map(|c| c.messages.len()).sum();
+        // One `/me`, the list pages, and per conversation its message pages (an empty one
+        // still takes one request to learn that it is empty).
+        let fewest_full = 1
+            + conversations.div_ceil(PAGE)
+            + snapshot.conversations.iter().map(|c| c.messages.len().div_ceil(PAGE).max(1)).sum::<usize>();
+
+        harness.server.clear_requests();
+        let started = Instant::now();
+        let (state, report) = harness.sync_to_completion(SyncState::default()).await;
+        let full_time = started.elapsed();
+        let full = count(&harness);
+
+        let changed = 10;
+        harness.server.add_activity(changed, 3);
+        harness.server.clear_requests();
+        let started = Instant::now();
+        harness.sync_to_completion(state).await;
+        let incremental_time = started.elapsed();
+        let incremental = count(&harness);
+        let fewest_incremental = 1 + 1 + changed;
+
+        println!("Native sync over HTTP against fake-linkedin ({conversations} conversations, {messages} messages)");
+        println!();
+        println!("| sync | /me | list pages | message pages | requests | fewest possible | ratio | time | messages/s |");
+        println!("|---|---|---|---|---|---|---|---|---|");
+        for (name, counts, fewest, time, moved) in [
+            ("full", full, fewest_full, full_time, report.messages_processed as usize),
+            ("incremental (10 conversations, 3 new messages each)", incremental, fewest_incremental, incremental_time, changed * 3),
+        ] {
+            let total = counts.0 + counts.1 + counts.2;
+            println!(
+                "| {name} | {} | {} | {} | {total} | {fewest} | {:.2} | {:.2} s | {:.0} |",
+                counts.0,
+                counts.1,
+                counts.2,
+                total as f64 / fewest as f64,
+                time.as_secs_f64(),
+                moved as f64 / time.as_secs_f64(),
+            );
+        }
+        println!();
+        println!("The extra requests are one per conversation whose history fills whole pages: the planner");
+        println!("asks once more to see the page before the oldest message is empty, because LinkedIn does");
+        println!("not document that a short page is the last one.");
+    });
+}
+
+/// Requests logged by the fake: `/me`, conversation list pages, message pages.
+fn count(harness: &Harness) -> (usize, usize, usize) {
+    let requests = harness.server.requests();
+    let me = requests
+        .iter()
+        .filter(|r| r.path == "/voyager/api/me")
+        .count();
+    (
+        me,
+        harness.voyager_requests("messengerConversations").len(),
+        harness.voyager_requests("messengerMessages").len(),
+    )
+}
