@@ -103,8 +103,8 @@ cmd_run() {
 
 cmd_bench() {
     cmd_setup
-    [ -x tests/bench/run.sh ] && exec tests/bench/run.sh
-    cargo bench --workspace
+    cmd_build
+    exec tests/bench/run.sh
 }
 
 cmd_dist() {

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Every benchmark, one after another, each printing its own table. Called by `./build.sh bench`
+# after the extension is built into dist/. Speed is measured here, never asserted in tests.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+section() { printf '\n## %s\n\n' "$*"; }
+
+section "Push ingest (ping-backend): messages per second, batches of 500"
+cargo bench --quiet -p ping-backend --features postgres --bench ingest
+
+section "Voyager requests per sync (ping-core planner against fake-linkedin, native)"
+cargo bench --quiet -p fake-linkedin --bench sync_requests
+
+section "Extension size"
+wasm="dist/pkg/ping_ext_bg.wasm"
+if [ -f "$wasm" ]; then
+    printf '| file | raw bytes | gzip -9 bytes |\n|---|---|---|\n'
+    for file in "$wasm" dist/pkg/ping_ext.js; do
+        printf '| %s | %s | %s |\n' "$file" "$(wc -c <"$file")" "$(gzip -9c "$file" | wc -c)"
+    done
+    printf '| dist/ (whole unpacked extension) | %s | |\n' "$(du -sb dist | cut -f1)"
+else
+    echo "dist/ has no wasm: run ./build.sh build first"
+fi
+
+if [ -f tests/e2e/bench.mjs ]; then
+    section "In the browser: service-worker cold start, parse throughput in wasm vs JSON.parse"
+    cargo build --quiet --profile native-release -p ping-backend -p fake-linkedin
+    node tests/e2e/bench.mjs
+fi
