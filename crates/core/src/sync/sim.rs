@@ -8,8 +8,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use crate::ids::{ConversationUrn, Cursor, MessageUrn, ProfileUrn};
 use crate::model::*;
 use crate::sync::{
-    Planner, PushAck, PushPlan, RunReport, SyncAction, SyncConfig, SyncEvent, SyncState,
-    SyncTrigger,
+    Planner, PushAck, PushFailure, PushPlan, RunReport, SyncAction, SyncConfig, SyncEvent,
+    SyncState, SyncTrigger,
 };
 use crate::voyager::{
     ConversationsQuery, MessagesQuery, QueryIdRegistry, VoyagerAnswer, VoyagerCall, VoyagerFailure,
@@ -206,18 +206,27 @@ pub struct SimBackend {
     pub pushes: u32,
     pub backfill: Vec<ProfileUrn>,
     pub profiles: usize,
+    /// The most messages and conversations one batch carried.
+    pub largest_batch: (usize, usize),
+    /// Every push fails so while set.
+    pub refuse: Option<PushFailure>,
 }
 
 impl SimBackend {
-    fn accept(&mut self, batch: &PushPlan) -> PushAck {
+    fn accept(&mut self, batch: &PushPlan) -> Result<PushAck, PushFailure> {
         self.pushes += 1;
+        if let Some(failure) = &self.refuse {
+            return Err(failure.clone());
+        }
+        self.largest_batch.0 = self.largest_batch.0.max(batch.messages.len());
+        self.largest_batch.1 = self.largest_batch.1.max(batch.conversations.len());
         for message in &batch.messages {
             *self.stored.entry(message.urn.clone()).or_default() += 1;
         }
-        PushAck {
+        Ok(PushAck {
             backfill_needed: std::mem::take(&mut self.backfill),
             avatar_requests: vec![],
-        }
+        })
     }
 }
 
@@ -279,7 +288,7 @@ pub fn run_sync(
                 result: linkedin.answer(&call),
             },
             SyncAction::Push { batch } => SyncEvent::Pushed {
-                result: Ok(backend.accept(&batch)),
+                result: backend.accept(&batch),
             },
             SyncAction::PushProfiles { profiles } => {
                 backend.profiles += profiles.len();

@@ -81,41 +81,20 @@ fn the_first_sync_pushes_every_message_exactly_once() {
 
 #[test]
 fn batches_stay_within_their_bounds() {
-    let mut linkedin = SimLinkedIn::new(&sizes());
-    let mut planner = Planner::new(
-        SyncConfig::default(),
-        SyncState::default(),
-        &QueryIdRegistry::builtin(),
+    let (linkedin, backend, _) = first_sync();
+    // The simulated run sends a batch once it holds 25 messages or 4 conversations; one more
+    // page (20 messages) or the conversation being paged may come on top.
+    assert!(
+        backend.largest_batch.0 <= 25 + 20,
+        "{:?}",
+        backend.largest_batch
     );
-    let mut actions = planner.handle(
-        SyncEvent::Start {
-            run_id: "r".into(),
-            trigger: SyncTrigger::Manual,
-            logged_in: true,
-        },
-        sim::at(0),
+    assert!(
+        backend.largest_batch.1 <= 4 + 1,
+        "{:?}",
+        backend.largest_batch
     );
-    while let Some(effect) = actions
-        .iter()
-        .find(|a| !matches!(a, SyncAction::SaveState))
-        .cloned()
-    {
-        let event = match effect {
-            SyncAction::Fetch { call, .. } => SyncEvent::Fetched {
-                result: linkedin.answer(&call),
-            },
-            SyncAction::Push { batch } => {
-                assert!(batch.messages.len() < 500 + 120, "{}", batch.messages.len());
-                assert!(batch.conversations.len() <= 51);
-                SyncEvent::Pushed {
-                    result: Ok(PushAck::default()),
-                }
-            }
-            SyncAction::Finish { .. } => break,
-            other => panic!("unexpected {other:?}"),
-        };
-        actions = planner.handle(event, sim::at(0));
-    }
+    assert!(backend.pushes as usize > linkedin.all_messages().len() / 45);
 }
 
 #[test]
@@ -449,50 +428,26 @@ fn a_csrf_failure_is_retried_then_sent_through_a_linkedin_tab() {
 
 #[test]
 fn an_unreachable_backend_is_retried_then_the_run_stops_without_moving_the_watermark() {
-    let mut planner = Planner::new(
-        SyncConfig::default(),
-        SyncState::default(),
-        &QueryIdRegistry::builtin(),
-    );
     let mut linkedin = SimLinkedIn::new(&[3]);
-    let mut actions = planner.handle(
-        SyncEvent::Start {
-            run_id: "r".into(),
-            trigger: SyncTrigger::Manual,
-            logged_in: true,
-        },
-        sim::at(0),
-    );
-    let mut pushes = 0;
-    let report = loop {
-        let effect = actions
-            .iter()
-            .find(|a| !matches!(a, SyncAction::SaveState))
-            .cloned()
-            .expect("an effect");
-        let event = match effect {
-            SyncAction::Fetch { call, .. } => SyncEvent::Fetched {
-                result: linkedin.answer(&call),
-            },
-            SyncAction::Push { .. } => {
-                pushes += 1;
-                SyncEvent::Pushed {
-                    result: Err(PushFailure::Unreachable {
-                        detail: "connection refused".into(),
-                    }),
-                }
-            }
-            SyncAction::Wait { .. } => SyncEvent::Waited,
-            SyncAction::Finish { report } => break report,
-            other => panic!("unexpected {other:?}"),
-        };
-        actions = planner.handle(event, sim::at(0));
+    let refused = PushFailure::Unreachable {
+        detail: "connection refused".into(),
     };
-    assert_eq!(pushes, 5);
-    assert_eq!(report.outcome, RunOutcome::Interrupted);
-    assert!(planner.state().watermark().is_none());
+    let mut backend = SimBackend {
+        refuse: Some(refused),
+        ..SimBackend::default()
+    };
+    let (state, report) = run_sync(
+        &mut linkedin,
+        &mut backend,
+        SyncState::default(),
+        SyncTrigger::Manual,
+        None,
+    );
+    assert_eq!(backend.pushes, 5);
+    assert_eq!(report.expect("finished").outcome, RunOutcome::Interrupted);
+    assert!(state.watermark().is_none());
     assert!(matches!(
-        planner.state().stop_reason(),
+        state.stop_reason(),
         Some(StopReason::BackendUnreachable { .. })
     ));
 }
