@@ -10,6 +10,7 @@ use ping_protocol::api::{
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use web_sys::RequestCredentials;
 
 /// Why a backend call failed, sorted by what the extension does about it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -91,7 +92,9 @@ impl Backend {
         body: &B,
     ) -> Result<String, BackendError> {
         let url = format!("{}{API_PREFIX}{path}", self.base_url);
-        let mut request: RequestBuilder = Request::post(&url);
+        // The token is the only credential: no cookie of the backend's host (e.g. a web UI
+        // session) rides along.
+        let mut request: RequestBuilder = Request::post(&url).credentials(RequestCredentials::Omit);
         if let Some(token) = &self.token {
             request = request.header("authorization", &format!("Bearer {token}"));
         }

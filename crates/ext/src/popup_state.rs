@@ -205,6 +205,37 @@ mod tests {
         );
     }
 
+    fn stopped(reason: serde_json::Value) -> SyncState {
+        serde_json::from_value(serde_json::json!({ "stopReason": reason, "syncedThrough": {} }))
+            .expect("a sync state")
+    }
+
+    #[test]
+    fn a_lost_linkedin_session_asks_for_a_login() {
+        let sync = stopped(serde_json::json!({"reason": "linkedInSessionExpired"}));
+        let token = token();
+        assert_eq!(
+            popup_state(&facts(Some(&token), &sync)),
+            PopupState::LinkedInSessionExpired
+        );
+    }
+
+    #[test]
+    fn linkedin_throttling_shows_until_it_is_over() {
+        let until = now() + Duration::minutes(30);
+        let sync = stopped(serde_json::json!({"reason": "linkedInThrottled", "until": until}));
+        let token = token();
+        assert_eq!(
+            popup_state(&facts(Some(&token), &sync)),
+            PopupState::ThrottledByLinkedIn { retry_at: until }
+        );
+        let later = Facts {
+            now: until + Duration::seconds(1),
+            ..facts(Some(&token), &sync)
+        };
+        assert!(matches!(popup_state(&later), PopupState::Connected { .. }));
+    }
+
     #[test]
     fn a_paired_idle_browser_is_connected() {
         let sync = SyncState::default();

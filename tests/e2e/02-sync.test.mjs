@@ -1,0 +1,131 @@
+// Scenarios 2, 3 and 5: the first sync on a LinkedIn page visit, the throttle, Sync Now,
+// incremental syncs, and privacy (nothing the backend received carries a LinkedIn cookie).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  JSESSIONID, LI_AT, configureBackend, lastRunId, launchBrowser, loginWeb, openPopup,
+  pairFromPopup, screenshot, startBackend, startFake, startRecordingProxy, waitFor, waitForRun,
+} from './harness.mjs';
+
+const MESSAGING = '/voyager/api/voyagerMessagingGraphQL/graphql';
+
+/** Everything the backend stored, from the web UI's JSON export. */
+async function exported(web, backend) {
+  const response = await web.request.get(`${backend.base}/export/conversations.json`);
+  assert.equal(response.status(), 200);
+  return (await response.json()).conversations;
+}
+
+/** Asserts the backend holds exactly the fake's mailbox: every conversation and message once. */
+async function assertMirrors(web, backend, fake) {
+  const snapshot = await fake.snapshot();
+  const stored = await exported(web, backend);
+  const storedUrns = stored.map((c) => c.urn).sort();
+  assert.deepEqual(storedUrns, snapshot.conversations.map((c) => c.urn).sort(), 'conversations');
+  const byUrn = new Map(stored.map((c) => [c.urn, c]));
+  for (const conversation of snapshot.conversations) {
+    const mine = byUrn.get(conversation.urn);
+    const messageUrns = mine.messages.map((m) => m.urn);
+    assert.equal(new Set(messageUrns).size, messageUrns.length, `no duplicate message in ${conversation.urn}`);
+    assert.deepEqual([...messageUrns].sort(), [...conversation.messages].sort(), `messages of ${conversation.urn}`);
+    assert.equal(mine.group_chat, conversation.groupChat, `group flag of ${conversation.urn}`);
+  }
+  return { snapshot, stored };
+}
+
+function messagingCalls(log) {
+  return log.filter((request) => request.path === MESSAGING);
+}
+
+describe('sync', () => {
+  let fake; let backend; let proxy; let browser; let popup; let web;
+
+  before(async () => {
+    fake = await startFake({ conversations: 30, messages: '0..12', seed: 11 });
+    backend = await startBackend();
+    proxy = await startRecordingProxy(backend.base);
+    browser = await launchBrowser({ fakePort: fake.port });
+    await configureBackend(browser, proxy.base);
+    popup = await openPopup(browser);
+    web = await loginWeb(browser, backend);
+    await pairFromPopup(browser, backend, popup, web);
+  });
+
+  after(async () => {
+    await browser?.stop();
+    await proxy?.stop();
+    await backend?.stop();
+    await fake?.stop();
+  });
+
+  test('a LinkedIn page visit syncs every conversation and message exactly once', async () => {
+    const before = await lastRunId(popup);
+    const tab = await browser.ctx.newPage();
+    await tab.goto('https://www.linkedin.com/feed/');
+    const run = await waitForRun(popup, before);
+    assert.equal(run.outcome, 'completed', JSON.stringify(run.errors));
+    assert.equal(run.trigger, 'pageVisit');
+    const { snapshot, stored } = await assertMirrors(web, backend, fake);
+    // Group chats keep every participant; directions come from the mailbox owner.
+    for (const conversation of snapshot.conversations.filter((c) => c.groupChat)) {
+      const mine = stored.find((c) => c.urn === conversation.urn);
+      const others = conversation.participants.length - 1 + conversation.organizations.length;
+      assert.ok(mine.participants.length >= others, `participants of ${conversation.urn}`);
+    }
+    const directions = new Set(stored.flatMap((c) => c.messages.map((m) => m.direction)));
+    assert.ok(directions.size >= 2, `both directions present: ${[...directions]}`);
+    await waitFor(() => popup.isVisible('#sync-now'), { what: 'the popup to show Connected' });
+    assert.match(await popup.textContent('#last-sync'), /conversation/);
+    await screenshot(popup, 'popup-connected');
+    await tab.close();
+  });
+
+  test('a second page visit within the throttle makes no messaging call', async () => {
+    await fake.clearRequests();
+    const tab = await browser.ctx.newPage();
+    await tab.goto('https://www.linkedin.com/feed/');
+    // The visit reaches the worker, which checks in with the backend and then declines to sync.
+    const hellos = () => proxy.records.filter((r) => r.url.endsWith('/extension/hello')).length;
+    const seen = hellos();
+    await tab.reload();
+    await waitFor(() => hellos() > seen, { what: 'the worker to handle the visit' });
+    assert.equal(messagingCalls(await fake.requests()).length, 0);
+    assert.match(await popup.textContent('#next-sync'), /in \d+ hours?|in \d+ minutes?/);
+    await tab.close();
+  });
+
+  test('Sync Now syncs inside the throttle and picks up new messages', async () => {
+    const added = await fake.activity({ conversations: 3, messagesEach: 2 });
+    assert.equal(added.conversations.length, 3);
+    const before = await lastRunId(popup);
+    await popup.click('#sync-now');
+    const run = await waitForRun(popup, before);
+    assert.equal(run.outcome, 'completed', JSON.stringify(run.errors));
+    assert.equal(run.trigger, 'manual');
+    await assertMirrors(web, backend, fake);
+  });
+
+  test('an incremental sync with nothing new makes exactly one conversations request', async () => {
+    await fake.clearRequests();
+    const before = await lastRunId(popup);
+    await popup.click('#sync-now');
+    const run = await waitForRun(popup, before);
+    assert.equal(run.outcome, 'completed');
+    const calls = messagingCalls(await fake.requests());
+    const conversations = calls.filter((r) => r.query.includes('messengerConversations'));
+    const messages = calls.filter((r) => r.query.includes('messengerMessages'));
+    assert.equal(conversations.length, 1, 'one conversations request');
+    assert.equal(messages.length, 0, 'no messages request');
+  });
+
+  test('nothing the backend received contains the LinkedIn cookies', async () => {
+    assert.ok(proxy.records.length > 5, 'the proxy saw the extension\'s traffic');
+    const csrf = JSESSIONID.replaceAll('"', '');
+    for (const record of proxy.records) {
+      const everything = JSON.stringify(record);
+      assert.ok(!everything.includes(LI_AT), `li_at in ${record.method} ${record.url}`);
+      assert.ok(!everything.includes(csrf), `JSESSIONID in ${record.method} ${record.url}`);
+      assert.equal(record.headers.cookie, undefined, `a cookie header on ${record.url}`);
+    }
+  });
+});

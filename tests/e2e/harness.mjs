@@ -1,0 +1,266 @@
+// The browser suite's harness: the fake LinkedIn, the backend (behind a recording proxy), and
+// Chromium with the extension from dist/ loaded unpacked. Every wait is for an event or a
+// condition (with a timeout), never a fixed sleep.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DIST = path.join(ROOT, 'dist');
+export const OUTPUT = path.join(ROOT, 'test-output');
+const BIN = path.join(ROOT, 'target/native-release');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+// The fake's default session cookies (crates/fake-linkedin): the values the privacy test hunts.
+export const LI_AT = 'AQEDfakeLiAtSession';
+export const JSESSIONID = '"ajax:5128830019927411742"';
+
+/** Polls `check` until it returns something truthy; fails with `what` after `timeout` ms. */
+export async function waitFor(check, { timeout = 30_000, interval = 100, what = 'a condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${last.message})` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+/** Starts a child process and resolves once a line of its output matches `ready`. */
+function startProcess(command, args, { env = {}, ready, name }) {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const stopped = new Promise((resolve) => child.once('exit', resolve));
+  const matched = new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      output += chunk.toString();
+      const match = output.match(ready);
+      if (match) resolve(match);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${name} exited (${code}) before it was ready:\n${output}`)));
+  });
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await stopped;
+  };
+  return { child, matched, stop, output: () => output };
+}
+
+/** The fake LinkedIn over HTTPS on a free port, with its control API. */
+export async function startFake({ conversations = 12, messages = '0..8', seed = 7, extra = [] } = {}) {
+  const fixtures = path.join(ROOT, 'tests/fixtures/linkedin');
+  const args = ['--bind', '127.0.0.1:0', '--tls', '--conversations', String(conversations),
+    '--messages-per-conversation', messages, '--seed', String(seed), ...extra];
+  if (fs.existsSync(fixtures)) args.push('--fixtures-dir', fixtures);
+  const proc = startProcess(path.join(BIN, 'fake-linkedin'), args,
+    { ready: /fake-linkedin listening on (https:\/\/127\.0\.0\.1:(\d+))/, name: 'fake-linkedin' });
+  const [, base, port] = await proc.matched;
+  // The fake's certificate is generated per run: trust it for the control API only.
+  const control = (method, route, body) => new Promise((resolve, reject) => {
+    const payload = body ? JSON.stringify(body) : '';
+    const request = https.request(`${base}/__fake/${route}`, {
+      method,
+      rejectUnauthorized: false,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+    }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => { text += chunk; });
+      response.on('end', () => {
+        if (response.statusCode !== 200) reject(new Error(`fake ${method} ${route}: ${response.statusCode} ${text}`));
+        else resolve(JSON.parse(text));
+      });
+    });
+    request.on('error', reject);
+    request.end(payload);
+  });
+  return {
+    base, port: Number(port), stop: proc.stop,
+    requests: () => control('GET', 'requests'),
+    clearRequests: () => control('DELETE', 'requests'),
+    fault: (fault) => control('POST', 'faults', fault),
+    clearFaults: () => control('DELETE', 'faults'),
+    activity: (counts) => control('POST', 'activity', counts),
+    session: (revoked) => control('POST', 'session', { revoked }),
+    rotate: () => control('POST', 'rotate'),
+    snapshot: () => control('GET', 'snapshot'),
+  };
+}
+
+/** ping-backend on a temporary SQLite file and a free port; `password` is admin@localhost's. */
+export async function startBackend({ env = {}, dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ping-e2e-db-')) } = {}) {
+  const proc = startProcess(path.join(BIN, 'ping-backend'), ['serve'], {
+    env: {
+      PING_BIND: '127.0.0.1:0',
+      PING_DATABASE_URL: `sqlite://${dir}/ping.db`,
+      // The fake serves the avatars (media.licdn.com is mapped to it in the browser only).
+      PING_AVATAR_EXTRA_HOSTS: '127.0.0.1',
+      RUST_LOG: 'ping_backend=info',
+      NO_COLOR: '1',
+      ...env,
+    },
+    ready: /ping-backend is serving.*?address=(127\.0\.0\.1:\d+)/,
+    name: 'ping-backend',
+  });
+  const [, address] = await proc.matched;
+  const password = proc.output().match(/password: (\S+)/)?.[1];
+  return {
+    base: `http://${address}`,
+    password,
+    dir,
+    /** Stops the process; `keepData` leaves the database for a restart on the same `dir`. */
+    stop: async ({ keepData = false } = {}) => {
+      await proc.stop();
+      if (!keepData) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A recording proxy in front of the backend: the extension talks to it, so the suite can scan
+ * every byte the backend received (the privacy scenario).
+ */
+export async function startRecordingProxy(initialTarget) {
+  const records = [];
+  let target = initialTarget;
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      records.push({ method: req.method, url: req.url, headers: req.headers, body: body.toString('utf8') });
+      const upstream = http.request(new URL(req.url, target), { method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode, answer.headers);
+          answer.pipe(res);
+        });
+      upstream.on('error', (error) => {
+        res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end(String(error));
+      });
+      upstream.end(body);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return {
+    base: `http://127.0.0.1:${port}`,
+    records,
+    /** Sends later requests to another backend (e.g. one restarted with its clock ahead). */
+    retarget: (base) => { target = base; },
+    stop: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
+  };
+}
+
+/** Chromium with the extension, LinkedIn's hosts mapped to the fake, and its session cookies. */
+export async function launchBrowser({ fakePort }) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ping-e2e-chrome-'));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1100, height: 800 },
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      `--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`,
+      `--host-resolver-rules=MAP www.linkedin.com 127.0.0.1:${fakePort}, MAP media.licdn.com 127.0.0.1:${fakePort}`,
+      '--ignore-certificate-errors',
+    ],
+  });
+  const sw = ctx.serviceWorkers()[0] ?? await ctx.waitForEvent('serviceworker');
+  const extensionId = new URL(sw.url()).host;
+  await ctx.addCookies([
+    { name: 'li_at', value: LI_AT, domain: '.linkedin.com', path: '/', secure: true, httpOnly: true, sameSite: 'None' },
+    { name: 'JSESSIONID', value: JSESSIONID, domain: '.linkedin.com', path: '/', secure: true, sameSite: 'None' },
+  ]);
+  return {
+    ctx,
+    extensionId,
+    extensionUrl: (page) => `chrome-extension://${extensionId}/${page}`,
+    stop: async () => {
+      await ctx.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An extension page that can read storage and message the worker (the popup, as a tab). */
+export async function openPopup(browser) {
+  const page = await browser.ctx.newPage();
+  await page.setViewportSize({ width: 340, height: 520 });
+  await page.goto(browser.extensionUrl('popup.html'));
+  return page;
+}
+
+/** Reads chrome.storage from an extension page. */
+export function storage(page, area, key) {
+  return page.evaluate(async ([a, k]) => (await chrome.storage[a].get(k))[k], [area, key]);
+}
+
+/** Points the extension at `backendUrl` through its options page. */
+export async function configureBackend(browser, backendUrl) {
+  const page = await browser.ctx.newPage();
+  await page.goto(browser.extensionUrl('options.html'));
+  await page.fill('#backend-url', backendUrl);
+  await page.click('#save-settings');
+  await page.waitForSelector('#settings-status:text("Saved.")');
+  await page.close();
+}
+
+/** Waits until the popup shows `state` (body[data-state]). */
+export async function waitForPopupState(popup, state, timeout = 30_000) {
+  await popup.waitForSelector(`body[data-state="${state}"]`, { timeout });
+}
+
+/** Logs in to the web UI in a new tab. */
+export async function loginWeb(browser, backend) {
+  const page = await browser.ctx.newPage();
+  await page.goto(`${backend.base}/login`);
+  await page.fill('#email', 'admin@localhost');
+  await page.fill('#password', backend.password);
+  await Promise.all([page.waitForNavigation(), page.click('#login-button')]);
+  return page;
+}
+
+/** Pairs through the web UI's Connect modal with the code the popup shows. */
+export async function pairFromPopup(browser, backend, popup, web) {
+  const code = await (await popup.waitForSelector('#pairing-code:text-matches("PING-")')).textContent();
+  await web.goto(`${backend.base}/settings/integrations/linkedin`);
+  await web.click('#connect-button');
+  await web.fill('#connect-dialog #pairing-code', code);
+  await Promise.all([web.waitForNavigation(), web.click('#pair-button')]);
+  await waitForPopupState(popup, 'connected');
+}
+
+/** Saves a screenshot into test-output/. */
+export async function screenshot(page, name) {
+  fs.mkdirSync(OUTPUT, { recursive: true });
+  await page.screenshot({ path: path.join(OUTPUT, `${name}.png`), fullPage: true });
+}
+
+/** The id of the last stored run report (undefined before the first run). */
+export async function lastRunId(page) {
+  return (await storage(page, 'local', 'lastRun'))?.runId;
+}
+
+/** Waits for the report of a run other than `previousRunId` to be stored, and returns it. */
+export async function waitForRun(page, previousRunId, timeout = 60_000) {
+  return waitFor(async () => {
+    const run = await storage(page, 'local', 'lastRun');
+    return run && run.runId !== previousRunId ? run : null;
+  }, { timeout, what: 'a sync run to finish' });
+}
