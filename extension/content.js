@@ -16,14 +16,26 @@
   }
 
   // --- Query ids the page used ----------------------------------------------------------------
+  // The worker updates its stored registry read-modify-write, so reports go one at a time
+  // (each waits for the previous reply), and entries arriving together go in one report.
   const reported = new Set();
+  let pending = [];
+  let flushTimer = null;
+  let chain = Promise.resolve();
+  const flush = () => {
+    flushTimer = null;
+    const urls = pending;
+    pending = [];
+    chain = chain.then(() => send({ type: 'queryIdsObserved', urls }));
+  };
   const reportQueryIds = (entries) => {
     const urls = entries
       .map((entry) => entry.name)
       .filter((url) => url.includes('queryId=') && !reported.has(url));
     if (urls.length === 0) return;
     urls.forEach((url) => reported.add(url));
-    send({ type: 'queryIdsObserved', urls });
+    pending.push(...urls);
+    flushTimer ??= setTimeout(flush, 200);
   };
   reportQueryIds(performance.getEntriesByType('resource'));
   new PerformanceObserver((list) => reportQueryIds(list.getEntries()))
