@@ -142,9 +142,11 @@ export async function startRecordingProxy(initialTarget) {
     req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      records.push({ method: req.method, url: req.url, headers: req.headers, body: body.toString('utf8') });
+      const record = { method: req.method, url: req.url, headers: req.headers, body: body.toString('utf8') };
+      records.push(record);
       const upstream = http.request(new URL(req.url, target), { method: req.method, headers: req.headers },
         (answer) => {
+          record.status = answer.statusCode;
           res.writeHead(answer.statusCode, answer.headers);
           answer.pipe(res);
         });
