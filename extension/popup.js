@@ -22,7 +22,7 @@ function relative(iso) {
   const abs = Math.abs(seconds);
   const [value, unit] = abs < 60 ? [abs, 'second'] : abs < 3600 ? [Math.round(abs / 60), 'minute']
     : abs < 86400 ? [Math.round(abs / 3600), 'hour'] : [Math.round(abs / 86400), 'day'];
-  if (abs < 30) return seconds >= 0 ? 'in a moment' : 'just now';
+  if (abs < 30) return seconds > 0 ? 'in a moment' : 'just now';
   return new Intl.RelativeTimeFormat('en', { numeric: 'auto' }).format(seconds < 0 ? -value : value, unit);
 }
 
