@@ -1,6 +1,9 @@
 //! One example of every wire type, serialized. A change to the wire format changes a snapshot.
 
-#![allow(clippy::unwrap_used, reason = "test fixtures are built from known-good values")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "test fixtures are built from known-good values"
+)]
 
 use chrono::{DateTime, TimeZone, Utc};
 use ping_core::ids::{ConversationUrn, MessageUrn, ProfileUrn};
