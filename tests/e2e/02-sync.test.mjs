@@ -118,6 +118,19 @@ describe('sync', () => {
     assert.equal(messages.length, 0, 'no messages request');
   });
 
+  test('a sync asked for in the web UI runs at the next page visit, inside the throttle', async () => {
+    await web.goto(`${backend.base}/settings/integrations/linkedin`);
+    await Promise.all([web.waitForNavigation(),
+      web.click('form[action="/settings/integrations/linkedin/sync"] button')]);
+    const before = await lastRunId(popup);
+    const tab = await browser.ctx.newPage();
+    await tab.goto('https://www.linkedin.com/feed/');
+    const run = await waitForRun(popup, before);
+    assert.equal(run.trigger, 'requested');
+    assert.equal(run.outcome, 'completed', JSON.stringify(run.errors));
+    await tab.close();
+  });
+
   test('nothing the backend received contains the LinkedIn cookies', async () => {
     assert.ok(proxy.records.length > 5, 'the proxy saw the extension\'s traffic');
     const csrf = JSESSIONID.replaceAll('"', '');
