@@ -13,4 +13,10 @@ pub enum WorkerError {
     /// The message was not one the worker understands.
     #[error("unknown message: {0}")]
     BadMessage(String),
+    /// A visited page could not be read as a profile.
+    #[error("{url} could not be read as a profile: {reason}")]
+    NotAProfile { url: String, reason: String },
+    /// The planner broke its own contract (no effect and no report); a bug in ping-core.
+    #[error("the sync planner {0}")]
+    PlannerContract(&'static str),
 }

@@ -119,8 +119,10 @@ async fn capture_profile(url: &str, html: &str) -> Result<(), WorkerError> {
     let Some(token) = store::token().await? else {
         return Ok(());
     };
-    let capture = parse_profile_page(html, url)
-        .map_err(|error| WorkerError::BadMessage(format!("{url}: {error}")))?;
+    let capture = parse_profile_page(html, url).map_err(|error| WorkerError::NotAProfile {
+        url: url.to_owned(),
+        reason: error.to_string(),
+    })?;
     let push = ProfilesPush {
         source: ProfileSource::PageVisit,
         captured_at: Utc::now(),

@@ -122,9 +122,7 @@ impl Driver<'_> {
             }
             let Some(outcome) = next else {
                 // The planner stopped without a report: nothing more to do.
-                return Err(WorkerError::BadMessage(
-                    "the sync planner stopped without a report".to_owned(),
-                ));
+                return Err(WorkerError::PlannerContract("stopped without a report"));
             };
             event = outcome;
         }
@@ -222,7 +220,9 @@ impl Driver<'_> {
                 SyncEvent::Waited
             }
             SyncAction::SaveState | SyncAction::Finish { .. } => {
-                return Err(WorkerError::BadMessage("not an effect".to_owned()));
+                return Err(WorkerError::PlannerContract(
+                    "asked for a non-effect as an effect",
+                ));
             }
         })
     }
