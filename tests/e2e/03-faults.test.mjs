@@ -67,6 +67,22 @@ describe('LinkedIn faults and pairing expiry', () => {
     assert.equal((await waitForRun(popup, before)).outcome, 'completed');
   });
 
+  test('a CSRF refusal falls back to fetching through an open LinkedIn tab', async () => {
+    const tab = await browser.ctx.newPage();
+    await tab.goto('https://www.linkedin.com/feed/');
+    await fake.activity({ conversations: 1, messagesEach: 1 });
+    await fake.clearRequests();
+    // The worker's request and its retry with fresh cookies are refused; the tab's is not.
+    await fake.fault({ kind: 'csrfFailure', times: 2 });
+    const run = await syncNow();
+    assert.equal(run.outcome, 'completed', JSON.stringify(run.errors));
+    const voyager = (await fake.requests()).filter((r) => r.path.startsWith('/voyager/'));
+    const fromTab = voyager.filter((r) => r.headers.some(([name, value]) => name === 'sec-fetch-site' && value === 'same-origin'));
+    assert.ok(fromTab.length > 0, 'requests went through the tab');
+    assert.ok(fromTab.every((r) => r.headers.some(([name, value]) => name === 'csrf-token' && value.startsWith('ajax:'))));
+    await tab.close();
+  });
+
   test('rotated query ids are healed from the ids the LinkedIn page used', async () => {
     const { liveQueryIds } = await fake.rotate();
     await fake.activity({ conversations: 1, messagesEach: 2 });
