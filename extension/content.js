@@ -8,12 +8,34 @@
   });
 
   // --- Page visit and profile capture -------------------------------------------------------
-  send({ type: 'pageVisit', url: location.href });
-
   const PROFILE_PATH = /^\/in\/[^/]+\/?$/;
-  if (PROFILE_PATH.test(location.pathname)) {
-    send({ type: 'profilePage', url: location.href, html: document.documentElement.outerHTML });
-  }
+  const visited = () => {
+    send({ type: 'pageVisit', url: location.href });
+    if (PROFILE_PATH.test(location.pathname)) {
+      send({ type: 'profilePage', url: location.href, html: document.documentElement.outerHTML });
+    }
+  };
+  visited();
+
+  // LinkedIn is a single-page app: later "visits" change the URL without a page load. Report
+  // each once the new page has rendered (no DOM change for a moment, at most a few seconds).
+  const settled = () => new Promise((resolve) => {
+    let quiet;
+    const done = () => { observer.disconnect(); clearTimeout(quiet); clearTimeout(cap); resolve(); };
+    const observer = new MutationObserver(() => { clearTimeout(quiet); quiet = setTimeout(done, 750); });
+    const cap = setTimeout(done, 5000);
+    observer.observe(document.body ?? document.documentElement, { childList: true, subtree: true });
+    quiet = setTimeout(done, 750);
+  });
+  let lastUrl = location.href;
+  const onNavigated = async () => {
+    if (location.href === lastUrl) return;
+    lastUrl = location.href;
+    await settled();
+    if (location.href === lastUrl) visited();
+  };
+  if (globalThis.navigation) navigation.addEventListener('navigatesuccess', onNavigated);
+  else window.addEventListener('popstate', onNavigated);
 
   // --- Query ids the page used ----------------------------------------------------------------
   // The worker updates its stored registry read-modify-write, so reports go one at a time

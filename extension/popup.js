@@ -203,11 +203,18 @@ $('open-options').addEventListener('click', (event) => {
   chrome.runtime.openOptionsPage();
 });
 
+// Disconnecting takes a second click (popups cannot rely on confirm()).
 $('unpair').addEventListener('click', async (event) => {
   event.preventDefault();
-  if (confirm('Disconnect this browser from Ping? Syncing stops until you pair again.')) {
-    apply(await send({ type: 'unpair' }));
+  const link = $('unpair');
+  if (link.dataset.armed !== 'yes') {
+    link.dataset.armed = 'yes';
+    link.textContent = 'Click again to disconnect';
+    return;
   }
+  delete link.dataset.armed;
+  link.textContent = 'Disconnect';
+  apply(await send({ type: 'unpair' }));
 });
 
 // Any stored change (progress, token, run report, state) may change what to show.

@@ -58,7 +58,9 @@ describe('pairing', () => {
 
   test('a code shown by the web UI pairs the popup (reverse direction)', async () => {
     const popup = await openPopup(browser);
-    await popup.evaluate(() => chrome.runtime.sendMessage({ type: 'unpair' }));
+    await popup.click('#unpair');
+    assert.equal(await popup.textContent('#unpair'), 'Click again to disconnect');
+    await popup.click('#unpair');
     await waitForPopupState(popup, 'unpaired');
     await web.goto(`${backend.base}/settings/integrations/linkedin`);
     await Promise.all([web.waitForNavigation(), web.click('#show-code-button')]);

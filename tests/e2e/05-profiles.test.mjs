@@ -72,6 +72,26 @@ describe('profiles and avatars', () => {
     await tab.close();
   });
 
+  test('a profile reached inside the single-page app is captured too', async () => {
+    const member = correspondents().at(-1);
+    const captured = () => proxy.records.some((r) => {
+      if (!r.url.endsWith('/api/v1/profiles') || r.status !== 200) return false;
+      const push = JSON.parse(r.body);
+      return push.source === 'pageVisit' && push.profiles.some((p) => p.publicIdentifier === member.publicIdentifier);
+    });
+    assert.ok(!captured(), 'not captured before');
+    const tab = await browser.ctx.newPage();
+    await tab.goto('https://www.linkedin.com/feed/');
+    // What LinkedIn's client does: change the URL without a load, then render the profile.
+    await tab.evaluate(async (slug) => {
+      const html = await (await fetch(`/in/${slug}/`)).text();
+      history.pushState({}, '', `/in/${slug}/`);
+      document.documentElement.innerHTML = new DOMParser().parseFromString(html, 'text/html').documentElement.innerHTML;
+    }, member.publicIdentifier);
+    await waitFor(captured, { what: 'the in-app profile visit to be captured' });
+    await tab.close();
+  });
+
   test('avatars LinkedIn serves only to browsers are uploaded from the browser', async () => {
     const pictured = correspondents().filter((m) => m.hasPicture);
     assert.ok(pictured.length > 0, 'the fake gives some correspondents a picture');
