@@ -24,8 +24,13 @@ else
     echo "dist/ has no wasm: run ./build.sh build first"
 fi
 
-if [ -f tests/e2e/bench.mjs ]; then
-    section "In the browser: service-worker cold start, parse throughput in wasm vs JSON.parse"
-    cargo build --quiet --profile native-release -p ping-backend -p fake-linkedin
-    node tests/e2e/bench.mjs
-fi
+section "In the browser: service-worker cold start, Voyager parsing in wasm beside JSON.parse"
+# The same extension with ping-ext's parse-timing exports, in its own folder beside dist/.
+bench_dir=target/bench-extension
+cargo build --quiet --release --target wasm32-unknown-unknown -p ping-ext --features bench
+rm -rf "$bench_dir" && cp -r dist "$bench_dir"
+wasm-bindgen --target web --no-typescript --out-dir "$bench_dir/pkg" --out-name ping_ext \
+    target/wasm32-unknown-unknown/release/ping_ext.wasm
+wasm-opt -Oz "$bench_dir/pkg/ping_ext_bg.wasm" -o "$bench_dir/pkg/ping_ext_bg.wasm"
+cargo build --quiet --profile native-release -p ping-backend -p fake-linkedin
+PING_BENCH_DIST="$PWD/$bench_dir" node tests/e2e/bench.mjs

@@ -169,7 +169,7 @@ export async function startRecordingProxy(initialTarget) {
 }
 
 /** Chromium with the extension, LinkedIn's hosts mapped to the fake, and its session cookies. */
-export async function launchBrowser({ fakePort }) {
+export async function launchBrowser({ fakePort, extensionDir = DIST }) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ping-e2e-chrome-'));
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -178,7 +178,7 @@ export async function launchBrowser({ fakePort }) {
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`,
+      `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`,
       `--host-resolver-rules=MAP www.linkedin.com 127.0.0.1:${fakePort}, MAP media.licdn.com 127.0.0.1:${fakePort}`,
       '--ignore-certificate-errors',
     ],

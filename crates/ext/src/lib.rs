@@ -9,6 +9,8 @@
 //! The only export is [`service_worker::handle_message`], called by `extension/sw.js`.
 
 mod avatar;
+#[cfg(feature = "bench")]
+mod bench;
 pub mod backend;
 pub mod chrome;
 mod convert;
