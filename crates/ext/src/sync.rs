@@ -62,6 +62,9 @@ pub async fn run_if_due(
     {
         return Ok(None);
     }
+    let Some(_running) = RunningGuard::enter() else {
+        return Ok(None);
+    };
     let run_id = new_run_id(now);
     let Some(lease) = take_lease(&run_id, now).await? else {
         return Ok(None);
@@ -83,6 +86,28 @@ pub async fn run_if_due(
     let report = driver.drive(start).await;
     store::release_lease().await?;
     report.map(Some)
+}
+
+thread_local! {
+    /// Whether this worker instance is running a sync. Chrome runs one instance of an
+    /// extension's worker at a time, so this closes the gap between reading and writing the
+    /// lease for triggers racing inside it; the lease covers a stopped instance's run.
+    static RUNNING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks this instance as running a sync until dropped.
+struct RunningGuard;
+
+impl RunningGuard {
+    fn enter() -> Option<Self> {
+        RUNNING.with(|running| (!running.replace(true)).then_some(Self))
+    }
+}
+
+impl Drop for RunningGuard {
+    fn drop(&mut self) {
+        RUNNING.with(|running| running.set(false));
+    }
 }
 
 /// Takes the lease unless another live run holds it; re-reads it after writing so that of
