@@ -9,9 +9,9 @@
 //! The only export is [`service_worker::handle_message`], called by `extension/sw.js`.
 
 mod avatar;
+pub mod backend;
 #[cfg(feature = "bench")]
 mod bench;
-pub mod backend;
 pub mod chrome;
 mod convert;
 mod error;
