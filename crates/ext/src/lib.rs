@@ -1,12 +1,4 @@
-//! The wasm glue of the Ping LinkedIn extension's service worker.
-//!
-//! Thin by design: typed `chrome.*` bindings ([`chrome`]), the two Voyager transports
-//! ([`transport`]), the backend client ([`backend`]), and the loop that carries out
-//! `ping_core::sync::Planner`'s actions ([`sync`]). Decisions live in ping-core; the few pure
-//! helpers here ([`popup_state`], [`backend::classify_error`], [`pairing::needs_refresh`]) are
-//! tested natively with `cargo test -p ping-ext`.
-//!
-//! The only export is [`service_worker::handle_message`], called by `extension/sw.js`.
+#![doc = include_str!("../README.md")]
 
 mod avatar;
 pub mod backend;
