@@ -69,7 +69,7 @@ function renderPairing(state) {
   if (state.code) {
     $('pairing-code').textContent = state.code;
     show('new-code', false);
-    startCountdown(state.expires_at);
+    startCountdown(state.expiresAt);
   } else {
     clearInterval(countdownTimer);
     $('pairing-countdown').textContent = '';
@@ -82,13 +82,13 @@ function renderConnected(state) {
   show('connected', true);
   show('sync-now', true);
   show('unpair', true);
-  $('account-name').textContent = state.account_name ?? 'not synced yet';
-  const run = state.last_run;
+  $('account-name').textContent = state.accountName ?? 'not synced yet';
+  const run = state.lastRun;
   $('last-sync').textContent = run
     ? `${relative(run.finishedAt)} · ${plural(run.conversationsProcessed, 'conversation')}, ${plural(run.messagesProcessed, 'message')}`
     : 'not yet';
-  $('next-sync').textContent = state.next_automatic_sync_at && new Date(state.next_automatic_sync_at) > Date.now()
-    ? `${relative(state.next_automatic_sync_at)} (${clock(state.next_automatic_sync_at)})`
+  $('next-sync').textContent = state.nextAutomaticSyncAt && new Date(state.nextAutomaticSyncAt) > Date.now()
+    ? `${relative(state.nextAutomaticSyncAt)} (${clock(state.nextAutomaticSyncAt)})`
     : 'on your next LinkedIn visit';
   const errors = run?.errors ?? [];
   $('last-errors').textContent = errors.join(' ');
@@ -113,7 +113,7 @@ const RENDER = {
   },
   syncing(state) {
     $('status-title').textContent = 'Syncing…';
-    $('status-detail').textContent = `Started ${relative(state.started_at)}.`;
+    $('status-detail').textContent = `Started ${relative(state.startedAt)}.`;
     show('syncing', true);
     $('progress').textContent = `${plural(state.conversations, 'conversation')} and ${plural(state.messages, 'message')} so far`;
   },
@@ -132,7 +132,7 @@ const RENDER = {
   },
   throttledByLinkedIn(state) {
     $('status-title').textContent = 'LinkedIn asked to slow down';
-    $('status-detail').textContent = `Syncing resumes automatically after ${clock(state.retry_at)} (${relative(state.retry_at)}).`;
+    $('status-detail').textContent = `Syncing resumes automatically after ${clock(state.retryAt)} (${relative(state.retryAt)}).`;
     show('unpair', true);
   },
 };

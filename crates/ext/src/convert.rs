@@ -5,8 +5,7 @@ use chrono::{DateTime, Utc};
 use ping_core::model::Profile;
 use ping_core::sync::{AvatarTransfer, PushAck, PushFailure};
 use ping_protocol::api::{
-    AvatarRequest, ProfileSource, ProfilesPush, ProfilesResponse, PushResponse, RunOutcome,
-    RunReport, SyncTrigger,
+    AvatarRequest, ProfileSource, ProfilesPush, ProfilesResponse, PushResponse,
 };
 
 use crate::backend::BackendError;
@@ -60,30 +59,5 @@ pub fn backfill_push(profiles: Vec<Profile>, now: DateTime<Utc>) -> ProfilesPush
         source: ProfileSource::Backfill,
         captured_at: now,
         profiles,
-    }
-}
-
-/// The planner's run report on the wire.
-pub fn run_report(report: ping_core::sync::RunReport) -> RunReport {
-    RunReport {
-        run_id: report.run_id,
-        account: report.account,
-        trigger: match report.trigger {
-            ping_core::sync::SyncTrigger::PageVisit => SyncTrigger::PageVisit,
-            ping_core::sync::SyncTrigger::Manual => SyncTrigger::Manual,
-            ping_core::sync::SyncTrigger::Requested => SyncTrigger::Requested,
-        },
-        started_at: report.started_at,
-        finished_at: report.finished_at,
-        outcome: match report.outcome {
-            ping_core::sync::RunOutcome::Completed => RunOutcome::Completed,
-            ping_core::sync::RunOutcome::Interrupted => RunOutcome::Interrupted,
-            ping_core::sync::RunOutcome::Failed => RunOutcome::Failed,
-        },
-        conversations_processed: report.conversations_processed,
-        messages_processed: report.messages_processed,
-        profiles_backfilled: report.profiles_backfilled,
-        requests_made: report.requests_made,
-        errors: report.errors,
     }
 }

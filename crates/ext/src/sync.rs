@@ -279,7 +279,6 @@ impl Driver<'_> {
         report: ping_core::sync::RunReport,
     ) -> Result<RunReport, WorkerError> {
         store::save_sync_state(self.planner.state()).await?;
-        let report = convert::run_report(report);
         store::save_last_run(&report).await?;
         match self.backend.report_run(&report).await {
             Err(BackendError::PairingRejected { .. }) => store::reject_token().await?,

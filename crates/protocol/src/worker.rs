@@ -9,7 +9,11 @@ use crate::api::RunReport;
 
 /// A message to the service worker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum WorkerRequest {
     /// The content script saw a LinkedIn page load (sync if the throttle allows).
     PageVisit {
@@ -65,7 +69,11 @@ impl Default for ExtensionSettings {
 
 /// What the popup shows; one variant per state a user can meet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "camelCase")]
+#[serde(
+    tag = "state",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum PopupState {
     /// Not paired: show the code, its countdown, and the field for a code from the web UI.
     Unpaired {
@@ -99,7 +107,11 @@ pub enum PopupState {
 
 /// The worker's reply to any [`WorkerRequest`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum WorkerReply {
     State { state: PopupState },
     Ack,
@@ -108,7 +120,11 @@ pub enum WorkerReply {
 
 /// A message from the worker to the content script of an open LinkedIn tab.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum ContentRequest {
     /// Fetch this Voyager request from the page (same origin, the tab's own cookies).
     Fetch { request: HttpRequest },
