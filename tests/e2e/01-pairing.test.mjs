@@ -1,4 +1,4 @@
-// Scenario 1: pairing in both directions, and a wrong code refused clearly.
+// Scenario 1: pairing in both directions, and wrong or expired codes refused clearly.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -80,6 +80,26 @@ describe('pairing', () => {
     const message = await (await popup.waitForSelector('#message:not([hidden])')).textContent();
     assert.match(message, /refused/i);
     await screenshot(popup, 'popup-code-refused');
+    await popup.close();
+  });
+
+  test('a code older than 10 minutes is refused in the web UI as expired', async () => {
+    const popup = await openPopup(browser);
+    await waitForPopupState(popup, 'unpaired');
+    const code = await (await popup.waitForSelector('#pairing-code:text-matches("^PING-")')).textContent();
+    // The same database, served by a backend whose clock runs 11 minutes ahead.
+    await backend.stop({ keepData: true });
+    const { password } = backend;
+    backend = await startBackend({ dir: backend.dir, env: { PING_CLOCK_OFFSET_SECS: String(11 * 60) } });
+    backend.password = password;
+    await web.close();
+    web = await loginWeb(browser, backend);
+    await web.goto(`${backend.base}/settings/integrations/linkedin`);
+    await web.click('#connect-button');
+    await web.fill('#connect-dialog #pairing-code', code);
+    await Promise.all([web.waitForNavigation(), web.click('#pair-button')]);
+    assert.match(await web.textContent('#pair-error'), /expired/i);
+    await screenshot(web, 'web-pairing-expired');
     await popup.close();
   });
 });

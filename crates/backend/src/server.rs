@@ -34,7 +34,7 @@ pub async fn ensure_first_user(
     Ok(Some(password))
 }
 
-/// Deletes expired sessions, pairing codes and old failed attempts, hourly.
+/// Deletes expired sessions, and pairing codes and failed attempts older than a day, hourly.
 async fn housekeeping(store: Arc<dyn Store>, clock: Arc<dyn Clock>) {
     let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {

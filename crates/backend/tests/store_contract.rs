@@ -119,7 +119,8 @@ async fn contract(store: &dyn Store) {
         1
     );
 
-    // Expired sessions and codes, and old failures, are purged.
+    // Expired sessions and old failures are purged; an expired code stays until it is stale,
+    // so that it is refused as expired rather than unknown.
     store
         .purge_expired(now + Duration::hours(2), now + Duration::minutes(1))
         .await
@@ -129,7 +130,7 @@ async fn contract(store: &dyn Store) {
             .find_pairing_code("PING-ABCDEF")
             .await
             .unwrap()
-            .is_none()
+            .is_some()
     );
     assert_eq!(
         store
@@ -137,6 +138,17 @@ async fn contract(store: &dyn Store) {
             .await
             .unwrap(),
         1
+    );
+    store
+        .purge_expired(now + Duration::days(2), now + Duration::days(1))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .find_pairing_code("PING-ABCDEF")
+            .await
+            .unwrap()
+            .is_none()
     );
 
     // Tokens rotate and revoke within their owner only.

@@ -134,11 +134,13 @@ pub trait PairingStore: Send + Sync + 'static {
     /// Revokes `old` and issues `new` in one transaction.
     async fn rotate_token(&self, old: TokenId, new: &NewToken) -> StoreResult<TokenId>;
     async fn list_tokens(&self, user: UserId) -> StoreResult<Vec<TokenRecord>>;
-    /// Deletes expired sessions and pairing codes, and failures older than `failures_before`.
+    /// Deletes expired sessions, and pairing codes and failures that ended before
+    /// `stale_before`: an expired code is kept a while so that it is refused as expired,
+    /// not as unknown.
     async fn purge_expired(
         &self,
         now: DateTime<Utc>,
-        failures_before: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
     ) -> StoreResult<()>;
 }
 

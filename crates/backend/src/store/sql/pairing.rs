@@ -219,15 +219,12 @@ impl PairingStore for SqlStore {
     async fn purge_expired(
         &self,
         now: DateTime<Utc>,
-        failures_before: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
     ) -> StoreResult<()> {
         for (sql, time) in [
             ("DELETE FROM sessions WHERE expires_at <= $1", now),
-            ("DELETE FROM pairing_codes WHERE expires_at <= $1", now),
-            (
-                "DELETE FROM pairing_failures WHERE at <= $1",
-                failures_before,
-            ),
+            ("DELETE FROM pairing_codes WHERE expires_at <= $1", stale_before),
+            ("DELETE FROM pairing_failures WHERE at <= $1", stale_before),
         ] {
             sqlx::query(sql).bind(ms(time)).execute(&self.pool).await?;
         }
