@@ -223,7 +223,10 @@ impl PairingStore for SqlStore {
     ) -> StoreResult<()> {
         for (sql, time) in [
             ("DELETE FROM sessions WHERE expires_at <= $1", now),
-            ("DELETE FROM pairing_codes WHERE expires_at <= $1", stale_before),
+            (
+                "DELETE FROM pairing_codes WHERE expires_at <= $1",
+                stale_before,
+            ),
             ("DELETE FROM pairing_failures WHERE at <= $1", stale_before),
         ] {
             sqlx::query(sql).bind(ms(time)).execute(&self.pool).await?;
