@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use ping_core::profile_page::parse_profile_page;
-use ping_core::sync::{SyncTrigger, acquire_lease, next_automatic_sync};
+use ping_core::sync::{SyncTrigger, next_automatic_sync};
 use ping_protocol::api::{ExtensionToken, ProfileSource, ProfilesPush};
 use ping_protocol::worker::{PopupState, WorkerReply, WorkerRequest};
 use wasm_bindgen::prelude::*;
@@ -163,7 +163,7 @@ async fn current_state() -> Result<PopupState, WorkerError> {
     let settings = store::settings().await?;
     // A sync runs while someone else holds a live lease (ping-core decides what "live" is).
     let running = match store::lease().await? {
-        Some(lease) if acquire_lease(Some(&lease), "", now).is_err() => store::progress().await?,
+        Some(lease) if lease.is_live(now) => store::progress().await?,
         _ => None,
     };
     let facts = Facts {

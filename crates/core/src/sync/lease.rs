@@ -22,6 +22,13 @@ pub struct LeaseBusy {
     pub expires_at: DateTime<Utc>,
 }
 
+impl Lease {
+    /// Whether a sync still holds it: its holder renewed it within the last [`LEASE_TTL`].
+    pub fn is_live(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at > now
+    }
+}
+
 /// Takes or renews the lease for `holder`, unless another holder's lease is still live.
 pub fn acquire_lease(
     current: Option<&Lease>,
