@@ -1,10 +1,12 @@
 //! The API's errors, answered in LinkedIn's shape `{"message", "status", "serviceErrorCode"}`.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use ping_protocol::ErrorCode;
 
+use crate::rate_limit::Limit;
 use crate::store::StoreError;
 
 /// Everything a handler can answer besides success. Messages say what to do next; internal
@@ -32,9 +34,9 @@ pub enum ApiError {
     /// 410: the pairing code is older than 10 minutes.
     #[error("this pairing code expired: ask for a new one")]
     PairingCodeExpired,
-    /// 429: too many wrong pairing codes from this address or for this user.
-    #[error("too many wrong pairing codes: wait ten minutes and try again")]
-    RateLimited,
+    /// 429: a rate limit was reached (wrong pairing codes, codes issued, failed logins).
+    #[error("{}", .0.refusal)]
+    RateLimited(Limit),
     /// 400: the body is not what the endpoint takes.
     #[error("{0}")]
     InvalidRequest(String),
@@ -59,7 +61,7 @@ impl ApiError {
             Self::CsrfMismatch => StatusCode::FORBIDDEN,
             Self::PairingCodeUnknown | Self::NotFound => StatusCode::NOT_FOUND,
             Self::PairingCodeExpired => StatusCode::GONE,
-            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
             Self::AvatarRefused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -75,7 +77,7 @@ impl ApiError {
             Self::CsrfMismatch | Self::InvalidRequest(_) => ErrorCode::InvalidRequest,
             Self::PairingCodeUnknown => ErrorCode::PairingCodeUnknown,
             Self::PairingCodeExpired => ErrorCode::PairingCodeExpired,
-            Self::RateLimited => ErrorCode::RateLimited,
+            Self::RateLimited(_) => ErrorCode::RateLimited,
             Self::NotFound => ErrorCode::NotFound,
             Self::AvatarRefused(_) => ErrorCode::AvatarRefused,
             Self::Internal(_) => ErrorCode::Internal,
@@ -103,7 +105,13 @@ impl IntoResponse for ApiError {
         if let Self::Internal(detail) = &self {
             tracing::error!(%detail, "request failed");
         }
-        (self.status(), Json(self.body())).into_response()
+        let mut response = (self.status(), Json(self.body())).into_response();
+        if let Self::RateLimited(limit) = &self {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(limit.window.num_seconds()));
+        }
+        response
     }
 }
 

@@ -10,6 +10,7 @@ pub mod export;
 pub mod ids;
 pub mod ingest;
 pub mod pairing;
+pub mod rate_limit;
 pub mod routes;
 pub mod secrets;
 pub mod settings;

@@ -1,8 +1,8 @@
 //! Pairing the extension with a user (DESIGN.md §3): codes, polling, claiming, tokens.
 //!
 //! A code alone never yields a token: the extension collects it with a poll secret only it
-//! knows, and codes are single-use. Wrong codes count against the client address and the user
-//! (10 per 10 minutes each) and are then refused with 429.
+//! knows, and codes are single-use. Wrong codes count against the client address and the user,
+//! and codes issued against the address ([`crate::rate_limit`]); past the limit, 429.
 
 use chrono::{DateTime, Duration, Utc};
 use ping_protocol::{
@@ -11,6 +11,7 @@ use ping_protocol::{
 
 use crate::error::ApiError;
 use crate::ids::UserId;
+use crate::rate_limit::{PAIRING_CODES_ISSUED, WRONG_PAIRING_CODES, address};
 use crate::secrets::{constant_time_eq, normalize_code, pairing_code, random_token, sha256_hex};
 use crate::state::AppState;
 use crate::store::{CodeDirection, NewToken, PairingCodeRecord, StoreError};
@@ -19,34 +20,15 @@ use crate::store::{CodeDirection, NewToken, PairingCodeRecord, StoreError};
 pub const CODE_LIFETIME: Duration = Duration::minutes(10);
 /// How long an extension token lasts.
 pub const TOKEN_LIFETIME: Duration = Duration::days(30);
-/// Wrong codes allowed per client address, and per user, within [`FAILURE_WINDOW`].
-pub const MAX_FAILURES: u64 = 10;
-pub const FAILURE_WINDOW: Duration = Duration::minutes(10);
-
-fn ip_key(ip: &str) -> String {
-    format!("ip:{ip}")
-}
-
-fn user_key(user: UserId) -> String {
+/// A token with less than this left is refreshed at the extension's next check-in.
+pub const REFRESH_WHEN_LEFT: Duration = Duration::days(7);
+fn user_subject(user: UserId) -> String {
     format!("user:{user}")
 }
 
-async fn ensure_not_limited(state: &AppState, keys: &[String]) -> Result<(), ApiError> {
-    let since = state.clock.now() - FAILURE_WINDOW;
-    for key in keys {
-        if state.store.count_pairing_failures(key, since).await? >= MAX_FAILURES {
-            return Err(ApiError::RateLimited);
-        }
-    }
-    Ok(())
-}
-
-async fn fail(state: &AppState, keys: Vec<String>, error: ApiError) -> ApiError {
-    match state
-        .store
-        .record_pairing_failure(&keys, state.clock.now())
-        .await
-    {
+/// Counts a wrong code and answers `error`.
+async fn fail(state: &AppState, subjects: Vec<String>, error: ApiError) -> ApiError {
+    match WRONG_PAIRING_CODES.record(state, &subjects).await {
         Ok(()) => error,
         Err(store_error) => store_error.into(),
     }
@@ -73,7 +55,13 @@ async fn insert_code(
 pub async fn create_extension_code(
     state: &AppState,
     client_name: &str,
+    ip: &str,
 ) -> Result<PairingCodeResponse, ApiError> {
+    let subjects = [address(ip)];
+    PAIRING_CODES_ISSUED
+        .ensure_allowed(state, &subjects)
+        .await?;
+    PAIRING_CODES_ISSUED.record(state, &subjects).await?;
     let now = state.clock.now();
     let poll_secret = random_token();
     let record = insert_code(
@@ -153,8 +141,8 @@ pub async fn poll(
     request: &PairingPollRequest,
     ip: &str,
 ) -> Result<PairingPollResponse, ApiError> {
-    let keys = vec![ip_key(ip)];
-    ensure_not_limited(state, &keys).await?;
+    let keys = vec![address(ip)];
+    WRONG_PAIRING_CODES.ensure_allowed(state, &keys).await?;
     let code = normalize_code(&request.code);
     let found = state.store.find_pairing_code(&code).await?;
     let Some(record) = found.filter(|record| {
@@ -187,8 +175,8 @@ pub async fn pair(
     raw_code: &str,
     ip: &str,
 ) -> Result<(), ApiError> {
-    let keys = vec![ip_key(ip), user_key(user)];
-    ensure_not_limited(state, &keys).await?;
+    let keys = vec![address(ip), user_subject(user)];
+    WRONG_PAIRING_CODES.ensure_allowed(state, &keys).await?;
     let code = normalize_code(raw_code);
     let found = state.store.find_pairing_code(&code).await?;
     let Some(record) = found.filter(|record| {
@@ -215,8 +203,8 @@ pub async fn claim(
     request: &ClaimRequest,
     ip: &str,
 ) -> Result<ExtensionToken, ApiError> {
-    let keys = vec![ip_key(ip)];
-    ensure_not_limited(state, &keys).await?;
+    let keys = vec![address(ip)];
+    WRONG_PAIRING_CODES.ensure_allowed(state, &keys).await?;
     let code = normalize_code(&request.code);
     let found = state.store.find_pairing_code(&code).await?;
     let Some((record, user)) = found
@@ -231,6 +219,11 @@ pub async fn claim(
     issue_token(state, &code, user, &request.client_name)
         .await?
         .ok_or(ApiError::PairingCodeUnknown)
+}
+
+/// Whether a token expiring at `expires_at` should be refreshed now.
+pub fn refresh_due(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    expires_at - now < REFRESH_WHEN_LEFT
 }
 
 /// `POST /pairing/refresh`: a new 30-day token for a still-valid one, which is revoked.

@@ -111,28 +111,44 @@ impl TestApp {
             .expect("user")
     }
 
-    /// Logs in through the form and reads the CSRF token from a page.
-    pub async fn login(&self, email: &str) -> Browser {
+    /// Opens the login page and submits it the way a browser does: with the form's CSRF field
+    /// and the cookie that came with it.
+    pub async fn submit_login(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> (StatusCode, HeaderMap, String) {
+        let (status, headers, page) = self
+            .send(Request::get("/login").body(Body::empty()).expect("request"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let login_cookie = first_cookie(&headers);
+        let csrf = String::from_utf8_lossy(&page)
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("csrf field")
+            .to_owned();
         let form = format!(
-            "email={}&password={}",
+            "email={}&password={}&csrf={}",
             urlencode(email),
-            urlencode(PASSWORD)
+            urlencode(password),
+            urlencode(&csrf)
         );
         let request = Request::post("/login")
+            .header(header::COOKIE, login_cookie)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Body::from(form))
             .expect("request");
-        let (status, headers, _) = self.send(request).await;
+        let (status, headers, body) = self.send(request).await;
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// Logs in through the form and reads the session's CSRF token from a page.
+    pub async fn login(&self, email: &str) -> Browser {
+        let (status, headers, _) = self.submit_login(email, PASSWORD).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "login redirects");
-        let set_cookie = headers
-            .get(header::SET_COOKIE)
-            .and_then(|value| value.to_str().ok())
-            .expect("session cookie");
-        let cookie = set_cookie
-            .split(';')
-            .next()
-            .expect("cookie pair")
-            .to_owned();
+        let cookie = first_cookie(&headers);
         let (_, html) = self.page("/settings/integrations/linkedin", &cookie).await;
         let csrf = html
             .split("name=\"csrf-token\" content=\"")
@@ -229,6 +245,16 @@ impl TestApp {
         let token = self.pair_extension(&browser).await;
         (browser, token)
     }
+}
+
+/// The `name=value` of the first `Set-Cookie` header.
+pub fn first_cookie(headers: &HeaderMap) -> String {
+    headers
+        .get(header::SET_COOKIE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .expect("a cookie")
+        .to_owned()
 }
 
 pub fn urlencode(value: &str) -> String {

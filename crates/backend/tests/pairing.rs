@@ -263,6 +263,23 @@ async fn refresh_gives_a_new_thirty_day_token_and_revokes_the_old_one() {
 }
 
 #[tokio::test]
+async fn hello_says_a_refresh_is_due_only_in_the_tokens_last_week() {
+    let app = TestApp::new().await;
+    let (_, token) = app.paired_user("ada@example.com").await;
+    let hello = json!({"account": null, "extensionVersion": "0.1.0"});
+    let (status, body) = app
+        .post("/api/v1/extension/hello", Some(&token), hello.clone())
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["refreshDue"], false, "a fresh token");
+    app.clock.advance(Duration::days(24));
+    let (_, body) = app
+        .post("/api/v1/extension/hello", Some(&token), hello)
+        .await;
+    assert_eq!(body["refreshDue"], true, "six days left");
+}
+
+#[tokio::test]
 async fn a_code_shown_in_the_web_ui_is_claimed_once_by_the_popup() {
     let app = TestApp::new().await;
     app.create_user("ada@example.com").await;
@@ -323,6 +340,31 @@ async fn an_expired_web_code_cannot_be_claimed() {
 }
 
 #[tokio::test]
+async fn one_address_gets_thirty_codes_per_ten_minutes_then_is_told_when_to_retry() {
+    let app = TestApp::new().await;
+    for _ in 0..30 {
+        new_code(&app).await;
+    }
+    let request = axum::http::Request::post("/api/v1/pairing/codes")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(r#"{"clientName":"Chrome"}"#))
+        .unwrap();
+    let (status, headers, body) = app.send(request).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(headers["retry-after"], "600");
+    let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["serviceErrorCode"], "RATE_LIMITED");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("too many pairing codes")
+    );
+    app.clock.advance(Duration::minutes(11));
+    new_code(&app).await;
+}
+
+#[tokio::test]
 async fn over_a_real_socket_wrong_codes_are_counted_per_client_address() {
     let app = TestApp::new().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -345,11 +387,11 @@ async fn over_a_real_socket_wrong_codes_are_counted_per_client_address() {
     }
     assert_eq!(statuses[..10], [404; 10]);
     assert_eq!(statuses[10], 429);
-    use ping_backend::store::PairingStore as _;
+    use ping_backend::store::RateLimitStore as _;
     let since = crate::helpers::start_time() - Duration::minutes(1);
     assert_eq!(
         app.store
-            .count_pairing_failures("ip:127.0.0.1", since)
+            .count_attempts("pairing:ip:127.0.0.1", since)
             .await
             .unwrap(),
         10

@@ -97,23 +97,23 @@ async fn contract(store: &dyn Store) {
 
     // Failures are counted per key within a window.
     store
-        .record_pairing_failure(&["ip:1".into(), "user:1".into()], now)
+        .record_attempt(&["ip:1".into(), "user:1".into()], now)
         .await
         .unwrap();
     store
-        .record_pairing_failure(&["ip:1".into()], now + Duration::minutes(5))
+        .record_attempt(&["ip:1".into()], now + Duration::minutes(5))
         .await
         .unwrap();
     assert_eq!(
         store
-            .count_pairing_failures("ip:1", now - Duration::seconds(1))
+            .count_attempts("ip:1", now - Duration::seconds(1))
             .await
             .unwrap(),
         2
     );
     assert_eq!(
         store
-            .count_pairing_failures("ip:1", now + Duration::minutes(1))
+            .count_attempts("ip:1", now + Duration::minutes(1))
             .await
             .unwrap(),
         1
@@ -134,7 +134,7 @@ async fn contract(store: &dyn Store) {
     );
     assert_eq!(
         store
-            .count_pairing_failures("ip:1", now - Duration::seconds(1))
+            .count_attempts("ip:1", now - Duration::seconds(1))
             .await
             .unwrap(),
         1

@@ -21,26 +21,71 @@ async fn pages_send_strangers_to_the_login_page() {
 async fn a_wrong_password_is_refused_and_the_session_cookie_is_http_only_and_lax() {
     let app = TestApp::new().await;
     app.create_user("ada@example.com").await;
-    let request = Request::post("/login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from("email=ada%40example.com&password=nope"))
-        .unwrap();
-    let (status, headers, _) = app.send(request).await;
+    let (status, headers, html) = app.submit_login("ada@example.com", "nope").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(headers.get(header::SET_COOKIE).is_none());
+    assert!(html.contains("Wrong email or password."));
+    let cookies: Vec<_> = headers.get_all(header::SET_COOKIE).iter().collect();
+    assert!(
+        cookies
+            .iter()
+            .all(|cookie| !cookie.to_str().unwrap().starts_with("ping_session=")),
+        "no session for a wrong password"
+    );
 
-    let request = Request::post("/login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!(
-            "email=ada%40example.com&password={}",
-            urlencode(crate::helpers::PASSWORD)
-        )))
-        .unwrap();
-    let (_, headers, _) = app.send(request).await;
+    let (status, headers, _) = app
+        .submit_login("ada@example.com", crate::helpers::PASSWORD)
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
     let cookie = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(cookie.starts_with("ping_session="));
     assert!(cookie.contains("HttpOnly"));
     assert!(cookie.contains("SameSite=Lax"));
     assert!(!cookie.contains("Secure"), "served over http in this test");
+}
+
+#[tokio::test]
+async fn a_login_posted_from_another_site_is_refused_without_logging_in() {
+    let app = TestApp::new().await;
+    app.create_user("ada@example.com").await;
+    // Another site can post the form, but cannot send the SameSite=Strict cookie with it.
+    let form = format!(
+        "email=ada%40example.com&password={}&csrf=guessed",
+        urlencode(crate::helpers::PASSWORD)
+    );
+    let request = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form))
+        .unwrap();
+    let (status, headers, body) = app.send(request).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(String::from_utf8_lossy(&body).contains("Log in again here"));
+    let cookie = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(
+        cookie.starts_with("ping_login_csrf="),
+        "a fresh form to retry"
+    );
+    assert!(cookie.contains("SameSite=Strict"));
+}
+
+#[tokio::test]
+async fn after_ten_failed_logins_even_the_right_password_waits_fifteen_minutes() {
+    let app = TestApp::new().await;
+    app.create_user("ada@example.com").await;
+    for _ in 0..10 {
+        let (status, _, _) = app.submit_login("ada@example.com", "guess").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, _, html) = app
+        .submit_login("ada@example.com", crate::helpers::PASSWORD)
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(html.contains("Too many failed logins: wait fifteen minutes"));
+
+    app.clock.advance(chrono::Duration::minutes(16));
+    let (status, _, _) = app
+        .submit_login("ada@example.com", crate::helpers::PASSWORD)
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]

@@ -1,6 +1,6 @@
 //! Pairing this browser with a Ping backend, and keeping the token fresh.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Utc;
 use ping_protocol::api::{
     ClaimRequest, ExtensionToken, HelloRequest, PairingCodeRequest, PairingPollRequest,
     PairingPollResponse, SyncRequest,
@@ -14,14 +14,6 @@ use crate::store;
 
 /// How often a waiting pairing code is polled.
 const POLL_EVERY_MILLIS: u64 = 2_000;
-
-/// A token with less than this left is refreshed at the next check-in.
-const REFRESH_WHEN_LEFT: Duration = Duration::days(7);
-
-/// Whether a token should be refreshed now.
-pub fn needs_refresh(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
-    expires_at - now < REFRESH_WHEN_LEFT
-}
 
 /// How this browser is listed among the paired browsers in the web UI.
 pub fn client_name(user_agent: Option<&str>) -> String {
@@ -127,7 +119,7 @@ pub async fn check_in(token: &ExtensionToken) -> Result<Option<SyncRequest>, Wor
         extension_version: runtime::extension_version()?,
     };
     let answer = backend.hello(&hello).await?;
-    if needs_refresh(answer.token_expires_at, Utc::now()) {
+    if answer.refresh_due {
         let fresh = backend.refresh_token().await?;
         store::save_token(&fresh).await?;
     }
@@ -136,16 +128,7 @@ pub async fn check_in(token: &ExtensionToken) -> Result<Option<SyncRequest>, Wor
 
 #[cfg(test)]
 mod tests {
-    use chrono::TimeZone;
-
     use super::*;
-
-    #[test]
-    fn a_token_is_refreshed_in_its_last_week() {
-        let now = Utc.timestamp_opt(1_760_000_000, 0).single().expect("valid");
-        assert!(needs_refresh(now + Duration::days(6), now));
-        assert!(!needs_refresh(now + Duration::days(8), now));
-    }
 
     #[test]
     fn the_client_is_named_after_the_os() {

@@ -354,6 +354,9 @@ pub struct HelloRequest {
 #[serde(rename_all = "camelCase")]
 pub struct HelloResponse {
     pub token_expires_at: DateTime<Utc>,
+    /// The token is in its last week by the backend's clock: refresh it now. Decided by the
+    /// backend so a browser with a wrong clock neither refreshes early nor lets it lapse.
+    pub refresh_due: bool,
     /// A sync the web UI asked for, now marked delivered.
     pub sync_requested: Option<SyncRequest>,
 }

@@ -284,6 +284,7 @@ fn api_types_keep_their_wire_shape() {
         "hello_response",
         HelloResponse {
             token_expires_at: at(100),
+            refresh_due: false,
             sync_requested: Some(request)
         }
     );

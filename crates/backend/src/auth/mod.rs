@@ -7,6 +7,6 @@ mod session;
 pub use client::{ClientIp, client_ip};
 pub use extension::{ExtensionAuth, authenticate_token};
 pub use session::{
-    Owner, PageSession, SESSION_COOKIE, WebSession, clear_session_cookie, session_cookie,
-    start_session,
+    Owner, PageSession, SESSION_COOKIE, WebSession, clear_session_cookie, cookie_value,
+    session_cookie, start_session,
 };

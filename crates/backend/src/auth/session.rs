@@ -2,6 +2,7 @@
 //! CSRF token for forms (and the `X-CSRF-Token` header for the UI's own JSON calls).
 
 use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
 use axum::http::header::COOKIE;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -38,7 +39,7 @@ impl WebSession {
     }
 
     /// Checks the `X-CSRF-Token` header of a JSON call.
-    pub fn check_csrf_header(&self, parts_headers: &axum::http::HeaderMap) -> Result<(), ApiError> {
+    pub fn check_csrf_header(&self, parts_headers: &HeaderMap) -> Result<(), ApiError> {
         let submitted = parts_headers
             .get("x-csrf-token")
             .and_then(|value| value.to_str().ok())
@@ -47,9 +48,9 @@ impl WebSession {
     }
 }
 
-fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
+/// The value of one cookie the browser sent.
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
@@ -60,7 +61,7 @@ fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
 }
 
 async fn load_session(parts: &Parts, state: &AppState) -> Result<Option<WebSession>, ApiError> {
-    let Some(id) = cookie_value(parts, SESSION_COOKIE) else {
+    let Some(id) = cookie_value(&parts.headers, SESSION_COOKIE) else {
         return Ok(None);
     };
     let id_hash = sha256_hex(id);

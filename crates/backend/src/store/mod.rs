@@ -74,13 +74,29 @@ pub async fn connect(url: &str) -> StoreResult<sql::SqlStore> {
 /// Everything the backend stores. Every method that reads or writes a user's data takes the
 /// owning [`UserId`] and never touches another user's rows.
 pub trait Store:
-    UserStore + PairingStore + IngestStore + LibraryStore + AvatarStore + RunStore
+    UserStore + PairingStore + RateLimitStore + IngestStore + LibraryStore + AvatarStore + RunStore
 {
 }
 
 impl<T> Store for T where
-    T: UserStore + PairingStore + IngestStore + LibraryStore + AvatarStore + RunStore
+    T: UserStore
+        + PairingStore
+        + RateLimitStore
+        + IngestStore
+        + LibraryStore
+        + AvatarStore
+        + RunStore
 {
+}
+
+/// Attempts counted for rate limits (wrong pairing codes, codes issued, failed logins), kept in
+/// the store so that every backend process sees the same count.
+#[async_trait]
+pub trait RateLimitStore: Send + Sync + 'static {
+    /// Records one attempt under each key.
+    async fn record_attempt(&self, keys: &[String], at: DateTime<Utc>) -> StoreResult<()>;
+    /// Attempts under `key` after `since`.
+    async fn count_attempts(&self, key: &str, since: DateTime<Utc>) -> StoreResult<u64>;
 }
 
 /// Users and web sessions.
@@ -103,7 +119,7 @@ pub trait UserStore: Send + Sync + 'static {
     async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
 }
 
-/// Pairing codes, failed attempts and extension tokens.
+/// Pairing codes and extension tokens.
 #[async_trait]
 pub trait PairingStore: Send + Sync + 'static {
     async fn insert_pairing_code(&self, code: &PairingCodeRecord) -> StoreResult<()>;
@@ -112,16 +128,6 @@ pub trait PairingStore: Send + Sync + 'static {
     async fn pair_code(&self, code: &str, user: UserId, now: DateTime<Utc>) -> StoreResult<bool>;
     /// Marks the code used and issues a token in one transaction; `None` if it was used already.
     async fn redeem_code(&self, code: &str, token: &NewToken) -> StoreResult<Option<TokenId>>;
-    async fn record_pairing_failure(
-        &self,
-        scope_keys: &[String],
-        now: DateTime<Utc>,
-    ) -> StoreResult<()>;
-    async fn count_pairing_failures(
-        &self,
-        scope_key: &str,
-        since: DateTime<Utc>,
-    ) -> StoreResult<u64>;
     async fn find_token(&self, token_hash: &str) -> StoreResult<Option<TokenRecord>>;
     async fn touch_token(&self, id: TokenId, now: DateTime<Utc>) -> StoreResult<()>;
     /// Revokes one of the user's tokens; false if the user has no such live token.

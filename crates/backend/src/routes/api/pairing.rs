@@ -17,10 +17,11 @@ use crate::state::AppState;
 
 pub async fn create_code(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiJson(request): ApiJson<PairingCodeRequest>,
 ) -> Result<Json<PairingCodeResponse>, ApiError> {
     Ok(Json(
-        pairing::create_extension_code(&state, &request.client_name).await?,
+        pairing::create_extension_code(&state, &request.client_name, &ip).await?,
     ))
 }
 

@@ -15,6 +15,7 @@ use super::ApiJson;
 use crate::auth::{ExtensionAuth, Owner};
 use crate::error::ApiError;
 use crate::ingest::prepare_batch;
+use crate::pairing;
 use crate::secrets::random_token;
 use crate::state::AppState;
 
@@ -141,12 +142,14 @@ pub async fn hello(
     auth: ExtensionAuth,
     ApiJson(hello): ApiJson<HelloRequest>,
 ) -> Result<Json<HelloResponse>, ApiError> {
+    let now = state.clock.now();
     let sync_requested = state
         .store
-        .deliver_sync_request(auth.user, hello.account.as_ref(), state.clock.now())
+        .deliver_sync_request(auth.user, hello.account.as_ref(), now)
         .await?;
     Ok(Json(HelloResponse {
         token_expires_at: auth.token.expires_at,
+        refresh_due: pairing::refresh_due(auth.token.expires_at, now),
         sync_requested,
     }))
 }

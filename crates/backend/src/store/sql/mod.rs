@@ -9,6 +9,7 @@ mod contacts;
 mod ingest;
 mod library;
 mod pairing;
+mod rate_limits;
 mod rows;
 mod runs;
 mod search;

@@ -1,4 +1,4 @@
-//! Pairing codes, failed attempts and extension tokens.
+//! Pairing codes and extension tokens.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -120,37 +120,6 @@ impl PairingStore for SqlStore {
         Ok(Some(id))
     }
 
-    async fn record_pairing_failure(
-        &self,
-        scope_keys: &[String],
-        now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        for key in scope_keys {
-            sqlx::query("INSERT INTO pairing_failures (scope_key, at) VALUES ($1, $2)")
-                .bind(key)
-                .bind(ms(now))
-                .execute(&self.pool)
-                .await?;
-        }
-        Ok(())
-    }
-
-    async fn count_pairing_failures(
-        &self,
-        scope_key: &str,
-        since: DateTime<Utc>,
-    ) -> StoreResult<u64> {
-        let count: i64 = sqlx::query(
-            "SELECT COUNT(*) AS n FROM pairing_failures WHERE scope_key = $1 AND at > $2",
-        )
-        .bind(scope_key)
-        .bind(ms(since))
-        .fetch_one(&self.pool)
-        .await?
-        .try_get("n")?;
-        Ok(count.unsigned_abs())
-    }
-
     async fn find_token(&self, token_hash: &str) -> StoreResult<Option<TokenRecord>> {
         sqlx::query(&format!(
             "SELECT {TOKEN_COLUMNS} FROM extension_tokens WHERE token_hash = $1"
@@ -227,7 +196,7 @@ impl PairingStore for SqlStore {
                 "DELETE FROM pairing_codes WHERE expires_at <= $1",
                 stale_before,
             ),
-            ("DELETE FROM pairing_failures WHERE at <= $1", stale_before),
+            ("DELETE FROM rate_limit_events WHERE at <= $1", stale_before),
         ] {
             sqlx::query(sql).bind(ms(time)).execute(&self.pool).await?;
         }
