@@ -156,10 +156,10 @@ async fn the_sync_token_answer_has_the_20_most_recent_then_only_what_changed() {
         .collect();
     assert_eq!(top, expected);
 
-    let gone: Vec<String> = server
+    let gone: Vec<serde_json::Value> = server
         .delete_conversations(1)
         .iter()
-        .map(|u| u.to_string())
+        .map(|u| serde_json::json!({"conversation": {"entityUrn": u.to_string()}}))
         .collect();
     let after_delete = get_json(&server, &delta_path).await;
     let deleted =

@@ -34,13 +34,19 @@ async fn a_first_sync_takes_everything_once_and_later_syncs_only_what_changed() 
 
     harness.server.clear_requests();
     let (state, report) = harness.sync_to_completion(state).await;
-    assert_eq!(harness.voyager_requests("messengerConversations").len(), 1);
+    let lists = harness.voyager_requests("messengerConversations");
+    assert_eq!(
+        lists.len(),
+        2,
+        "the deletion check and one list page: {lists:?}"
+    );
+    assert_eq!(lists.iter().filter(|q| q.contains("syncToken")).count(), 1);
     assert!(harness.voyager_requests("messengerMessages").is_empty());
     assert_eq!(report.messages_processed, 0);
 
     let changed = harness.server.add_activity(3, 2);
     harness.server.clear_requests();
-    let (_, report) = harness.sync_to_completion(state).await;
+    let (state, report) = harness.sync_to_completion(state).await;
     let asked: BTreeSet<ConversationUrn> = harness
         .voyager_requests("messengerMessages")
         .iter()
@@ -51,6 +57,11 @@ async fn a_first_sync_takes_everything_once_and_later_syncs_only_what_changed() 
     let stored: BTreeSet<_> = harness.backend.messages.keys().cloned().collect();
     assert_eq!(stored, harness.expected_messages());
     assert!(harness.backend.messages.values().all(|&count| count == 1));
+
+    let gone: BTreeSet<_> = harness.server.delete_conversations(2).into_iter().collect();
+    let (_, report) = harness.sync_to_completion(state).await;
+    assert_eq!(report.outcome, RunOutcome::Completed);
+    assert_eq!(harness.backend.deleted, gone);
 }
 
 #[tokio::test]

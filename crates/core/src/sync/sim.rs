@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
-use crate::ids::{ConversationUrn, Cursor, MessageUrn, ProfileUrn};
+use crate::ids::{ConversationUrn, Cursor, MessageUrn, ProfileUrn, SyncToken};
 use crate::model::*;
 use crate::sync::{
     Planner, PushAck, PushFailure, PushPlan, RunReport, SyncAction, SyncConfig, SyncEvent,
@@ -37,6 +37,8 @@ pub struct SimLinkedIn {
     pub faults: VecDeque<VoyagerFailure>,
     pub calls: Vec<VoyagerCall>,
     pub clock: DateTime<Utc>,
+    /// Deleted conversations, in order; a sync token is the number deleted when it was given.
+    pub deleted: Vec<(Conversation, Vec<Message>)>,
 }
 
 impl SimLinkedIn {
@@ -48,6 +50,7 @@ impl SimLinkedIn {
             faults: VecDeque::new(),
             calls: Vec::new(),
             clock: at(0),
+            deleted: Vec::new(),
         };
         for (index, &size) in sizes.iter().enumerate() {
             let urn = ConversationUrn::new(owner(), &format!("2-thread{index}")).expect("valid");
@@ -108,6 +111,20 @@ impl SimLinkedIn {
         }
     }
 
+    /// The user deletes conversation `index` on LinkedIn (the others move up).
+    pub fn delete_conversation(&mut self, index: usize) {
+        let removed = self.conversations.remove(index);
+        self.deleted.push(removed);
+    }
+
+    /// Messages of the deleted conversations.
+    pub fn deleted_messages(&self) -> BTreeSet<MessageUrn> {
+        self.deleted
+            .iter()
+            .flat_map(|(_, messages)| messages.iter().map(|m| m.urn.clone()))
+            .collect()
+    }
+
     pub fn all_messages(&self) -> BTreeSet<MessageUrn> {
         self.conversations
             .iter()
@@ -163,8 +180,25 @@ impl SimLinkedIn {
             ConversationsQuery::SyncToken(_) => 0,
         };
         let end = (start + 20).min(sorted.len());
+        let conversations = sorted[start..end].iter().map(|c| (*c).clone()).collect();
+        if let ConversationsQuery::SyncToken(token) = query {
+            let since: usize = token.as_ref().map_or(self.deleted.len(), |token| {
+                token.as_str().parse().expect("our own token")
+            });
+            return ConversationPage {
+                conversations,
+                new_sync_token: Some(
+                    SyncToken::parse(&self.deleted.len().to_string()).expect("valid"),
+                ),
+                deleted: self.deleted[since..]
+                    .iter()
+                    .map(|(c, _)| c.urn.clone())
+                    .collect(),
+                ..ConversationPage::default()
+            };
+        }
         ConversationPage {
-            conversations: sorted[start..end].iter().map(|c| (*c).clone()).collect(),
+            conversations,
             next_cursor: (end < sorted.len())
                 .then(|| Cursor::parse(&end.to_string()).expect("valid")),
             ..ConversationPage::default()
@@ -203,6 +237,8 @@ impl SimLinkedIn {
 #[derive(Default)]
 pub struct SimBackend {
     pub stored: BTreeMap<MessageUrn, u32>,
+    /// Conversations reported deleted.
+    pub deleted: BTreeSet<ConversationUrn>,
     pub pushes: u32,
     pub backfill: Vec<ProfileUrn>,
     pub profiles: usize,
@@ -223,6 +259,7 @@ impl SimBackend {
         for message in &batch.messages {
             *self.stored.entry(message.urn.clone()).or_default() += 1;
         }
+        self.deleted.extend(batch.deleted.iter().cloned());
         Ok(PushAck {
             backfill_needed: std::mem::take(&mut self.backfill),
             avatar_requests: vec![],

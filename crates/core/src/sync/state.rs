@@ -3,7 +3,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ConversationUrn, MessageUrn};
+use crate::ids::{ConversationUrn, MessageUrn, SyncToken};
 use crate::model::{Account, Conversation};
 use crate::voyager::{ConversationsQuery, MessagesQuery};
 
@@ -26,6 +26,10 @@ pub struct SyncState {
     pub(crate) synced_through: BTreeMap<ConversationUrn, DateTime<Utc>>,
     /// The unfinished pass, as of its last acknowledged batch.
     pub(crate) pass: Option<Pass>,
+    /// LinkedIn's token as of the start of the last complete pass: the next pass asks which
+    /// conversations were deleted since.
+    #[serde(default)]
+    pub(crate) sync_token: Option<SyncToken>,
 }
 
 impl SyncState {
@@ -103,6 +107,12 @@ pub(crate) struct Pass {
     pub current: Option<InProgress>,
     /// Conversations listed in this pass, to skip repeats when pages overlap.
     pub seen: BTreeSet<ConversationUrn>,
+    /// Whether this pass has asked LinkedIn for deleted conversations yet (its first call).
+    #[serde(default)]
+    pub deletions_checked: bool,
+    /// The token LinkedIn gave with that answer; stored once the pass completes.
+    #[serde(default)]
+    pub next_sync_token: Option<SyncToken>,
 }
 
 /// A conversation whose messages are partly fetched.
@@ -130,6 +140,8 @@ impl Pass {
             queue: VecDeque::new(),
             current: None,
             seen: BTreeSet::new(),
+            deletions_checked: false,
+            next_sync_token: None,
         }
     }
 }

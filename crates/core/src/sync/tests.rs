@@ -12,11 +12,21 @@ fn sizes() -> Vec<usize> {
     (0..45).map(|i| [3, 45, 0, 120, 7, 21][i % 6]).collect()
 }
 
-fn conversation_calls(linkedin: &SimLinkedIn) -> usize {
+/// Pages of the conversation list asked for (the deletion check aside).
+fn list_page_calls(linkedin: &SimLinkedIn) -> usize {
     linkedin
         .calls
         .iter()
-        .filter(|call| matches!(call, VoyagerCall::Conversations { .. }))
+        .filter(|call| call.query_kind() == Some(QueryKind::ConversationsByCategory))
+        .count()
+}
+
+/// Sync-token calls, which ask for conversations deleted since the last complete pass.
+fn deletion_checks(linkedin: &SimLinkedIn) -> usize {
+    linkedin
+        .calls
+        .iter()
+        .filter(|call| call.query_kind() == Some(QueryKind::ConversationsBySyncToken))
         .count()
 }
 
@@ -71,7 +81,8 @@ fn the_first_sync_pushes_every_message_exactly_once() {
         linkedin.all_messages()
     );
     assert!(backend.stored.values().all(|&count| count == 1));
-    assert_eq!(conversation_calls(&linkedin), 3);
+    assert_eq!(list_page_calls(&linkedin), 3);
+    assert_eq!(deletion_checks(&linkedin), 1);
     assert_eq!(
         state.watermark(),
         Some(linkedin.conversations[0].0.last_activity_at)
@@ -98,7 +109,7 @@ fn batches_stay_within_their_bounds() {
 }
 
 #[test]
-fn a_second_sync_with_no_new_activity_asks_for_one_conversation_page() {
+fn a_second_sync_with_no_new_activity_asks_for_deletions_and_one_conversation_page() {
     let (mut linkedin, mut backend, state) = first_sync();
     linkedin.calls.clear();
     let (_, report) = run_sync(
@@ -108,9 +119,10 @@ fn a_second_sync_with_no_new_activity_asks_for_one_conversation_page() {
         SyncTrigger::PageVisit,
         None,
     );
-    assert_eq!(linkedin.calls.len(), 2, "{:?}", linkedin.calls);
+    assert_eq!(linkedin.calls.len(), 3, "{:?}", linkedin.calls);
     assert_eq!(linkedin.calls[0], VoyagerCall::Me);
-    assert_eq!(conversation_calls(&linkedin), 1);
+    assert_eq!(deletion_checks(&linkedin), 1);
+    assert_eq!(list_page_calls(&linkedin), 1);
     assert_eq!(report.expect("finished").messages_processed, 0);
 }
 
@@ -144,6 +156,95 @@ fn new_messages_in_three_conversations_are_the_only_ones_fetched() {
     assert_eq!(report.expect("finished").messages_processed, 9);
     assert_eq!(backend.stored.len(), linkedin.all_messages().len());
     assert_state_claims_only_stored(&state, &linkedin, &backend);
+}
+
+#[test]
+fn conversations_deleted_on_linkedin_are_reported_once_at_the_next_sync() {
+    let (mut linkedin, mut backend, state) = first_sync();
+    let gone: std::collections::BTreeSet<_> = [10, 3]
+        .into_iter()
+        .map(|index| {
+            let urn = linkedin.conversations[index].0.urn.clone();
+            linkedin.delete_conversation(index);
+            urn
+        })
+        .collect();
+    let (state, report) = run_sync(
+        &mut linkedin,
+        &mut backend,
+        state,
+        SyncTrigger::PageVisit,
+        None,
+    );
+    assert_eq!(report.expect("finished").outcome, RunOutcome::Completed);
+    assert_eq!(backend.deleted, gone);
+
+    backend.deleted.clear();
+    let (_, report) = run_sync(
+        &mut linkedin,
+        &mut backend,
+        state,
+        SyncTrigger::PageVisit,
+        None,
+    );
+    assert_eq!(report.expect("finished").outcome, RunOutcome::Completed);
+    assert!(backend.deleted.is_empty(), "{:?}", backend.deleted);
+}
+
+#[test]
+fn a_refused_sync_token_costs_the_deletions_not_the_sync() {
+    let (mut linkedin, mut backend, state) = first_sync();
+    linkedin.delete_conversation(5);
+    linkedin.add_messages(0, 2);
+    linkedin.faults.push_back(VoyagerFailure::Fatal {
+        status: 400,
+        detail: "bad syncToken".into(),
+    });
+    let (state, report) = run_sync(
+        &mut linkedin,
+        &mut backend,
+        state,
+        SyncTrigger::PageVisit,
+        None,
+    );
+    let report = report.expect("finished");
+    assert_eq!(report.outcome, RunOutcome::Completed);
+    assert_eq!(report.messages_processed, 2);
+    assert!(
+        report
+            .errors
+            .iter()
+            .any(|error| error.contains("deleted conversations")),
+        "{:?}",
+        report.errors
+    );
+    assert!(backend.deleted.is_empty());
+
+    // The next pass starts over with a fresh token, and later deletions are reported again.
+    linkedin.calls.clear();
+    let (state, _) = run_sync(
+        &mut linkedin,
+        &mut backend,
+        state,
+        SyncTrigger::PageVisit,
+        None,
+    );
+    assert_eq!(
+        linkedin.calls[1],
+        VoyagerCall::Conversations {
+            query: crate::voyager::ConversationsQuery::SyncToken(None)
+        }
+    );
+    let urn = linkedin.conversations[7].0.urn.clone();
+    linkedin.delete_conversation(7);
+    run_sync(
+        &mut linkedin,
+        &mut backend,
+        state,
+        SyncTrigger::PageVisit,
+        None,
+    );
+    assert_eq!(backend.deleted, [urn].into_iter().collect());
 }
 
 #[test]
@@ -361,16 +462,17 @@ fn a_rotated_query_id_is_replaced_by_the_next_candidate() {
     else {
         panic!("{retry:?}")
     };
+    // The pass begins with the deletion check, the sync-token variant.
     assert_eq!(
         first.as_ref(),
         registry
-            .candidates(QueryKind::ConversationsByCategory)
+            .candidates(QueryKind::ConversationsBySyncToken)
             .first()
     );
     assert_eq!(
         second.as_ref(),
         registry
-            .candidates(QueryKind::ConversationsByCategory)
+            .candidates(QueryKind::ConversationsBySyncToken)
             .get(1)
     );
 }
@@ -488,6 +590,7 @@ proptest! {
         faults in prop::collection::vec(0u8..4, 0..8),
         stops in prop::collection::vec(prop::option::of(1usize..40), 1..5),
         activity in prop::collection::vec((0usize..45, 1usize..25), 0..4),
+        deletions in prop::collection::vec(0usize..45, 0..3),
     ) {
         let mut linkedin = SimLinkedIn::new(&sizes);
         linkedin.anchor_ascending = ascending;
@@ -520,5 +623,32 @@ proptest! {
         assert_state_claims_only_stored(&state, &linkedin, &backend);
         let stored: std::collections::BTreeSet<_> = backend.stored.keys().cloned().collect();
         prop_assert_eq!(stored, linkedin.all_messages());
+
+        // Conversations deleted after a complete pass reach the backend, through restarts.
+        let mut gone = std::collections::BTreeSet::new();
+        for index in deletions {
+            if !linkedin.conversations.is_empty() {
+                let index = index % linkedin.conversations.len();
+                gone.insert(linkedin.conversations[index].0.urn.clone());
+                linkedin.delete_conversation(index);
+            }
+        }
+        let (saved, _) = run_sync(&mut linkedin, &mut backend, state, SyncTrigger::Manual, stops[0].map(Stop::AfterEffects));
+        state = saved;
+        let mut completed = false;
+        for _ in 0..10 {
+            let (saved, finished) = run_sync(&mut linkedin, &mut backend, state, SyncTrigger::Manual, None);
+            state = saved;
+            if finished.is_some_and(|r| r.outcome == RunOutcome::Completed) {
+                completed = true;
+                break;
+            }
+        }
+        prop_assert!(completed);
+        prop_assert!(gone.is_subset(&backend.deleted), "{:?} not all in {:?}", gone, backend.deleted);
+        let stored: std::collections::BTreeSet<_> = backend.stored.keys().cloned().collect();
+        let ever: std::collections::BTreeSet<_> =
+            linkedin.all_messages().union(&linkedin.deleted_messages()).cloned().collect();
+        prop_assert_eq!(stored, ever);
     }
 }

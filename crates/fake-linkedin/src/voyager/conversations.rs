@@ -119,11 +119,12 @@ fn by_sync_token(shared: &Shared, vars: &Vars, token: Option<&str>) -> Answer {
             .map(|c| json::conversation(&account, c, &ctx, false))
             .collect(),
     };
-    let deleted: Vec<String> = account
+    // The shape mautrix-linkedin reads: `deletedUrns[].conversation.entityUrn` (§6).
+    let deleted: Vec<Value> = account
         .deleted
         .iter()
         .filter(|(seq, _)| since.is_some_and(|since| *seq > since))
-        .map(|(_, urn)| urn.to_string())
+        .map(|(_, urn)| json!({"conversation": {"entityUrn": urn.to_string()}}))
         .collect();
     let metadata = json!({"_type": "com.linkedin.messenger.SyncMetadata", "_recipeType": json::recipe("SyncMetadata"),
         "newSyncToken": sync_token(account.change_seq), "deletedUrns": deleted, "shouldClearCache": since.is_none()});

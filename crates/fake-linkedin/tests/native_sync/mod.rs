@@ -22,6 +22,8 @@ use ping_core::voyager::{
 pub struct Backend {
     pub messages: BTreeMap<MessageUrn, u32>,
     pub conversations: BTreeSet<ConversationUrn>,
+    /// Conversations reported deleted on LinkedIn.
+    pub deleted: BTreeSet<ConversationUrn>,
     pub batches: u32,
 }
 
@@ -33,6 +35,7 @@ impl Backend {
         }
         self.conversations
             .extend(batch.conversations.iter().map(|c| c.urn.clone()));
+        self.deleted.extend(batch.deleted.iter().cloned());
         PushAck::default()
     }
 }

@@ -197,7 +197,11 @@ impl Planner {
         match (run.phase, answer) {
             (Phase::Identify, VoyagerAnswer::Me { account }) => self.begin_pass(run, account, now),
             (Phase::Pass, VoyagerAnswer::Conversations { page }) => {
-                self.take_conversation_page(run, page);
+                if call.query_kind() == Some(QueryKind::ConversationsBySyncToken) {
+                    self.take_deletions(run, page);
+                } else {
+                    self.take_conversation_page(run, page);
+                }
                 self.advance(run, now)
             }
             (Phase::Pass, VoyagerAnswer::Messages { page }) => {

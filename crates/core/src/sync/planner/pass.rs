@@ -47,7 +47,6 @@ impl Planner {
                 skipped.reason
             ));
         }
-        run.pending.deleted.extend(page.deleted);
         let Some(pass) = run.pass.as_mut() else {
             return;
         };
@@ -76,6 +75,35 @@ impl Planner {
             }
             _ => None,
         };
+    }
+
+    /// The sync-token answer: conversations deleted since the stored token ride with the next
+    /// batch; its conversations are ignored, as the list pages bring every change in order.
+    pub(super) fn take_deletions(&mut self, run: &mut Run, page: ConversationPage) {
+        run.pending.deleted.extend(page.deleted);
+        if let Some(pass) = run.pass.as_mut() {
+            pass.deletions_checked = true;
+            pass.next_sync_token = page.new_sync_token;
+        }
+    }
+
+    /// The deletion check failed in a way retrying will not fix: list without it, and start
+    /// over with a fresh token next pass (deletions in between stay in the CRM).
+    pub(super) fn skip_deletions(
+        &mut self,
+        run: &mut Run,
+        why: String,
+        now: DateTime<Utc>,
+    ) -> Vec<SyncAction> {
+        run.note_error(format!(
+            "could not ask LinkedIn for deleted conversations: {why}"
+        ));
+        self.state.sync_token = None;
+        if let Some(pass) = run.pass.as_mut() {
+            pass.deletions_checked = true;
+            pass.next_sync_token = None;
+        }
+        self.advance(run, now)
     }
 
     pub(super) fn take_message_page(&mut self, run: &mut Run, page: MessagePage) {
@@ -146,6 +174,10 @@ impl Planner {
                 now,
             );
         };
+        if !pass.deletions_checked {
+            let query = ConversationsQuery::SyncToken(self.state.sync_token.clone());
+            return self.fetch(run, VoyagerCall::Conversations { query });
+        }
         if let Some(current) = &pass.current {
             let call = VoyagerCall::Messages {
                 conversation: current.conversation.urn.clone(),
@@ -263,8 +295,12 @@ impl Planner {
 
     /// Every change down to the watermark is acknowledged: move the watermark.
     fn complete_pass(&mut self, run: &mut Run, now: DateTime<Utc>) -> Vec<SyncAction> {
-        let high_water = run.pass.take().and_then(|pass| pass.high_water);
+        let pass = run.pass.take();
+        let high_water = pass.as_ref().and_then(|pass| pass.high_water);
         self.state.watermark = self.state.watermark.max(high_water);
+        if let Some(token) = pass.and_then(|pass| pass.next_sync_token) {
+            self.state.sync_token = Some(token);
+        }
         self.state.last_completed_at = Some(now);
         self.state.pass = None;
         self.state.retry_after = None;

@@ -8,7 +8,7 @@ use crate::ids::QueryId;
 use crate::sync::report::RunOutcome;
 use crate::sync::state::StopReason;
 use crate::sync::step::{SyncAction, Transport};
-use crate::voyager::{VoyagerCall, VoyagerFailure};
+use crate::voyager::{QueryKind, VoyagerCall, VoyagerFailure};
 
 impl Planner {
     pub(super) fn on_failure(
@@ -85,10 +85,14 @@ impl Planner {
                     return self.fetch(run, call);
                 }
                 let tried = query_id.map(|id| id.to_string()).unwrap_or_default();
-                run.note_error(format!(
+                let error = format!(
                     "every known {} query id was refused (last {tried}): {detail}",
                     kind.query_name()
-                ));
+                );
+                if kind == QueryKind::ConversationsBySyncToken {
+                    return self.skip_deletions(run, error, now);
+                }
+                run.note_error(error);
                 self.give_up(run, StopReason::LinkedInApiChanged, now)
             }
             VoyagerFailure::Transient { detail } => {
@@ -99,6 +103,12 @@ impl Planner {
                     return Self::wait(run, now + delay, Resume::Refetch { call });
                 }
                 self.give_up(run, StopReason::LinkedInUnavailable { detail }, now)
+            }
+            VoyagerFailure::Fatal { status, detail }
+                if call.query_kind() == Some(QueryKind::ConversationsBySyncToken) =>
+            {
+                // Likely a token LinkedIn no longer accepts (its lifetime is unknown).
+                self.skip_deletions(run, format!("LinkedIn answered {status}: {detail}"), now)
             }
             VoyagerFailure::Fatal { status, detail } => {
                 let detail = format!(
