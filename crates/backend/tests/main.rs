@@ -8,6 +8,7 @@ mod avatars;
 mod cli;
 mod fixtures;
 mod helpers;
+mod openapi;
 mod pairing;
 mod profiles;
 mod push;

@@ -82,6 +82,13 @@ string_serde!(ProfileId);
 /// Also accepts the legacy `urn:li:fs_miniProfile:<id>` and the messaging participant form
 /// `urn:li:msg_messagingParticipant:urn:li:fsd_profile:<id>`, which name the same member.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+// In JSON Schema each identifier is the string its serde impl writes, with a pattern that
+// accepts what its `parse` accepts (the backend's OpenAPI tests hold the two together).
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(with = "String", extend("pattern" = r"^(urn:li:fsd_profile:|urn:li:fs_miniProfile:|urn:li:msg_messagingParticipant:urn:li:fsd_profile:)[A-Za-z0-9_-]{6,100}$"))
+)]
 pub struct ProfileUrn(ProfileId);
 
 impl ProfileUrn {
@@ -119,6 +126,11 @@ string_serde!(ProfileUrn);
 
 /// An organisation that takes part in conversations (sponsored messages), `urn:li:fsd_company:<n>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(with = "String", extend("pattern" = r"^(urn:li:msg_messagingParticipant:)?urn:li:fsd_company:[A-Za-z0-9_-]{1,40}$"))
+)]
 pub struct CompanyUrn(String);
 
 impl CompanyUrn {
@@ -160,6 +172,11 @@ fn parse_owned_urn(raw: &str, kind: &str) -> Option<(ProfileUrn, String)> {
 /// A conversation as seen from one mailbox:
 /// `urn:li:msg_conversation:(urn:li:fsd_profile:<owner>,<thread id>)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(with = "String", extend("pattern" = r"^urn:li:msg_conversation:\((urn:li:fsd_profile:|urn:li:fs_miniProfile:|urn:li:msg_messagingParticipant:urn:li:fsd_profile:)[A-Za-z0-9_-]{6,100},[\x21-\x27\x2A\x2B\x2D-\x7E]{1,300}\)$"))
+)]
 pub struct ConversationUrn {
     mailbox: ProfileUrn,
     thread_id: String,
@@ -200,6 +217,11 @@ string_serde!(ConversationUrn);
 /// A message as seen from one mailbox:
 /// `urn:li:msg_message:(urn:li:fsd_profile:<owner>,<message id>)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(with = "String", extend("pattern" = r"^urn:li:msg_message:\((urn:li:fsd_profile:|urn:li:fs_miniProfile:|urn:li:msg_messagingParticipant:urn:li:fsd_profile:)[A-Za-z0-9_-]{6,100},[\x21-\x27\x2A\x2B\x2D-\x7E]{1,300}\)$"))
+)]
 pub struct MessageUrn {
     mailbox: ProfileUrn,
     message_id: String,
@@ -242,6 +264,11 @@ string_serde!(MessageUrn);
 
 /// The vanity slug of a profile URL, `https://www.linkedin.com/in/<public identifier>/`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(with = "String", extend("pattern" = r"^(?!ACoA.{26})[\p{Alphabetic}\p{N}%_-]{3,100}$"))
+)]
 pub struct PublicIdentifier(String);
 
 impl PublicIdentifier {

@@ -12,6 +12,7 @@ use crate::ids::{
 
 /// The LinkedIn account whose mailbox is synced (from `/voyager/api/me`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Account {
     /// The mailbox owner; every conversation and message URN is scoped to it.
@@ -24,6 +25,7 @@ pub struct Account {
 
 /// Who a participant is: a member, or an organisation (sponsored messages).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", content = "urn", rename_all = "camelCase")]
 pub enum ParticipantId {
     Member(ProfileUrn),
@@ -32,6 +34,7 @@ pub enum ParticipantId {
 
 /// One person or organisation in a conversation, as the messaging API describes them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Participant {
     pub id: ParticipantId,
@@ -51,6 +54,7 @@ pub struct Participant {
 
 /// A picture in several sizes (LinkedIn's `VectorImage`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Picture {
     /// Stable id of the photo (from `displayImageUrn` or the `rootUrl`), to know when it changed.
@@ -60,6 +64,7 @@ pub struct Picture {
 
 /// One size of a picture. The URL is signed and stops working after `expires_at`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Artifact {
     /// Pixel width; 0 when unknown (a URL read from a page).
@@ -84,6 +89,7 @@ impl Picture {
 
 /// What kind of thread this is, from its categories and markers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum ConversationKind {
     /// An ordinary 1:1 or group conversation.
@@ -98,6 +104,7 @@ pub enum ConversationKind {
 
 /// A conversation as the conversation list reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Conversation {
     pub urn: ConversationUrn,
@@ -119,6 +126,7 @@ pub struct Conversation {
 
 /// How a message body is to be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum MessageState {
     Normal,
@@ -131,6 +139,7 @@ pub enum MessageState {
 
 /// What an attachment is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum AttachmentKind {
     File,
@@ -149,6 +158,7 @@ pub enum AttachmentKind {
 
 /// Metadata of an attachment; the bytes stay on LinkedIn.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Attachment {
     pub kind: AttachmentKind,
@@ -160,6 +170,7 @@ pub struct Attachment {
 
 /// How often one emoji was used on a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Reaction {
     pub emoji: String,
@@ -169,6 +180,7 @@ pub struct Reaction {
 
 /// One message of a conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
     pub urn: MessageUrn,
@@ -187,6 +199,7 @@ pub struct Message {
 
 /// What is known about a member from a profile lookup or a visited profile page.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
     pub urn: Option<ProfileUrn>,

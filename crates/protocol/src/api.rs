@@ -12,6 +12,7 @@ pub const API_PREFIX: &str = "/api/v1";
 
 /// An error, in LinkedIn's own shape: `{"message", "status", "serviceErrorCode"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ApiError {
     /// What happened and what to do next, for a person.
@@ -24,6 +25,7 @@ pub struct ApiError {
 /// Stable machine-readable error codes. The extension tells token problems (re-pair) apart
 /// from everything else by these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ErrorCode {
     /// The extension token is past its 30 days: pair again.
@@ -65,6 +67,7 @@ impl ErrorCode {
 
 /// `POST /api/v1/pairing/codes`: the extension asks for a code to show in its popup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PairingCodeRequest {
     /// How the paired browser is listed in the web UI, e.g. "Chrome on Linux".
@@ -73,6 +76,7 @@ pub struct PairingCodeRequest {
 
 /// The code to show, and the secret only the extension knows to collect the token with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PairingCodeResponse {
     /// `PING-` and 6 characters without look-alikes, e.g. `PING-X7K3M2`.
@@ -83,6 +87,7 @@ pub struct PairingCodeResponse {
 
 /// `POST /api/v1/pairing/poll`: has the user entered the code in the web UI yet?
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PairingPollRequest {
     pub code: String,
@@ -91,6 +96,7 @@ pub struct PairingPollRequest {
 
 /// The answer to a poll. The token is handed out once, on the first poll after pairing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "status", rename_all = "camelCase")]
 pub enum PairingPollResponse {
     Pending { expires_at: DateTime<Utc> },
@@ -100,6 +106,7 @@ pub enum PairingPollResponse {
 
 /// `POST /api/v1/pairing/pair` (web UI, logged in): pair the code the popup shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PairRequest {
     pub code: String,
@@ -107,6 +114,7 @@ pub struct PairRequest {
 
 /// `POST /api/v1/pairing/claim`: the popup enters a code the web UI showed (reverse direction).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ClaimRequest {
     pub code: String,
@@ -115,6 +123,7 @@ pub struct ClaimRequest {
 
 /// A bearer token for the extension, valid 30 days; refreshable while still valid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ExtensionToken {
     pub token: String,
@@ -129,6 +138,11 @@ pub struct ExtensionToken {
 /// Generic so the backend can read the records as raw JSON first and accept or reject each on
 /// its own ([`parse_records`]); the extension sends typed records.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "PushBatch")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct PushBatch<C = Conversation, M = Message> {
     /// The sync run this batch belongs to.
@@ -147,6 +161,7 @@ pub type RawPushBatch = PushBatch<serde_json::Value, serde_json::Value>;
 
 /// Which list a rejected record came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum RecordKind {
     Conversation,
@@ -156,6 +171,7 @@ pub enum RecordKind {
 
 /// One record the backend did not store, and why. The rest of the batch is stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RejectedRecord {
     pub kind: RecordKind,
@@ -193,6 +209,7 @@ pub fn parse_records<T: DeserializeOwned>(
 
 /// Counts of what one push changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PushCounts {
     /// Records stored for the first time.
@@ -205,6 +222,7 @@ pub struct PushCounts {
 
 /// The backend's answer to a push.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PushResponse {
     pub conversations: PushCounts,
@@ -218,6 +236,7 @@ pub struct PushResponse {
 
 /// A contact the backend wants a full profile for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BackfillRequest {
     pub member: ProfileUrn,
@@ -226,6 +245,7 @@ pub struct BackfillRequest {
 
 /// What a contact lacks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum MissingField {
     Title,
@@ -235,6 +255,7 @@ pub enum MissingField {
 
 /// An avatar to fetch in the browser and upload to `POST /api/v1/avatars`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AvatarRequest {
     pub member: ProfileUrn,
@@ -246,6 +267,7 @@ pub struct AvatarRequest {
 
 /// Where a profile came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum ProfileSource {
     /// Read from a profile page the user visited.
@@ -256,6 +278,11 @@ pub enum ProfileSource {
 
 /// `POST /api/v1/profiles`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "ProfilesPush")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfilesPush<P = Profile> {
     pub source: ProfileSource,
@@ -268,6 +295,7 @@ pub type RawProfilesPush = ProfilesPush<serde_json::Value>;
 
 /// The answer to a profiles push.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ProfilesResponse {
     pub profiles: PushCounts,
@@ -277,6 +305,7 @@ pub struct ProfilesResponse {
 
 /// `POST /api/v1/avatars`: image bytes the extension fetched in the browser.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AvatarUpload {
     pub member: ProfileUrn,
@@ -292,6 +321,7 @@ pub struct AvatarUpload {
 
 /// `GET /api/v1/sync/status`: the state of every LinkedIn account of the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SyncStatus {
     pub accounts: Vec<AccountStatus>,
@@ -299,6 +329,7 @@ pub struct SyncStatus {
 
 /// The sync state of one LinkedIn account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AccountStatus {
     pub account_id: ProfileUrn,
@@ -312,6 +343,7 @@ pub struct AccountStatus {
 
 /// `POST /api/v1/conversations/sync`: ask the extension to sync at its next contact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SyncRequestCreate {
     pub account_id: ProfileUrn,
@@ -322,6 +354,7 @@ pub struct SyncRequestCreate {
 
 /// A queued sync request (answered 202) and its state to poll.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SyncRequest {
     pub id: String,
@@ -333,6 +366,7 @@ pub struct SyncRequest {
 
 /// Where a sync request is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum SyncRequestState {
     Queued,
@@ -343,6 +377,7 @@ pub enum SyncRequestState {
 
 /// `POST /api/v1/extension/hello`: the extension checks in at every trigger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct HelloRequest {
     pub account: Option<ProfileUrn>,
@@ -351,6 +386,7 @@ pub struct HelloRequest {
 
 /// What the backend wants from the extension now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct HelloResponse {
     pub token_expires_at: DateTime<Utc>,

@@ -5,6 +5,7 @@ use crate::ids::ProfileUrn;
 
 /// What started a sync.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum SyncTrigger {
     /// A LinkedIn page visit, subject to the throttle.
@@ -17,6 +18,7 @@ pub enum SyncTrigger {
 
 /// How a sync run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum RunOutcome {
     /// Every change down to the watermark was pushed and acknowledged.
@@ -29,6 +31,7 @@ pub enum RunOutcome {
 
 /// The report of one sync run, sent to the backend and shown in the popup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RunReport {
     pub run_id: String,

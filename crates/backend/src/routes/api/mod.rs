@@ -10,6 +10,13 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request};
 use axum::http::{HeaderValue, Method, header};
 use axum::routing::{MethodRouter, delete, get, post};
+use ping_protocol::{
+    AvatarUpload, ClaimRequest, ExtensionToken, HelloRequest, HelloResponse, PairRequest,
+    PairingCodeRequest, PairingCodeResponse, PairingPollRequest, PairingPollResponse, ProfilesPush,
+    ProfilesResponse, PushBatch, PushResponse, RunReport, SyncRequest, SyncRequestCreate,
+    SyncStatus,
+};
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::error::ApiError;
@@ -33,6 +40,16 @@ pub enum Access {
     Either,
 }
 
+/// The JSON Schema of a body type: a `$ref` into the document's components, which the
+/// generator fills as it goes.
+pub type BodySchema = fn(&mut SchemaGenerator) -> Schema;
+
+/// The [`BodySchema`] of `T`. Routes name the Rust type, not a string, so a reshaped or renamed
+/// type changes its documentation with it.
+fn body<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
+    generator.subschema_for::<T>()
+}
+
 /// One route of the API, as documented in the OpenAPI document.
 #[derive(Debug, Clone, Copy)]
 pub struct RouteDoc {
@@ -41,20 +58,20 @@ pub struct RouteDoc {
     pub path: &'static str,
     pub summary: &'static str,
     pub access: Access,
-    /// `ping-protocol` type of the JSON body, if any.
-    pub request: Option<&'static str>,
-    /// Success status and `ping-protocol` type of its body, if any.
+    /// Schema of the JSON request body, if any.
+    pub request: Option<BodySchema>,
+    /// Success status and the schema of its body, if any.
     pub status: u16,
-    pub response: Option<&'static str>,
+    pub response: Option<BodySchema>,
 }
 
 const fn doc(
     method: &'static str,
     path: &'static str,
     access: Access,
-    request: Option<&'static str>,
+    request: Option<BodySchema>,
     status: u16,
-    response: Option<&'static str>,
+    response: Option<BodySchema>,
     summary: &'static str,
 ) -> RouteDoc {
     RouteDoc {
@@ -78,9 +95,9 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
                 "post",
                 "/pairing/codes",
                 Public,
-                Some("PairingCodeRequest"),
+                Some(body::<PairingCodeRequest>),
                 200,
-                Some("PairingCodeResponse"),
+                Some(body::<PairingCodeResponse>),
                 "A pairing code for the popup to show, and the secret to poll with",
             ),
             post(pairing::create_code),
@@ -90,9 +107,9 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
                 "post",
                 "/pairing/poll",
                 Public,
-                Some("PairingPollRequest"),
+                Some(body::<PairingPollRequest>),
                 200,
-                Some("PairingPollResponse"),
+                Some(body::<PairingPollResponse>),
                 "Pending until the code is paired in the web UI, then the token once",
             ),
             post(pairing::poll),
@@ -102,7 +119,7 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
                 "post",
                 "/pairing/pair",
                 Session,
-                Some("PairRequest"),
+                Some(body::<PairRequest>),
                 204,
                 None,
                 "Pair a code shown by the popup with the logged-in user",
@@ -114,9 +131,9 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
                 "post",
                 "/pairing/claim",
                 Public,
-                Some("ClaimRequest"),
+                Some(body::<ClaimRequest>),
                 200,
-                Some("ExtensionToken"),
+                Some(body::<ExtensionToken>),
                 "Trade a code shown by the web UI for a token",
             ),
             post(pairing::claim),
@@ -128,7 +145,7 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
                 Extension,
                 None,
                 200,
-                Some("ExtensionToken"),
+                Some(body::<ExtensionToken>),
                 "A new 30-day token for a still-valid one (the old one is revoked)",
             ),
             post(pairing::refresh),
@@ -150,9 +167,11 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
                 "post",
                 "/sync/push",
                 Extension,
-                Some("PushBatch"),
+                // The typed records the extension sends; the handler reads them one by one
+                // (`RawPushBatch`) so a bad record is rejected alone.
+                Some(body::<PushBatch>),
                 200,
-                Some("PushResponse"),
+                Some(body::<PushResponse>),
                 "Store one batch of conversations and messages; each record accepted or rejected on its own",
             ),
             post(sync::push),
@@ -162,9 +181,10 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
                 "post",
                 "/profiles",
                 Extension,
-                Some("ProfilesPush"),
+                // Typed profiles, read one by one like the push records.
+                Some(body::<ProfilesPush>),
                 200,
-                Some("ProfilesResponse"),
+                Some(body::<ProfilesResponse>),
                 "Enrich contacts with captured or backfilled profiles",
             ),
             post(profiles::push),
@@ -174,7 +194,7 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
                 "post",
                 "/avatars",
                 Extension,
-                Some("AvatarUpload"),
+                Some(body::<AvatarUpload>),
                 204,
                 None,
                 "Upload avatar bytes the browser fetched",
@@ -186,7 +206,7 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
                 "post",
                 "/sync/runs",
                 Extension,
-                Some("RunReport"),
+                Some(body::<RunReport>),
                 204,
                 None,
                 "Report one sync run",
@@ -200,7 +220,7 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
                 Either,
                 None,
                 200,
-                Some("SyncStatus"),
+                Some(body::<SyncStatus>),
                 "Sync state of every LinkedIn account of the user, or of ?accountId=",
             ),
             get(sync::status),
@@ -210,9 +230,9 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
                 "post",
                 "/conversations/sync",
                 Either,
-                Some("SyncRequestCreate"),
+                Some(body::<SyncRequestCreate>),
                 202,
-                Some("SyncRequest"),
+                Some(body::<SyncRequest>),
                 "Ask the extension to sync at its next contact",
             ),
             post(sync::request_sync),
@@ -224,7 +244,7 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
                 Either,
                 None,
                 200,
-                Some("SyncRequest"),
+                Some(body::<SyncRequest>),
                 "Where a sync request is",
             ),
             get(sync::get_request),
@@ -234,9 +254,9 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
                 "post",
                 "/extension/hello",
                 Extension,
-                Some("HelloRequest"),
+                Some(body::<HelloRequest>),
                 200,
-                Some("HelloResponse"),
+                Some(body::<HelloResponse>),
                 "The extension checks in: token expiry and any queued sync request",
             ),
             post(sync::hello),

@@ -1,34 +1,10 @@
 //! The OpenAPI 3.1 document, built from the same route list as the router.
 
 use axum::Json;
+use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
-use super::{Access, routes};
-
-const SCHEMAS: [&str; 18] = [
-    "PairingCodeRequest",
-    "PairingCodeResponse",
-    "PairingPollRequest",
-    "PairingPollResponse",
-    "PairRequest",
-    "ClaimRequest",
-    "ExtensionToken",
-    "PushBatch",
-    "PushResponse",
-    "ProfilesPush",
-    "ProfilesResponse",
-    "AvatarUpload",
-    "RunReport",
-    "SyncStatus",
-    "SyncRequestCreate",
-    "SyncRequest",
-    "HelloRequest",
-    "HelloResponse",
-];
-
-fn schema_ref(name: &str) -> Value {
-    json!({ "$ref": format!("#/components/schemas/{name}") })
-}
+use super::{Access, body, routes};
 
 fn security(access: Access) -> Value {
     match access {
@@ -41,13 +17,21 @@ fn security(access: Access) -> Value {
 
 /// The document served at `/api/v1/openapi.json`.
 pub fn openapi_document() -> Value {
+    // OpenAPI 3.1 schemas are JSON Schema 2020-12; definitions go where the `$ref`s point.
+    let mut generator = SchemaSettings::draft2020_12()
+        .with(|settings| {
+            settings.definitions_path = "/components/schemas".into();
+            settings.meta_schema = None;
+        })
+        .into_generator();
+    let error = body::<ping_protocol::ApiError>(&mut generator);
     let mut paths = Map::new();
     for (doc, _) in routes() {
         let mut responses = Map::new();
         let success = match doc.response {
-            Some(name) => json!({
+            Some(schema) => json!({
                 "description": "success",
-                "content": { "application/json": { "schema": schema_ref(name) } }
+                "content": { "application/json": { "schema": schema(&mut generator) } }
             }),
             None => json!({ "description": "success" }),
         };
@@ -56,7 +40,7 @@ pub fn openapi_document() -> Value {
             "default".into(),
             json!({
                 "description": "an error in LinkedIn's shape",
-                "content": { "application/json": { "schema": schema_ref("ApiError") } }
+                "content": { "application/json": { "schema": error } }
             }),
         );
         let mut operation = json!({
@@ -64,45 +48,17 @@ pub fn openapi_document() -> Value {
             "security": security(doc.access),
             "responses": responses,
         });
-        if let Some(name) = doc.request {
+        if let Some(schema) = doc.request {
             operation["requestBody"] = json!({
                 "required": true,
-                "content": { "application/json": { "schema": schema_ref(name) } }
+                "content": { "application/json": { "schema": schema(&mut generator) } }
             });
         }
         let path = format!("{}{}", ping_protocol::API_PREFIX, doc.path);
         let entry = paths.entry(path).or_insert_with(|| json!({}));
         entry[doc.method] = operation;
     }
-    let mut schemas = Map::new();
-    for name in SCHEMAS {
-        schemas.insert(
-            (*name).to_owned(),
-            json!({
-                "type": "object",
-                "description": format!("`ping_protocol::{name}`, camelCase JSON")
-            }),
-        );
-    }
-    schemas.insert(
-        "ApiError".into(),
-        json!({
-            "type": "object",
-            "required": ["message", "status", "serviceErrorCode"],
-            "properties": {
-                "message": { "type": "string" },
-                "status": { "type": "integer" },
-                "serviceErrorCode": {
-                    "type": "string",
-                    "enum": [
-                        "TOKEN_EXPIRED", "TOKEN_REVOKED", "TOKEN_INVALID", "PAIRING_CODE_UNKNOWN",
-                        "PAIRING_CODE_EXPIRED", "RATE_LIMITED", "INVALID_REQUEST",
-                        "UNAUTHENTICATED", "NOT_FOUND", "AVATAR_REFUSED", "INTERNAL"
-                    ]
-                }
-            }
-        }),
-    );
+    let schemas = generator.take_definitions(true);
     json!({
         "openapi": "3.1.0",
         "info": {
