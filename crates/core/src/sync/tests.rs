@@ -44,6 +44,31 @@ fn first_sync() -> (SimLinkedIn, SimBackend, SyncState) {
     (linkedin, backend, state)
 }
 
+/// A page visit's sync, run to its end.
+fn visit(
+    linkedin: &mut SimLinkedIn,
+    backend: &mut SimBackend,
+    state: SyncState,
+) -> (SyncState, Option<RunReport>) {
+    run_sync(linkedin, backend, state, SyncTrigger::PageVisit, None)
+}
+
+/// Sync Now until a run completes (at most ten runs); the state and whether one completed.
+fn sync_until_complete(
+    linkedin: &mut SimLinkedIn,
+    backend: &mut SimBackend,
+    mut state: SyncState,
+) -> (SyncState, bool) {
+    for _ in 0..10 {
+        let (saved, finished) = run_sync(linkedin, backend, state, SyncTrigger::Manual, None);
+        state = saved;
+        if finished.is_some_and(|report| report.outcome == RunOutcome::Completed) {
+            return (state, true);
+        }
+    }
+    (state, false)
+}
+
 /// Every conversation at or below the watermark, and every message at or below its
 /// conversation's synced-through mark, is stored: the state never claims more than was pushed.
 fn assert_state_claims_only_stored(
@@ -112,13 +137,7 @@ fn batches_stay_within_their_bounds() {
 fn a_second_sync_with_no_new_activity_asks_for_deletions_and_one_conversation_page() {
     let (mut linkedin, mut backend, state) = first_sync();
     linkedin.calls.clear();
-    let (_, report) = run_sync(
-        &mut linkedin,
-        &mut backend,
-        state,
-        SyncTrigger::PageVisit,
-        None,
-    );
+    let (_, report) = visit(&mut linkedin, &mut backend, state);
     assert_eq!(linkedin.calls.len(), 3, "{:?}", linkedin.calls);
     assert_eq!(linkedin.calls[0], VoyagerCall::Me);
     assert_eq!(deletion_checks(&linkedin), 1);
@@ -133,13 +152,7 @@ fn new_messages_in_three_conversations_are_the_only_ones_fetched() {
         linkedin.add_messages(index, 3);
     }
     linkedin.calls.clear();
-    let (state, report) = run_sync(
-        &mut linkedin,
-        &mut backend,
-        state,
-        SyncTrigger::PageVisit,
-        None,
-    );
+    let (state, report) = visit(&mut linkedin, &mut backend, state);
     let fetched: std::collections::BTreeSet<_> = linkedin
         .calls
         .iter()
@@ -169,24 +182,12 @@ fn conversations_deleted_on_linkedin_are_reported_once_at_the_next_sync() {
             urn
         })
         .collect();
-    let (state, report) = run_sync(
-        &mut linkedin,
-        &mut backend,
-        state,
-        SyncTrigger::PageVisit,
-        None,
-    );
+    let (state, report) = visit(&mut linkedin, &mut backend, state);
     assert_eq!(report.expect("finished").outcome, RunOutcome::Completed);
     assert_eq!(backend.deleted, gone);
 
     backend.deleted.clear();
-    let (_, report) = run_sync(
-        &mut linkedin,
-        &mut backend,
-        state,
-        SyncTrigger::PageVisit,
-        None,
-    );
+    let (_, report) = visit(&mut linkedin, &mut backend, state);
     assert_eq!(report.expect("finished").outcome, RunOutcome::Completed);
     assert!(backend.deleted.is_empty(), "{:?}", backend.deleted);
 }
@@ -200,13 +201,7 @@ fn a_refused_sync_token_costs_the_deletions_not_the_sync() {
         status: 400,
         detail: "bad syncToken".into(),
     });
-    let (state, report) = run_sync(
-        &mut linkedin,
-        &mut backend,
-        state,
-        SyncTrigger::PageVisit,
-        None,
-    );
+    let (state, report) = visit(&mut linkedin, &mut backend, state);
     let report = report.expect("finished");
     assert_eq!(report.outcome, RunOutcome::Completed);
     assert_eq!(report.messages_processed, 2);
@@ -222,13 +217,7 @@ fn a_refused_sync_token_costs_the_deletions_not_the_sync() {
 
     // The next pass starts over with a fresh token, and later deletions are reported again.
     linkedin.calls.clear();
-    let (state, _) = run_sync(
-        &mut linkedin,
-        &mut backend,
-        state,
-        SyncTrigger::PageVisit,
-        None,
-    );
+    let (state, _) = visit(&mut linkedin, &mut backend, state);
     assert_eq!(
         linkedin.calls[1],
         VoyagerCall::Conversations {
@@ -237,13 +226,7 @@ fn a_refused_sync_token_costs_the_deletions_not_the_sync() {
     );
     let urn = linkedin.conversations[7].0.urn.clone();
     linkedin.delete_conversation(7);
-    run_sync(
-        &mut linkedin,
-        &mut backend,
-        state,
-        SyncTrigger::PageVisit,
-        None,
-    );
+    visit(&mut linkedin, &mut backend, state);
     assert_eq!(backend.deleted, [urn].into_iter().collect());
 }
 
@@ -328,13 +311,7 @@ fn a_long_retry_after_ends_the_run_and_the_next_one_resumes() {
         retry_after_secs: Some(3600),
         challenge: false,
     });
-    let (state, report) = run_sync(
-        &mut linkedin,
-        &mut backend,
-        state,
-        SyncTrigger::PageVisit,
-        None,
-    );
+    let (state, report) = visit(&mut linkedin, &mut backend, state);
     let report = report.expect("finished");
     assert_eq!(report.outcome, RunOutcome::Interrupted);
     assert!(
@@ -367,13 +344,7 @@ fn a_long_retry_after_ends_the_run_and_the_next_one_resumes() {
     ));
 
     linkedin.clock += Duration::hours(1);
-    let (state, report) = run_sync(
-        &mut linkedin,
-        &mut backend,
-        state,
-        SyncTrigger::PageVisit,
-        None,
-    );
+    let (state, report) = visit(&mut linkedin, &mut backend, state);
     assert_eq!(report.expect("finished").outcome, RunOutcome::Completed);
     assert_eq!(backend.stored.len(), linkedin.all_messages().len());
     assert!(state.retry_after().is_none() && state.stop_reason().is_none());
@@ -610,16 +581,9 @@ proptest! {
             assert_state_claims_only_stored(&saved, &linkedin, &backend);
             state = saved;
         }
-        let mut report = None;
-        for _ in 0..10 {
-            let (saved, finished) = run_sync(&mut linkedin, &mut backend, state, SyncTrigger::Manual, None);
-            state = saved;
-            if finished.as_ref().is_some_and(|r| r.outcome == RunOutcome::Completed) {
-                report = finished;
-                break;
-            }
-        }
-        prop_assert!(report.is_some());
+        let (saved, completed) = sync_until_complete(&mut linkedin, &mut backend, state);
+        state = saved;
+        prop_assert!(completed);
         assert_state_claims_only_stored(&state, &linkedin, &backend);
         let stored: std::collections::BTreeSet<_> = backend.stored.keys().cloned().collect();
         prop_assert_eq!(stored, linkedin.all_messages());
@@ -634,16 +598,7 @@ proptest! {
             }
         }
         let (saved, _) = run_sync(&mut linkedin, &mut backend, state, SyncTrigger::Manual, stops[0].map(Stop::AfterEffects));
-        state = saved;
-        let mut completed = false;
-        for _ in 0..10 {
-            let (saved, finished) = run_sync(&mut linkedin, &mut backend, state, SyncTrigger::Manual, None);
-            state = saved;
-            if finished.is_some_and(|r| r.outcome == RunOutcome::Completed) {
-                completed = true;
-                break;
-            }
-        }
+        let (_, completed) = sync_until_complete(&mut linkedin, &mut backend, saved);
         prop_assert!(completed);
         prop_assert!(gone.is_subset(&backend.deleted), "{:?} not all in {:?}", gone, backend.deleted);
         let stored: std::collections::BTreeSet<_> = backend.stored.keys().cloned().collect();
