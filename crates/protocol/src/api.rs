@@ -97,7 +97,7 @@ pub struct PairingPollRequest {
 /// The answer to a poll. The token is handed out once, on the first poll after pairing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "status", rename_all = "camelCase")]
+#[serde(tag = "status", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum PairingPollResponse {
     Pending { expires_at: DateTime<Utc> },
     Paired { token: ExtensionToken },
