@@ -103,6 +103,51 @@ async fn every_ref_in_the_document_resolves_and_every_body_has_a_real_schema() {
 }
 
 #[tokio::test]
+async fn every_path_parameter_is_declared_with_its_type() {
+    let app = TestApp::new().await;
+    let Document(document) = Document::served(&app).await;
+    let mut declared = 0;
+    for (path, operations) in document["paths"].as_object().unwrap() {
+        let names: Vec<&str> = path
+            .split('/')
+            .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+            .collect();
+        for (method, operation) in operations.as_object().unwrap() {
+            let parameters = operation["parameters"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            for name in &names {
+                let parameter = parameters
+                    .iter()
+                    .find(|p| p["name"] == *name && p["in"] == "path")
+                    .unwrap_or_else(|| panic!("{method} {path} does not declare {{{name}}}"));
+                assert_eq!(parameter["required"], true);
+                declared += 1;
+            }
+        }
+    }
+    assert_eq!(declared, 2, "a token id and a sync request id");
+    let revoke = &document["paths"]["/api/v1/pairing/tokens/{id}"]["delete"];
+    assert_eq!(revoke["parameters"][0]["schema"]["type"], "integer");
+}
+
+#[tokio::test]
+async fn an_avatar_upload_without_bytes_a_url_or_an_image_type_is_refused_by_its_schema() {
+    let app = TestApp::new().await;
+    let document = Document::served(&app).await;
+    let upload = |source: &str, content_type: &str, data: &str| {
+        json!({"member": member(1).to_string(), "sourceUrl": source,
+               "contentType": content_type, "dataBase64": data})
+    };
+    let url = "https://media.licdn.com/dms/image/a.jpg";
+    document.assert_valid("AvatarUpload", &upload(url, "image/jpeg", "/9j/"));
+    document.assert_refused("AvatarUpload", &upload("", "image/jpeg", "/9j/"));
+    document.assert_refused("AvatarUpload", &upload(url, "text/html", "/9j/"));
+    document.assert_refused("AvatarUpload", &upload(url, "image/jpeg", ""));
+}
+
+#[tokio::test]
 async fn the_pairing_bodies_match_their_schemas() {
     let app = TestApp::new().await;
     let document = Document::served(&app).await;

@@ -97,7 +97,11 @@ pub struct PairingPollRequest {
 /// The answer to a poll. The token is handed out once, on the first poll after pairing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "status", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "status",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum PairingPollResponse {
     Pending { expires_at: DateTime<Utc> },
     Paired { token: ExtensionToken },
@@ -310,9 +314,12 @@ pub struct ProfilesResponse {
 pub struct AvatarUpload {
     pub member: ProfileUrn,
     /// The LinkedIn URL the bytes came from (checked against the media host allow-list).
+    #[cfg_attr(feature = "schema", schemars(url))]
     pub source_url: String,
+    #[cfg_attr(feature = "schema", schemars(regex(pattern = r"^image/")))]
     pub content_type: String,
     /// Standard base64 of the image bytes.
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     pub data_base64: String,
 }
 

@@ -15,6 +15,22 @@ fn security(access: Access) -> Value {
     }
 }
 
+/// The `{name}` segments of a route path, as OpenAPI path parameters. Numeric ids are the
+/// store's row ids; the others (sync requests) are opaque strings.
+fn path_parameters(path: &str) -> Vec<Value> {
+    path.split('/')
+        .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+        .map(|name| {
+            let schema = if path.starts_with("/pairing/tokens/") {
+                json!({ "type": "integer", "format": "int64" })
+            } else {
+                json!({ "type": "string" })
+            };
+            json!({ "name": name, "in": "path", "required": true, "schema": schema })
+        })
+        .collect()
+}
+
 /// The document served at `/api/v1/openapi.json`.
 pub fn openapi_document() -> Value {
     // OpenAPI 3.1 schemas are JSON Schema 2020-12; definitions go where the `$ref`s point.
@@ -48,6 +64,10 @@ pub fn openapi_document() -> Value {
             "security": security(doc.access),
             "responses": responses,
         });
+        let parameters = path_parameters(doc.path);
+        if !parameters.is_empty() {
+            operation["parameters"] = Value::Array(parameters);
+        }
         if let Some(schema) = doc.request {
             operation["requestBody"] = json!({
                 "required": true,
