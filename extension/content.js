@@ -8,9 +8,20 @@
   });
 
   // --- Page visit and profile capture -------------------------------------------------------
+  // What the page says about LinkedIn's web client, which the worker puts into the headers of
+  // its Voyager calls as the web client does (reference/voyager-api.md §1.4). A meta the page
+  // lacks is sent as null: the worker then leaves its header out rather than guess.
+  const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.content || null;
+  const pageMeta = () => ({
+    i18nLocale: meta('i18nLocale'),
+    serviceVersion: meta('serviceVersion'),
+    clientPageInstanceId: meta('clientPageInstanceId'),
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || null,
+  });
+
   const PROFILE_PATH = /^\/in\/[^/]+\/?$/;
   const visited = () => {
-    send({ type: 'pageVisit', url: location.href });
+    send({ type: 'pageVisit', url: location.href, page: pageMeta() });
     if (PROFILE_PATH.test(location.pathname)) {
       send({ type: 'profilePage', url: location.href, html: document.documentElement.outerHTML });
     }

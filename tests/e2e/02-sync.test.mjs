@@ -37,6 +37,11 @@ function messagingCalls(log) {
   return log.filter((request) => request.path === MESSAGING);
 }
 
+/** A logged request's header (the fake logs them as [lowercase name, value] pairs). */
+function header(request, name) {
+  return request.headers.find(([key]) => key === name)?.[1];
+}
+
 describe('sync', () => {
   let fake; let backend; let proxy; let browser; let popup; let web;
 
@@ -65,6 +70,23 @@ describe('sync', () => {
     const run = await waitForRun(popup, before);
     assert.equal(run.outcome, 'completed', JSON.stringify(run.errors));
     assert.equal(run.trigger, 'pageVisit');
+    // Every messaging call carries the page headers LinkedIn's web client sends, taken from
+    // the visited page's metas and the browser's time zone.
+    const page = await tab.evaluate(() => ({
+      ...Object.fromEntries(['i18nLocale', 'serviceVersion', 'clientPageInstanceId']
+        .map((name) => [name, document.querySelector(`meta[name="${name}"]`).content])),
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    }));
+    const calls = messagingCalls(await fake.requests());
+    assert.ok(calls.length > 0, 'the sync made messaging calls');
+    for (const call of calls) {
+      assert.equal(header(call, 'x-li-lang'), page.i18nLocale);
+      const track = JSON.parse(header(call, 'x-li-track') ?? 'null');
+      assert.equal(track?.clientVersion, page.serviceVersion);
+      assert.equal(track?.timezone, page.timeZone);
+      assert.equal(header(call, 'x-li-page-instance'),
+        `urn:li:page:messaging_index;${page.clientPageInstanceId}`);
+    }
     const { snapshot, stored } = await assertMirrors(web, backend, fake);
     // Group chats keep every participant; directions come from the mailbox owner.
     for (const conversation of snapshot.conversations.filter((c) => c.groupChat)) {

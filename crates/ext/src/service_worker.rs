@@ -49,7 +49,8 @@ async fn handle(request: WorkerRequest) -> Result<WorkerReply, WorkerError> {
             spawn_trigger(SyncTrigger::Manual);
             return Ok(WorkerReply::Ack);
         }
-        WorkerRequest::PageVisit { .. } => {
+        WorkerRequest::PageVisit { page, .. } => {
+            store::save_page_meta(&page).await?;
             spawn_trigger(SyncTrigger::PageVisit);
             return Ok(WorkerReply::Ack);
         }

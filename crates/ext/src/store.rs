@@ -1,13 +1,13 @@
 //! What the extension keeps in `chrome.storage`, one typed function per key.
 //!
 //! `chrome.storage.local` (kept across restarts): `settings`, `token`, `pairingAttempt`,
-//! `pairingExpired`, `syncState`, `queryIds`, `lastRun`, `backendProblem`.
+//! `pairingExpired`, `syncState`, `queryIds`, `lastRun`, `backendProblem`, `pageMeta`.
 //! `chrome.storage.session` (this browser session, shared by worker instances): `lease`,
 //! `progress` (read by the popup through `storage.onChanged`).
 //! No LinkedIn cookie is ever stored.
 
 use ping_core::sync::{Lease, Progress, SyncState};
-use ping_core::voyager::QueryIdRegistry;
+use ping_core::voyager::{PageMeta, QueryIdRegistry};
 use ping_protocol::api::{ExtensionToken, PairingCodeResponse, RunReport};
 use ping_protocol::worker::ExtensionSettings;
 
@@ -22,6 +22,7 @@ const SYNC_STATE: &str = "syncState";
 const QUERY_IDS: &str = "queryIds";
 const LAST_RUN: &str = "lastRun";
 const BACKEND_PROBLEM: &str = "backendProblem";
+const PAGE_META: &str = "pageMeta";
 const LEASE: &str = "lease";
 const PROGRESS: &str = "progress";
 
@@ -114,6 +115,15 @@ pub async fn save_backend_problem(problem: Option<&str>) -> Result<(), ChromeErr
         Some(detail) => set(Area::Local, BACKEND_PROBLEM, detail).await,
         None => remove(Area::Local, &[BACKEND_PROBLEM]).await,
     }
+}
+
+/// What the latest LinkedIn page visit said about LinkedIn's web client (empty before one).
+pub async fn page_meta() -> Result<PageMeta, ChromeError> {
+    Ok(get(Area::Local, PAGE_META).await?.unwrap_or_default())
+}
+
+pub async fn save_page_meta(meta: &PageMeta) -> Result<(), ChromeError> {
+    set(Area::Local, PAGE_META, meta).await
 }
 
 pub async fn lease() -> Result<Option<Lease>, ChromeError> {

@@ -70,6 +70,7 @@ pub async fn run_if_due(
         return Ok(None);
     };
     let backend = Backend::new(&settings.backend_url, Some(&token));
+    let context = VoyagerContext::from_page(&store::page_meta().await?);
     let logged_in = linkedin_session().await?.is_some();
     let mut planner = Planner::new(SyncConfig::default(), state, &store::query_ids().await?);
     let start = SyncEvent::Start {
@@ -80,6 +81,7 @@ pub async fn run_if_due(
     let mut driver = Driver {
         planner: &mut planner,
         backend,
+        context,
         lease,
         progress: None,
     };
@@ -127,6 +129,8 @@ async fn take_lease(run_id: &str, now: DateTime<Utc>) -> Result<Option<Lease>, W
 struct Driver<'a> {
     planner: &'a mut Planner,
     backend: Backend,
+    /// The page headers of every Voyager call in this run, from the latest page visit.
+    context: VoyagerContext,
     lease: Lease,
     progress: Option<Progress>,
 }
@@ -189,7 +193,7 @@ impl Driver<'_> {
                             account,
                             query_id.as_ref(),
                             &session,
-                            &VoyagerContext::default(),
+                            &self.context,
                         );
                         match built {
                             Ok(request) => interpret(&call, &transport::send(&request, via).await),

@@ -7,8 +7,14 @@
 //! so does the fixture's own URL (`url` in its `case.json`, e.g. `/in/jonas-lindqvist/`) and a
 //! slug named as `publicIdentifier` in its `expected.json`;
 //! otherwise generated members get a generated page in their style (Ember or server-driven).
+//!
+//! Every page but the login form carries the metas of LinkedIn's web client that the content
+//! script reads (voyager-api.md §1.4): `i18nLocale` ([`I18N_LOCALE`]), `serviceVersion`
+//! ([`SERVICE_VERSION`]) and a `clientPageInstanceId` of its own per page load. Profile
+//! fixtures are served as captured.
 
 use std::path::Path;
+use std::sync::atomic::Ordering;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -16,6 +22,7 @@ use axum::response::{IntoResponse, Response};
 use crate::data::{Member, PageStyle};
 use crate::media;
 use crate::request::Req;
+use crate::rng::{hex32, keyed_hash};
 use crate::state::Shared;
 use crate::voyager::json;
 
@@ -35,11 +42,38 @@ pub fn esc(text: &str) -> String {
     out
 }
 
-fn page(title: &str, body: &str) -> String {
+/// The locale the pages announce (`<meta name="i18nLocale">`).
+const I18N_LOCALE: &str = "en_US";
+/// The web client version the pages announce (`<meta name="serviceVersion">`).
+const SERVICE_VERSION: &str = "1.13.40953";
+
+fn page(title: &str, head: &str, body: &str) -> String {
     format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title></head><body>{body}</body></html>",
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">{head}<title>{}</title></head><body>{body}</body></html>",
         esc(title)
     )
+}
+
+/// The web client's metas for one page load, with a page instance id never served before.
+fn client_meta(shared: &Shared) -> String {
+    let load = shared.page_loads.fetch_add(1, Ordering::Relaxed);
+    let hex = hex32(keyed_hash(b"clientPageInstanceId", &load.to_le_bytes()));
+    let instance = format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    );
+    format!(
+        "<meta name=\"i18nLocale\" content=\"{I18N_LOCALE}\"><meta name=\"serviceVersion\" content=\"{SERVICE_VERSION}\"><meta name=\"clientPageInstanceId\" content=\"{instance}\">"
+    )
+}
+
+/// A page of LinkedIn's web client (not the login form).
+fn client_page(shared: &Shared, title: &str, body: &str) -> String {
+    page(title, &client_meta(shared), body)
 }
 
 fn html(status: StatusCode, text: String) -> Response {
@@ -69,7 +103,7 @@ pub fn handle(shared: &Shared, req: &Req) -> Response {
         let form = "<h1>Sign in</h1><form method=\"post\" action=\"/uas/login-submit\"><input name=\"session_key\"><input name=\"session_password\" type=\"password\"><button>Sign in</button></form>";
         return html(
             StatusCode::OK,
-            page("LinkedIn Login, Sign in | LinkedIn", form),
+            page("LinkedIn Login, Sign in | LinkedIn", "", form),
         );
     }
     if shared.is_revoked() {
@@ -95,7 +129,7 @@ pub fn handle(shared: &Shared, req: &Req) -> Response {
         profile(shared, &slug)
     } else {
         let body = "<header class=\"global-nav\"><a href=\"/feed/\">Home</a> <a href=\"/messaging/\">Messaging</a></header><main><h2>Your feed</h2><p>Nothing new.</p></main>";
-        html(StatusCode::OK, page("Feed | LinkedIn", body))
+        html(StatusCode::OK, client_page(shared, "Feed | LinkedIn", body))
     };
     if req.cookie("JSESSIONID").is_none() {
         let cookie = format!(
@@ -147,7 +181,7 @@ fn messaging(shared: &Shared) -> String {
     let body = format!(
         "<main class=\"msg-s-message-list-container\"><h2>Messaging</h2><ul class=\"msg-conversations-container__conversations-list\"></ul></main>{script}"
     );
-    page("Messaging | LinkedIn", &body)
+    client_page(shared, "Messaging | LinkedIn", &body)
 }
 
 fn fixture_for(dir: &Path, slug: &str) -> Option<String> {
@@ -211,7 +245,8 @@ fn profile(shared: &Shared, slug: &str) -> Response {
     let Some(member) = account.member(slug) else {
         return html(
             StatusCode::NOT_FOUND,
-            page(
+            client_page(
+                shared,
                 "Page not found | LinkedIn",
                 "<h1>This page doesn’t exist</h1>",
             ),
@@ -226,7 +261,10 @@ fn profile(shared: &Shared, slug: &str) -> Response {
         PageStyle::ServerDriven => server_driven(member, photo.as_deref()),
     };
     let full = format!("{} {}", member.first_name, member.last_name);
-    html(StatusCode::OK, page(&format!("{full} | LinkedIn"), &body))
+    html(
+        StatusCode::OK,
+        client_page(shared, &format!("{full} | LinkedIn"), &body),
+    )
 }
 
 fn ember(m: &Member, photo: Option<&str>, ctx: &media::MediaCtx) -> String {
@@ -290,4 +328,23 @@ fn server_driven(m: &Member, photo: Option<&str>) -> String {
         title = esc(&m.title),
         company = esc(&m.company),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{FakeConfig, Tuning};
+    use crate::data::generate;
+
+    #[test]
+    fn every_page_load_announces_the_client_and_a_page_instance_of_its_own() {
+        let config = FakeConfig::default();
+        let account = generate(&config.account, Tuning::default().mix);
+        let shared = Shared::new(config, Tuning::default(), account, String::new());
+        let first = client_meta(&shared);
+        assert!(first.contains(r#"<meta name="i18nLocale" content="en_US">"#));
+        assert!(first.contains(r#"<meta name="serviceVersion" content="1.13.40953">"#));
+        assert!(first.contains(r#"<meta name="clientPageInstanceId" content=""#));
+        assert_ne!(first, client_meta(&shared));
+    }
 }

@@ -1,6 +1,6 @@
 //! The state shared by every request handler.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use parking_lot::{Mutex, RwLock};
 
@@ -24,6 +24,8 @@ pub struct Shared {
     pub log: Mutex<RequestLog>,
     pub query_ids: Mutex<LiveQueryIds>,
     revoked: AtomicBool,
+    /// HTML pages served so far; each gets its own page instance id.
+    pub page_loads: AtomicU64,
     /// `http(s)://127.0.0.1:PORT`.
     pub base_url: String,
     /// Key of the picture URL signatures.
@@ -42,6 +44,7 @@ impl Shared {
             log: Mutex::new(RequestLog::default()),
             query_ids: Mutex::new(LiveQueryIds::default()),
             revoked: AtomicBool::new(false),
+            page_loads: AtomicU64::new(0),
             base_url,
             media_key,
         }

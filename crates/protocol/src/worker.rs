@@ -2,7 +2,7 @@
 //! worker to the content script (the tab transport). The JS side uses the same `type` tags.
 
 use chrono::{DateTime, Utc};
-use ping_core::voyager::HttpRequest;
+use ping_core::voyager::{HttpRequest, PageMeta};
 use serde::{Deserialize, Serialize};
 
 use crate::api::RunReport;
@@ -15,9 +15,11 @@ use crate::api::RunReport;
     rename_all_fields = "camelCase"
 )]
 pub enum WorkerRequest {
-    /// The content script saw a LinkedIn page load (sync if the throttle allows).
+    /// The content script saw a LinkedIn page load (sync if the throttle allows); `page` is
+    /// what the page said about LinkedIn's web client, for the headers of Voyager calls.
     PageVisit {
         url: String,
+        page: PageMeta,
     },
     /// The content script saw a profile page; `html` is the parts the profile parser needs.
     ProfilePage {

@@ -8,6 +8,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use ping_core::ids::{ConversationUrn, MessageUrn, ProfileUrn};
 use ping_core::model::*;
+use ping_core::voyager::PageMeta;
 use ping_protocol::worker::*;
 use ping_protocol::*;
 
@@ -293,7 +294,19 @@ fn api_types_keep_their_wire_shape() {
 #[test]
 fn worker_messages_keep_their_wire_shape() {
     let requests = vec![
-        WorkerRequest::PageVisit { url: "https://www.linkedin.com/feed/".into() },
+        WorkerRequest::PageVisit {
+            url: "https://www.linkedin.com/feed/".into(),
+            page: PageMeta {
+                i18n_locale: Some("en_US".into()),
+                service_version: Some("1.13.40953".into()),
+                client_page_instance_id: Some("b17a6c8b-ae28-4de5-949a-38caa51f0238".into()),
+                time_zone: Some("Europe/Berlin".into()),
+            },
+        },
+        WorkerRequest::PageVisit {
+            url: "https://www.linkedin.com/uas/login".into(),
+            page: PageMeta::default(),
+        },
         WorkerRequest::ProfilePage { url: "https://www.linkedin.com/in/zoe/".into(), html: "<main></main>".into() },
         WorkerRequest::QueryIdsObserved { urls: vec!["https://www.linkedin.com/voyager/api/voyagerMessagingGraphQL/graphql?queryId=messengerConversations.0d5e6781bbee71c3e51c8843c6519f48".into()] },
         WorkerRequest::SyncNow,

@@ -1,5 +1,6 @@
 //! From a [`VoyagerCall`] to the exact URL and headers LinkedIn's own web client would send.
 
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{
@@ -15,6 +16,12 @@ pub const PROFILE_DECORATION: &str =
     "com.linkedin.voyager.dash.deco.identity.profile.FullProfileWithEntities-101";
 /// The page size LinkedIn's web client asks for.
 const PAGE_SIZE: i64 = 20;
+/// The page key of `x-li-page-instance`. A page names only its instance id
+/// (`clientPageInstanceId`); S1 paired that id with this key for its messaging calls
+/// (voyager-api.md §1.4, S1 pre-2025 `pkg/linkedingoold/page_loader.go`).
+const MESSAGING_PAGE_KEY: &str = "messaging_index";
+/// The longest page value sent on; LinkedIn's are far shorter.
+const MAX_PAGE_VALUE_LEN: usize = 128;
 
 /// What the extension knows about the LinkedIn page it runs beside, for realistic headers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +38,21 @@ pub struct VoyagerContext {
     pub page_instance: Option<String>,
 }
 
+impl VoyagerContext {
+    /// The context of calls made beside a page that carried `meta`. What the page did not say,
+    /// or said in a form unfit for a header, stays unknown and its header is left out.
+    pub fn from_page(meta: &PageMeta) -> Self {
+        Self {
+            lang: header_value(meta.i18n_locale.as_deref()),
+            client_version: header_value(meta.service_version.as_deref()),
+            timezone: header_value(meta.time_zone.as_deref()),
+            page_instance: header_value(meta.client_page_instance_id.as_deref())
+                .map(|id| format!("urn:li:page:{MESSAGING_PAGE_KEY};{id}")),
+            ..Self::default()
+        }
+    }
+}
+
 impl Default for VoyagerContext {
     fn default() -> Self {
         Self {
@@ -41,6 +63,33 @@ impl Default for VoyagerContext {
             page_instance: None,
         }
     }
+}
+
+/// What a LinkedIn page says about LinkedIn's web client, as the content script read it, for
+/// the headers of later calls (voyager-api.md §1.4). Unchecked: [`VoyagerContext::from_page`]
+/// decides what is fit to send.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageMeta {
+    /// `<meta name="i18nLocale">`, e.g. `en_US`.
+    pub i18n_locale: Option<String>,
+    /// `<meta name="serviceVersion">`, the web client's version, e.g. `1.13.40953`.
+    pub service_version: Option<String>,
+    /// `<meta name="clientPageInstanceId">`, the id of this page load.
+    pub client_page_instance_id: Option<String>,
+    /// The browser's IANA time zone, e.g. `Europe/Berlin`.
+    pub time_zone: Option<String>,
+}
+
+/// `value` trimmed if it is fit for a header: not empty, not overlong, visible ASCII only.
+/// The worker's `fetch` glue throws on a value `fetch` refuses (a line break, a character
+/// beyond Latin-1), which would abort the sync; an unknown value only leaves a header out.
+fn header_value(value: Option<&str>) -> Option<String> {
+    let value = value?.trim();
+    let fits = !value.is_empty()
+        && value.len() <= MAX_PAGE_VALUE_LEN
+        && value.bytes().all(|byte| byte.is_ascii_graphic());
+    fits.then(|| value.to_owned())
 }
 
 /// Why a call could not be turned into a request.
@@ -211,4 +260,62 @@ fn headers(accept: &str, session: &LinkedInSession, ctx: &VoyagerContext) -> Vec
         headers.push(("x-li-page-instance".to_owned(), page_instance.clone()));
     }
     headers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(locale: &str, version: &str, instance: &str, zone: &str) -> PageMeta {
+        PageMeta {
+            i18n_locale: Some(locale.to_owned()),
+            service_version: Some(version.to_owned()),
+            client_page_instance_id: Some(instance.to_owned()),
+            time_zone: Some(zone.to_owned()),
+        }
+    }
+
+    #[test]
+    fn a_page_context_carries_what_the_page_said_under_the_default_base_url() {
+        let ctx = VoyagerContext::from_page(&meta(
+            "en_US",
+            "1.13.40953",
+            "b17a6c8b-ae28-4de5-949a-38caa51f0238",
+            "Europe/Berlin",
+        ));
+        assert_eq!(
+            ctx,
+            VoyagerContext {
+                base_url: "https://www.linkedin.com".to_owned(),
+                lang: Some("en_US".to_owned()),
+                client_version: Some("1.13.40953".to_owned()),
+                timezone: Some("Europe/Berlin".to_owned()),
+                page_instance: Some(
+                    "urn:li:page:messaging_index;b17a6c8b-ae28-4de5-949a-38caa51f0238".to_owned()
+                ),
+            }
+        );
+    }
+
+    #[test]
+    fn a_page_that_said_nothing_gives_the_default_context() {
+        assert_eq!(
+            VoyagerContext::from_page(&PageMeta::default()),
+            VoyagerContext::default()
+        );
+    }
+
+    #[test]
+    fn page_values_are_trimmed() {
+        let ctx = VoyagerContext::from_page(&meta(" en_US\n", "\t1.13.40953 ", "id", "UTC"));
+        assert_eq!(ctx.lang.as_deref(), Some("en_US"));
+        assert_eq!(ctx.client_version.as_deref(), Some("1.13.40953"));
+    }
+
+    #[test]
+    fn page_values_unfit_for_a_header_stay_unknown() {
+        let long = "1".repeat(MAX_PAGE_VALUE_LEN + 1);
+        let ctx = VoyagerContext::from_page(&meta("en\r\nx-evil: 1", &long, "  ", "Europe/Zürich"));
+        assert_eq!(ctx, VoyagerContext::default());
+    }
 }
