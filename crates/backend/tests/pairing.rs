@@ -42,7 +42,10 @@ async fn a_code_is_pending_until_paired_and_then_yields_the_token_once() {
     let (status, pending) = app.post("/api/v1/pairing/poll", None, poll.clone()).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(pending["status"], "pending");
-    assert_eq!(pending["expiresAt"], code["expiresAt"], "camelCase like every wire field");
+    assert_eq!(
+        pending["expiresAt"], code["expiresAt"],
+        "camelCase like every wire field"
+    );
 
     let (status, _) = app
         .session_post(
