@@ -127,7 +127,7 @@ describe('sync', () => {
     await assertMirrors(web, backend, fake);
   });
 
-  test('an incremental sync with nothing new makes exactly one conversations request', async () => {
+  test('an incremental sync with nothing new asks for deletions and one list page only', async () => {
     await fake.clearRequests();
     const before = await lastRunId(popup);
     await popup.click('#sync-now');
@@ -136,8 +136,21 @@ describe('sync', () => {
     const calls = messagingCalls(await fake.requests());
     const conversations = calls.filter((r) => r.query.includes('messengerConversations'));
     const messages = calls.filter((r) => r.query.includes('messengerMessages'));
-    assert.equal(conversations.length, 1, 'one conversations request');
+    assert.equal(conversations.length, 2, 'the deletion check and one list page');
+    assert.equal(conversations.filter((r) => r.query.includes('syncToken')).length, 1,
+      'one deletion check, with the token of the last complete pass');
     assert.equal(messages.length, 0, 'no messages request');
+  });
+
+  test('a conversation deleted on LinkedIn leaves the CRM at the next sync', async () => {
+    const { conversations: gone } = await fake.deleteConversations(1);
+    assert.equal(gone.length, 1);
+    const before = await lastRunId(popup);
+    await popup.click('#sync-now');
+    const run = await waitForRun(popup, before);
+    assert.equal(run.outcome, 'completed', JSON.stringify(run.errors));
+    const { stored } = await assertMirrors(web, backend, fake);
+    assert.ok(!stored.some((c) => c.urn === gone[0]), 'the deleted conversation is not exported');
   });
 
   test('a sync asked for in the web UI runs at the next page visit, inside the throttle', async () => {

@@ -95,6 +95,7 @@ export async function startFake({ conversations = 12, messages = '0..8', seed = 
     fault: (fault) => control('POST', 'faults', fault),
     clearFaults: () => control('DELETE', 'faults'),
     activity: (counts) => control('POST', 'activity', counts),
+    deleteConversations: (count) => control('POST', 'delete', { conversations: count }),
     session: (revoked) => control('POST', 'session', { revoked }),
     rotate: () => control('POST', 'rotate'),
     snapshot: () => control('GET', 'snapshot'),
