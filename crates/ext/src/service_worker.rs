@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use ping_core::profile_page::parse_profile_page;
-use ping_core::sync::{SyncTrigger, next_automatic_sync};
+use ping_core::sync::{SyncTrigger, next_automatic_sync, with_queued_request};
 use ping_protocol::api::{ExtensionToken, ProfileSource, ProfilesPush};
 use ping_protocol::worker::{PopupState, WorkerReply, WorkerRequest};
 use wasm_bindgen::prelude::*;
@@ -108,10 +108,7 @@ async fn on_trigger(trigger: SyncTrigger) -> Result<(), WorkerError> {
     let Some(requested) = noting_backend(pairing::check_in(&token).await).await? else {
         return Ok(());
     };
-    let (trigger, force) = match requested {
-        Some(request) if trigger != SyncTrigger::Manual => (SyncTrigger::Requested, request.force),
-        _ => (trigger, false),
-    };
+    let (trigger, force) = with_queued_request(trigger, requested.map(|request| request.force));
     sync::run_if_due(trigger, force).await.map(drop)
 }
 

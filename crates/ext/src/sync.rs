@@ -197,11 +197,7 @@ impl Driver<'_> {
                         );
                         match built {
                             Ok(request) => interpret(&call, &transport::send(&request, via).await),
-                            // The planner asked for a call it cannot make: report, never send.
-                            Err(error) => Err(VoyagerFailure::Fatal {
-                                status: 0,
-                                detail: error.to_string(),
-                            }),
+                            Err(error) => Err(error.into()),
                         }
                     }
                     None => Err(VoyagerFailure::SessionExpired),

@@ -20,7 +20,9 @@ pub use planner::{Planner, Progress, SyncConfig};
 pub use report::{RunOutcome, RunReport, SyncTrigger};
 pub use state::{StopReason, SyncState};
 pub use step::{AvatarTransfer, PushAck, PushFailure, PushPlan, SyncAction, SyncEvent, Transport};
-pub use throttle::{SkipReason, SyncDecision, ThrottlePolicy, decide_sync, next_automatic_sync};
+pub use throttle::{
+    SkipReason, SyncDecision, ThrottlePolicy, decide_sync, next_automatic_sync, with_queued_request,
+};
 
 #[cfg(test)]
 mod sim;

@@ -88,6 +88,18 @@ pub fn decide_sync(
     }
 }
 
+/// The trigger and `force` a sync runs with. A trigger that collects a sync the web UI queued
+/// runs as that request, with its `force`; Sync Now stays manual (it runs anyway).
+pub fn with_queued_request(
+    trigger: SyncTrigger,
+    queued_force: Option<bool>,
+) -> (SyncTrigger, bool) {
+    match queued_force {
+        Some(force) if trigger != SyncTrigger::Manual => (SyncTrigger::Requested, force),
+        _ => (trigger, false),
+    }
+}
+
 /// The earliest time the next page visit will sync, for the popup (`None`: the next one will).
 pub fn next_automatic_sync(state: &SyncState, policy: &ThrottlePolicy) -> Option<DateTime<Utc>> {
     if state.pass.is_some() {
@@ -233,6 +245,30 @@ mod tests {
                 at(15)
             ),
             SyncDecision::Run
+        );
+    }
+
+    #[test]
+    fn a_page_visit_that_collects_a_queued_request_runs_as_that_request() {
+        assert_eq!(
+            with_queued_request(SyncTrigger::PageVisit, Some(true)),
+            (SyncTrigger::Requested, true)
+        );
+        assert_eq!(
+            with_queued_request(SyncTrigger::PageVisit, Some(false)),
+            (SyncTrigger::Requested, false)
+        );
+        assert_eq!(
+            with_queued_request(SyncTrigger::PageVisit, None),
+            (SyncTrigger::PageVisit, false)
+        );
+    }
+
+    #[test]
+    fn sync_now_stays_manual_when_it_collects_a_queued_request() {
+        assert_eq!(
+            with_queued_request(SyncTrigger::Manual, Some(true)),
+            (SyncTrigger::Manual, false)
         );
     }
 }

@@ -36,6 +36,17 @@ pub enum VoyagerFailure {
     Fatal { status: u16, detail: String },
 }
 
+/// A call the planner asked for but no request can be built for (no mailbox, no query id) is
+/// never sent: the sync stops and reports it like any answer it cannot go on from.
+impl From<super::RequestError> for VoyagerFailure {
+    fn from(error: super::RequestError) -> Self {
+        Self::Fatal {
+            status: 0,
+            detail: error.to_string(),
+        }
+    }
+}
+
 impl VoyagerFailure {
     /// Whether the same request may succeed if simply sent again later.
     pub fn is_retryable(&self) -> bool {
