@@ -25,14 +25,19 @@ pub(super) fn picture_from_url(url: &str) -> Option<Picture> {
 }
 
 /// A picture from a dash `profilePicture` (REST `displayImageReference` or GraphQL
-/// `displayImageReferenceResolutionResult`); `None` without a usable artifact.
+/// `displayImageReferenceResolutionResult`, the first that has a usable artifact); `None`
+/// without one.
 pub(super) fn picture_from_profile_picture(profile_picture: &Value) -> Option<Picture> {
-    let vector = [
+    [
         "displayImageReference",
         "displayImageReferenceResolutionResult",
     ]
     .iter()
-    .find_map(|key| profile_picture.get(key)?.get("vectorImage"))?;
+    .filter_map(|key| profile_picture.get(key)?.get("vectorImage"))
+    .find_map(|vector| picture_from_vector_image(vector, profile_picture))
+}
+
+fn picture_from_vector_image(vector: &Value, profile_picture: &Value) -> Option<Picture> {
     let root = vector.get("rootUrl")?.as_str()?;
     let artifacts: Vec<Artifact> = vector
         .get("artifacts")?
@@ -187,6 +192,20 @@ mod tests {
             .map(|a| a.expires_at.unwrap().timestamp())
             .collect();
         assert_eq!(expiries, [1_767_225_600, 1_767_312_000]);
+    }
+
+    #[test]
+    fn a_reference_without_artifacts_gives_way_to_the_next_one() {
+        let picture = picture_from_profile_picture(&json!({
+            "displayImageReference": {"vectorImage": {"rootUrl": "x", "artifacts": []}},
+            "displayImageReferenceResolutionResult": {"vectorImage": {
+                "rootUrl": "https://media.licdn.com/dms/image/v2/D4E03AQFakeAsset/shrink_",
+                "artifacts": [{"width": 100, "height": 100, "fileIdentifyingUrlPathSegment": "100_100/0/1"}]}}
+        }));
+        assert_eq!(
+            picture.unwrap().asset_id.as_deref(),
+            Some("D4E03AQFakeAsset")
+        );
     }
 
     #[test]

@@ -9,10 +9,10 @@ use std::collections::HashMap;
 use scraper::{ElementRef, Html};
 use serde_json::Value;
 
-use super::avatar::picture_from_profile_picture;
-use super::dom::{all, clean};
+use super::dom::all;
 use super::target::PageTarget;
-use crate::ids::{ProfileUrn, PublicIdentifier};
+use super::{Included, read_dash_profile};
+use crate::ids::ProfileUrn;
 use crate::model::Profile;
 
 const CODE_BLOBS: &str = "code[id]";
@@ -24,13 +24,12 @@ const DASH_PROFILE_PREFIX: &str = "urn:li:fsd_profile:";
 pub(super) fn read(document: &Html, target: &PageTarget) -> Option<Profile> {
     let bodies = answer_bodies(document);
     let entities: Vec<&Value> = bodies.iter().flat_map(entities_of).collect();
-    let by_urn: HashMap<&str, &Value> = entities
-        .iter()
-        .filter_map(|entity| Some((entity.get("entityUrn")?.as_str()?, *entity)))
-        .collect();
+    // References may point into another blob than the profile's own.
+    let included = Included::gather(entities.iter().copied());
     entities
         .iter()
-        .filter_map(|entity| profile_of(entity, target, &by_urn))
+        .filter(|entity| is_target(entity, target))
+        .map(|entity| read_dash_profile(entity, &included))
         .reduce(super::fill_missing)
 }
 
@@ -70,80 +69,18 @@ fn entities_of(body: &Value) -> impl Iterator<Item = &Value> {
         .flatten()
 }
 
-/// The dash profile fields of `entity`, if it is the profile `target` names.
-fn profile_of(
-    entity: &Value,
-    target: &PageTarget,
-    by_urn: &HashMap<&str, &Value>,
-) -> Option<Profile> {
-    let urn_text = text(entity, "entityUrn")?;
-    if !urn_text.starts_with(DASH_PROFILE_PREFIX) {
-        return None;
-    }
-    let urn = ProfileUrn::parse(&urn_text).ok()?;
-    let slug = text(entity, "publicIdentifier");
-    if !target.is(slug.as_deref(), &urn) {
-        return None;
-    }
-    let first_name = text(entity, "firstName");
-    let last_name = text(entity, "lastName");
-    let full_name = match (&first_name, &last_name) {
-        (Some(first), Some(last)) => Some(format!("{first} {last}")),
-        (first, last) => first.clone().or_else(|| last.clone()),
+/// Whether `entity` is the dash profile of the member `target` names.
+fn is_target(entity: &Value, target: &PageTarget) -> bool {
+    let Some(urn) = entity
+        .get("entityUrn")
+        .and_then(Value::as_str)
+        .filter(|urn| urn.starts_with(DASH_PROFILE_PREFIX))
+        .and_then(|urn| ProfileUrn::parse(urn).ok())
+    else {
+        return false;
     };
-    let position = top_position(entity, by_urn);
-    Some(Profile {
-        urn: Some(urn),
-        public_identifier: slug.and_then(|slug| PublicIdentifier::parse(&slug).ok()),
-        first_name,
-        last_name,
-        full_name,
-        headline: text(entity, "headline"),
-        title: position.and_then(|position| text(position, "title")),
-        company: position.and_then(|position| company_name(position, by_urn)),
-        location: location(entity, by_urn),
-        picture: entity
-            .get("profilePicture")
-            .and_then(picture_from_profile_picture),
-    })
-}
-
-fn text(value: &Value, key: &str) -> Option<String> {
-    clean(value.get(key)?.as_str()?)
-}
-
-/// A nested object, or the entity a normalized `*key` reference points to.
-fn nested<'a>(value: &'a Value, key: &str, by_urn: &HashMap<&str, &'a Value>) -> Option<&'a Value> {
-    value
-        .get(key)
-        .filter(|nested| nested.is_object())
-        .or_else(|| {
-            let urn = value.get(format!("*{key}"))?.as_str()?;
-            by_urn.get(urn).copied()
-        })
-}
-
-/// `profileTopPosition`'s first element, nested or referenced.
-fn top_position<'a>(entity: &'a Value, by_urn: &HashMap<&str, &'a Value>) -> Option<&'a Value> {
-    let positions = entity.get("profileTopPosition")?;
-    positions
-        .get("elements")
-        .and_then(|elements| elements.get(0))
-        .or_else(|| {
-            let urn = positions.get("*elements")?.get(0)?.as_str()?;
-            by_urn.get(urn).copied()
-        })
-}
-
-fn company_name(position: &Value, by_urn: &HashMap<&str, &Value>) -> Option<String> {
-    text(position, "companyName")
-        .or_else(|| nested(position, "company", by_urn).and_then(|company| text(company, "name")))
-}
-
-/// `geoLocation.geo.defaultLocalizedName`, the geo nested or referenced.
-fn location(entity: &Value, by_urn: &HashMap<&str, &Value>) -> Option<String> {
-    let geo_location = entity.get("geoLocation")?;
-    nested(geo_location, "geo", by_urn).and_then(|geo| text(geo, "defaultLocalizedName"))
+    let slug = entity.get("publicIdentifier").and_then(Value::as_str);
+    target.is(slug, &urn)
 }
 
 #[cfg(test)]

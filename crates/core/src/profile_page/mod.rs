@@ -10,6 +10,7 @@
 //! is refused as [`ProfilePageError::AnotherProfile`].
 
 mod avatar;
+mod dash_profile;
 mod dom;
 mod embedded;
 mod ember;
@@ -21,6 +22,7 @@ use scraper::Html;
 use serde::{Deserialize, Serialize};
 
 use crate::model::Profile;
+pub(crate) use dash_profile::{Included, read_dash_profile};
 use position::split_headline;
 use target::PageTarget;
 
@@ -115,8 +117,9 @@ fn fill_missing(known: Profile, more: Profile) -> Profile {
 }
 
 /// Without a structured title, reads `<title> at <company>` from the headline; the title is
-/// kept only when the headline's company agrees with a company already known.
-fn with_headline_position(mut profile: Profile) -> Profile {
+/// kept only when the headline's company agrees with a company already known. Also the
+/// Voyager profile answer's fallback, so a headline is read the same wherever it comes from.
+pub(crate) fn with_headline_position(mut profile: Profile) -> Profile {
     if profile.title.is_some() {
         return profile;
     }

@@ -1,7 +1,6 @@
-//! Small readers over `serde_json::Value` shared by the parsers: LinkedIn's text, time and
-//! reference conventions.
-
-use std::collections::HashMap;
+//! Small readers over `serde_json::Value` shared by the parsers: LinkedIn's text and time
+//! conventions. References (`*key`) are followed by [`Included`](crate::profile_page::Included),
+//! which the profile page's embedded JSON needs too.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -62,60 +61,4 @@ pub(super) fn count(value: &Value, key: &str) -> Option<u32> {
 /// A non-null object or array field.
 pub(super) fn present<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
     value.get(key).filter(|v| !v.is_null())
-}
-
-/// The entities of a normalized answer's `included`, by `entityUrn`, to follow `*key`
-/// references. Empty for plain answers, where everything is inline.
-#[derive(Default)]
-pub(super) struct Included<'a> {
-    by_urn: HashMap<&'a str, &'a Value>,
-}
-
-impl<'a> Included<'a> {
-    /// Indexes `root.included`.
-    pub(super) fn of(root: &'a Value) -> Self {
-        let by_urn = root
-            .get("included")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|entity| Some((entity.get("entityUrn")?.as_str()?, entity)))
-            .collect();
-        Self { by_urn }
-    }
-
-    /// The entity with this URN.
-    pub(super) fn get(&self, urn: &str) -> Option<&'a Value> {
-        self.by_urn.get(urn).copied()
-    }
-
-    /// Every included entity, in no particular order.
-    pub(super) fn entities(&self) -> impl Iterator<Item = &'a Value> + '_ {
-        self.by_urn.values().copied()
-    }
-
-    /// `value[key]` when inline, else the entity that `value["*key"]` names.
-    pub(super) fn field(&self, value: &'a Value, key: &str) -> Option<&'a Value> {
-        present(value, key).or_else(|| {
-            let urn = value.get(format!("*{key}").as_str())?.as_str()?;
-            self.get(urn)
-        })
-    }
-
-    /// The elements of `value[key]`: inline `elements`, or the entities named by `*elements`.
-    pub(super) fn elements(&self, value: &'a Value, key: &str) -> Vec<&'a Value> {
-        let Some(holder) = present(value, key) else {
-            return Vec::new();
-        };
-        if let Some(inline) = holder.get("elements").and_then(Value::as_array) {
-            return inline.iter().collect();
-        }
-        holder
-            .get("*elements")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|urn| self.get(urn.as_str()?))
-            .collect()
-    }
 }

@@ -3,9 +3,10 @@
 use serde_json::Value;
 
 use super::ParseError;
-use super::json::{Included, label, string};
+use super::json::{label, string};
 use crate::ids::{ProfileUrn, PublicIdentifier};
 use crate::model::Account;
+use crate::profile_page::Included;
 
 const MINI_PROFILE_TYPE: &str = "com.linkedin.voyager.identity.shared.MiniProfile";
 

@@ -4,13 +4,14 @@
 use serde_json::Value;
 
 use super::ParseError;
-use super::json::{Included, label, present, string};
-use super::picture::vector_image;
-use crate::ids::{ProfileUrn, PublicIdentifier};
-use crate::model::{Picture, Profile};
+use crate::ids::ProfileUrn;
+use crate::model::Profile;
+use crate::profile_page::{Included, read_dash_profile, with_headline_position};
 use crate::voyager::MemberIdentity;
 
-/// Reads the profile of `member` (the first profile when none matches it).
+/// Reads the profile of `member` (the first profile when none matches it). The entity is read
+/// as the profile page reads its embedded copy; a title or company missing there is taken from
+/// a `<title> at <company>` headline by the page's rule too.
 pub(super) fn profile(root: &Value, member: &MemberIdentity) -> Result<Profile, ParseError> {
     let included = Included::of(root);
     let candidates = candidates(root, &included);
@@ -22,7 +23,7 @@ pub(super) fn profile(root: &Value, member: &MemberIdentity) -> Result<Profile, 
             what: "profile",
             detail: "no profile in the answer".to_owned(),
         })?;
-    Ok(read(entity, &included))
+    Ok(with_headline_position(read_dash_profile(entity, &included)))
 }
 
 /// Profiles in answer order: plain `elements`, or `data.*elements` resolved, or any included
@@ -55,71 +56,4 @@ fn is_member(entity: &Value, member: &MemberIdentity) -> bool {
             entity.get("publicIdentifier").and_then(Value::as_str) == Some(slug.as_str())
         }
     }
-}
-
-fn read(entity: &Value, included: &Included<'_>) -> Profile {
-    let first_name = label(entity.get("firstName"));
-    let last_name = label(entity.get("lastName"));
-    let full_name = match (&first_name, &last_name) {
-        (Some(first), Some(last)) => Some(format!("{first} {last}")),
-        (one, other) => one.clone().or_else(|| other.clone()),
-    };
-    let headline = label(entity.get("headline"));
-    let position = included
-        .elements(entity, "profileTopPosition")
-        .into_iter()
-        .next();
-    let (headline_title, headline_company) = headline
-        .as_deref()
-        .and_then(|h| h.split_once(" at "))
-        .map(|(title, company)| {
-            (
-                Some(title.trim().to_owned()),
-                Some(company.trim().to_owned()),
-            )
-        })
-        .unwrap_or_default();
-    let title = position
-        .and_then(|p| label(p.get("title")))
-        .or(headline_title);
-    let company = position
-        .and_then(|p| {
-            label(p.get("companyName")).or_else(|| {
-                included
-                    .field(p, "company")
-                    .and_then(|c| label(c.get("name")))
-            })
-        })
-        .or(headline_company);
-    let location = present(entity, "geoLocation")
-        .and_then(|geo| included.field(geo, "geo"))
-        .and_then(|geo| label(geo.get("defaultLocalizedName")));
-    Profile {
-        urn: string(entity, "entityUrn").and_then(|urn| ProfileUrn::parse(&urn).ok()),
-        public_identifier: string(entity, "publicIdentifier")
-            .and_then(|slug| PublicIdentifier::parse(&slug).ok()),
-        first_name,
-        last_name,
-        full_name,
-        headline,
-        title,
-        company,
-        location,
-        picture: present(entity, "profilePicture").and_then(picture),
-    }
-}
-
-/// `displayImageReference.vectorImage` (REST) or `displayImageReferenceResolutionResult.vectorImage`
-/// (GraphQL), keyed by `displayImageUrn`.
-fn picture(profile_picture: &Value) -> Option<Picture> {
-    let asset = profile_picture
-        .get("displayImageUrn")
-        .and_then(Value::as_str);
-    [
-        "displayImageReference",
-        "displayImageReferenceResolutionResult",
-    ]
-    .into_iter()
-    .filter_map(|key| present(profile_picture, key)?.get("vectorImage"))
-    .find_map(|image| vector_image(image, asset))
 }
