@@ -3,8 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  JSESSIONID, LI_AT, configureBackend, lastRunId, launchBrowser, loginWeb, openPopup,
-  pairFromPopup, screenshot, startBackend, startFake, startRecordingProxy, waitFor, waitForRun,
+  JSESSIONID, LI_AT, lastRunId, screenshot, startPaired, stopAll, syncNow, waitFor, waitForRun,
 } from './harness.mjs';
 
 const MESSAGING = '/voyager/api/voyagerMessagingGraphQL/graphql';
@@ -46,22 +45,11 @@ describe('sync', () => {
   let fake; let backend; let proxy; let browser; let popup; let web;
 
   before(async () => {
-    fake = await startFake({ conversations: 30, messages: '0..12', seed: 11 });
-    backend = await startBackend();
-    proxy = await startRecordingProxy(backend.base);
-    browser = await launchBrowser({ fakePort: fake.port });
-    await configureBackend(browser, proxy.base);
-    popup = await openPopup(browser);
-    web = await loginWeb(browser, backend);
-    await pairFromPopup(browser, backend, popup, web);
+    ({ fake, backend, proxy, browser, popup, web } =
+      await startPaired({ fake: { conversations: 30, messages: '0..12', seed: 11 }, proxy: true }));
   });
 
-  after(async () => {
-    await browser?.stop();
-    await proxy?.stop();
-    await backend?.stop();
-    await fake?.stop();
-  });
+  after(() => stopAll(browser, proxy, backend, fake));
 
   test('a LinkedIn page visit syncs every conversation and message exactly once', async () => {
     const before = await lastRunId(popup);
@@ -119,9 +107,7 @@ describe('sync', () => {
   test('Sync Now syncs inside the throttle and picks up new messages', async () => {
     const added = await fake.activity({ conversations: 3, messagesEach: 2 });
     assert.equal(added.conversations.length, 3);
-    const before = await lastRunId(popup);
-    await popup.click('#sync-now');
-    const run = await waitForRun(popup, before);
+    const run = await syncNow(popup);
     assert.equal(run.outcome, 'completed', JSON.stringify(run.errors));
     assert.equal(run.trigger, 'manual');
     await assertMirrors(web, backend, fake);
@@ -129,9 +115,7 @@ describe('sync', () => {
 
   test('an incremental sync with nothing new asks for deletions and one list page only', async () => {
     await fake.clearRequests();
-    const before = await lastRunId(popup);
-    await popup.click('#sync-now');
-    const run = await waitForRun(popup, before);
+    const run = await syncNow(popup);
     assert.equal(run.outcome, 'completed');
     const calls = messagingCalls(await fake.requests());
     const conversations = calls.filter((r) => r.query.includes('messengerConversations'));
@@ -145,9 +129,7 @@ describe('sync', () => {
   test('a conversation deleted on LinkedIn leaves the CRM at the next sync', async () => {
     const { conversations: gone } = await fake.deleteConversations(1);
     assert.equal(gone.length, 1);
-    const before = await lastRunId(popup);
-    await popup.click('#sync-now');
-    const run = await waitForRun(popup, before);
+    const run = await syncNow(popup);
     assert.equal(run.outcome, 'completed', JSON.stringify(run.errors));
     const { stored } = await assertMirrors(web, backend, fake);
     assert.ok(!stored.some((c) => c.urn === gone[0]), 'the deleted conversation is not exported');

@@ -2,43 +2,26 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  configureBackend, lastRunId, launchBrowser, loginWeb, openPopup, pairFromPopup, screenshot,
-  startBackend, startFake, startRecordingProxy, storage, waitFor, waitForPopupState, waitForRun,
+  lastRunId, screenshot, startBackend, startPaired, stopAll, storage, syncNow, waitFor,
+  waitForPopupState, waitForRun,
 } from './harness.mjs';
 
 describe('LinkedIn faults and pairing expiry', () => {
   let fake; let backend; let proxy; let browser; let popup; let web;
 
-  async function syncNow() {
-    const before = await lastRunId(popup);
-    await popup.click('#sync-now');
-    return waitForRun(popup, before);
-  }
-
   before(async () => {
-    fake = await startFake({ conversations: 8, messages: '1..5', seed: 3 });
-    backend = await startBackend();
-    proxy = await startRecordingProxy(backend.base);
-    browser = await launchBrowser({ fakePort: fake.port });
-    await configureBackend(browser, proxy.base);
-    popup = await openPopup(browser);
-    web = await loginWeb(browser, backend);
-    await pairFromPopup(browser, backend, popup, web);
-    const run = await syncNow();
+    ({ fake, backend, proxy, browser, popup, web } =
+      await startPaired({ fake: { conversations: 8, messages: '1..5', seed: 3 }, proxy: true }));
+    const run = await syncNow(popup);
     assert.equal(run.outcome, 'completed', JSON.stringify(run.errors));
   });
 
-  after(async () => {
-    await browser?.stop();
-    await proxy?.stop();
-    await backend?.stop();
-    await fake?.stop();
-  });
+  after(() => stopAll(browser, proxy, backend, fake));
 
   test('a 429 shows LinkedIn throttling, and the next sync completes', async () => {
     await fake.activity({ conversations: 2, messagesEach: 1 });
     await fake.fault({ kind: 'tooManyRequests', persistent: true, retryAfter: 3600 });
-    const run = await syncNow();
+    const run = await syncNow(popup);
     assert.equal(run.outcome, 'interrupted');
     await waitForPopupState(popup, 'throttledByLinkedIn');
     assert.match(await popup.textContent('#status-detail'), /resumes automatically after/);
@@ -55,7 +38,7 @@ describe('LinkedIn faults and pairing expiry', () => {
 
   test('a revoked LinkedIn session asks the user to log in', async () => {
     await fake.session(true);
-    const run = await syncNow();
+    const run = await syncNow(popup);
     assert.equal(run.outcome, 'failed');
     await waitForPopupState(popup, 'linkedInSessionExpired');
     assert.equal(await popup.textContent('#status-title'), 'LinkedIn session expired');
@@ -74,7 +57,7 @@ describe('LinkedIn faults and pairing expiry', () => {
     await fake.clearRequests();
     // The worker's request and its retry with fresh cookies are refused; the tab's is not.
     await fake.fault({ kind: 'csrfFailure', times: 2 });
-    const run = await syncNow();
+    const run = await syncNow(popup);
     assert.equal(run.outcome, 'completed', JSON.stringify(run.errors));
     const voyager = (await fake.requests()).filter((r) => r.path.startsWith('/voyager/'));
     const fromTab = voyager.filter((r) => r.headers.some(([name, value]) => name === 'sec-fetch-site' && value === 'same-origin'));
@@ -93,7 +76,7 @@ describe('LinkedIn faults and pairing expiry', () => {
       return liveQueryIds.every((id) => observed.includes(id));
     }, { what: 'the content script to report the live query ids' });
     await tab.close();
-    const run = await syncNow();
+    const run = await syncNow(popup);
     assert.equal(run.outcome, 'completed', JSON.stringify(run.errors));
     const snapshot = await fake.snapshot();
     const stored = (await (await web.request.get(`${backend.base}/export/conversations.json`)).json()).conversations;

@@ -3,28 +3,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  configureBackend, lastRunId, launchBrowser, loginWeb, openPopup, pairFromPopup, startBackend,
-  startFake, storage, waitFor,
+  lastRunId, startPaired, stopAll, storage, waitFor,
 } from './harness.mjs';
 
 describe('service worker stopped mid-sync', () => {
   let fake; let backend; let browser; let popup; let web;
 
   before(async () => {
-    fake = await startFake({ conversations: 120, messages: '5..20', seed: 21 });
-    backend = await startBackend();
-    browser = await launchBrowser({ fakePort: fake.port });
-    await configureBackend(browser, backend.base);
-    popup = await openPopup(browser);
-    web = await loginWeb(browser, backend);
-    await pairFromPopup(browser, backend, popup, web);
+    ({ fake, backend, browser, popup, web } =
+      await startPaired({ fake: { conversations: 120, messages: '5..20', seed: 21 } }));
   });
 
-  after(async () => {
-    await browser?.stop();
-    await backend?.stop();
-    await fake?.stop();
-  });
+  after(() => stopAll(browser, backend, fake));
 
   test('a stopped worker resumes from its checkpoint and completes', async () => {
     const before = await lastRunId(popup);

@@ -3,8 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  configureBackend, lastRunId, launchBrowser, loginWeb, openPopup, pairFromPopup, screenshot,
-  startBackend, startFake, startRecordingProxy, waitFor, waitForRun,
+  screenshot, startPaired, stopAll, syncNow, waitFor,
 } from './harness.mjs';
 
 /** The role line ("title · company") of each contact on the web UI's contacts page, by name. */
@@ -21,27 +20,14 @@ describe('profiles and avatars', () => {
   let fake; let backend; let proxy; let browser; let popup; let web; let snapshot; let firstRun;
 
   before(async () => {
-    fake = await startFake({ conversations: 5, messages: '1..3', seed: 5 });
-    backend = await startBackend();
-    proxy = await startRecordingProxy(backend.base);
-    browser = await launchBrowser({ fakePort: fake.port });
-    await configureBackend(browser, proxy.base);
-    popup = await openPopup(browser);
-    web = await loginWeb(browser, backend);
-    await pairFromPopup(browser, backend, popup, web);
-    const before = await lastRunId(popup);
-    await popup.click('#sync-now');
-    firstRun = await waitForRun(popup, before);
+    ({ fake, backend, proxy, browser, popup, web } =
+      await startPaired({ fake: { conversations: 5, messages: '1..3', seed: 5 }, proxy: true }));
+    firstRun = await syncNow(popup);
     assert.equal(firstRun.outcome, 'completed', JSON.stringify(firstRun.errors));
     snapshot = await fake.snapshot();
   });
 
-  after(async () => {
-    await browser?.stop();
-    await proxy?.stop();
-    await backend?.stop();
-    await fake?.stop();
-  });
+  after(() => stopAll(browser, proxy, backend, fake));
 
   const fullName = (member) => `${member.firstName} ${member.lastName}`;
   const correspondents = () => {

@@ -3,28 +3,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  configureBackend, lastRunId, launchBrowser, loginWeb, openPopup, pairFromPopup, screenshot,
-  startBackend, startFake, waitForPopupState, waitForRun,
+  configureBackend, lastRunId, screenshot, startPaired, stopAll, waitForPopupState, waitForRun,
 } from './harness.mjs';
 
 describe('popup states', () => {
-  let fake; let backend; let browser; let popup; let web;
+  let fake; let backend; let browser; let popup;
 
   before(async () => {
-    fake = await startFake({ conversations: 60, messages: '5..20', seed: 8 });
-    backend = await startBackend();
-    browser = await launchBrowser({ fakePort: fake.port });
-    await configureBackend(browser, backend.base);
-    popup = await openPopup(browser);
-    web = await loginWeb(browser, backend);
-    await pairFromPopup(browser, backend, popup, web);
+    ({ fake, backend, browser, popup } =
+      await startPaired({ fake: { conversations: 60, messages: '5..20', seed: 8 } }));
   });
 
-  after(async () => {
-    await browser?.stop();
-    await backend?.stop();
-    await fake?.stop();
-  });
+  after(() => stopAll(browser, backend, fake));
 
   test('Syncing shows the progress the worker writes as it goes', async () => {
     const before = await lastRunId(popup);

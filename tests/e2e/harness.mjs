@@ -249,6 +249,41 @@ export async function pairFromPopup(browser, backend, popup, web) {
   await waitForPopupState(popup, 'connected');
 }
 
+/**
+ * Where most browser tests start: a fake LinkedIn, a backend (behind a recording proxy when
+ * `proxy`), and Chromium with the extension, logged in to the web UI and paired. If a step
+ * fails, what was already started is stopped.
+ */
+export async function startPaired({ fake: fakeOptions, proxy = false } = {}) {
+  const world = {};
+  try {
+    world.fake = await startFake(fakeOptions);
+    world.backend = await startBackend();
+    if (proxy) world.proxy = await startRecordingProxy(world.backend.base);
+    world.browser = await launchBrowser({ fakePort: world.fake.port });
+    await configureBackend(world.browser, (world.proxy ?? world.backend).base);
+    world.popup = await openPopup(world.browser);
+    world.web = await loginWeb(world.browser, world.backend);
+    await pairFromPopup(world.browser, world.backend, world.popup, world.web);
+    return world;
+  } catch (error) {
+    await stopAll(world.browser, world.proxy, world.backend, world.fake);
+    throw error;
+  }
+}
+
+/** Stops what was started, skipping what was not. */
+export async function stopAll(...parts) {
+  for (const part of parts) await part?.stop();
+}
+
+/** Clicks Sync Now in the popup and returns the report of the run it started. */
+export async function syncNow(popup) {
+  const previous = await lastRunId(popup);
+  await popup.click('#sync-now');
+  return waitForRun(popup, previous);
+}
+
 /** Saves a screenshot into test-output/. */
 export async function screenshot(page, name) {
   fs.mkdirSync(OUTPUT, { recursive: true });
