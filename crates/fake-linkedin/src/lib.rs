@@ -80,7 +80,7 @@ impl FakeServer {
         };
         let scheme = if tls.is_some() { "https" } else { "http" };
         let base_url = format!("{scheme}://{addr}");
-        let account = data::generate(&config.account, tuning.mix);
+        let account = data::Account::generate(&config.account, tuning.mix);
         let shared = Arc::new(Shared::new(config, tuning, account, base_url));
         let router = server::router(Arc::clone(&shared));
         let cert_pem = tls.as_ref().map(|t| t.cert_pem.clone());

@@ -334,12 +334,12 @@ fn server_driven(m: &Member, photo: Option<&str>) -> String {
 mod tests {
     use super::*;
     use crate::config::{FakeConfig, Tuning};
-    use crate::data::generate;
+    use crate::data::Account;
 
     #[test]
     fn every_page_load_announces_the_client_and_a_page_instance_of_its_own() {
         let config = FakeConfig::default();
-        let account = generate(&config.account, Tuning::default().mix);
+        let account = Account::generate(&config.account, Tuning::default().mix);
         let shared = Shared::new(config, Tuning::default(), account, String::new());
         let first = client_meta(&shared);
         assert!(first.contains(r#"<meta name="i18nLocale" content="en_US">"#));

@@ -115,101 +115,103 @@ fn gap(rng: &mut Rng) -> i64 {
     i64::try_from(ms).unwrap_or(1_000)
 }
 
-/// Generates the account; the same spec always gives the same account.
-pub fn generate(spec: &AccountSpec, mix: Mix) -> Account {
-    let mut rng = Rng::new(spec.seed, 0);
-    let member_count = spec.conversations + 9;
-    let members: Vec<Member> = (0..member_count).map(|i| member(&mut rng, i)).collect();
-    let owner = members[0].urn.clone();
-    let orgs: Vec<Organization> = ORGANIZATIONS
-        .iter()
-        .enumerate()
-        .map(|(i, (name, tagline, industry))| Organization {
-            company_id: 10_450_000 + i as u64 * 7,
-            name: (*name).to_owned(),
-            tagline: (*tagline).to_owned(),
-            industry: (*industry).to_owned(),
-        })
-        .collect();
-    let mut next_peer = 1;
-    let mut conversations = Vec::with_capacity(spec.conversations);
-    let (low, high) = (
-        *spec.messages_per_conversation.start(),
-        *spec.messages_per_conversation.end(),
-    );
-    for rank in 0..spec.conversations {
-        let kind = kind_for(rank, &mut rng, mix);
-        let mut parties = vec![Party::Member(0)];
-        match kind {
-            ConvKind::Sponsored => parties.push(Party::Org(rng.index(orgs.len()))),
-            ConvKind::Group => {
-                let size = rng.between(2, 5) as usize;
-                while parties.len() <= size {
-                    let candidate = Party::Member(1 + rng.index(member_count - 1));
-                    if !parties.contains(&candidate) {
-                        parties.push(candidate);
-                    }
-                }
-            }
-            _ => {
-                parties.push(Party::Member(next_peer));
-                next_peer += 1;
-            }
-        }
-        let state = match kind {
-            ConvKind::InMail if rng.chance(40) => Some("PENDING"),
-            ConvKind::InMail => Some("ACCEPTED"),
-            ConvKind::Request => Some("PENDING"),
-            _ => None,
-        };
-        let slot = i64::try_from(rank).unwrap_or(0) * HOUR_MS;
-        let last = BASE_MS - slot - i64::try_from(rng.below(3_500_000)).unwrap_or(0);
-        let count = rng.between(low as u64, high as u64) as usize;
-        let mut times = Vec::with_capacity(count);
-        let mut at = last;
-        for _ in 0..count {
-            times.push(at);
-            at -= gap(&mut rng);
-        }
-        times.reverse();
-        let incoming_only = kind == ConvKind::Sponsored || state == Some("PENDING");
-        let peers = parties.len() - 1;
-        let messages: Vec<Msg> = times
-            .into_iter()
+impl Account {
+    /// Generates the account; the same spec always gives the same account.
+    pub fn generate(spec: &AccountSpec, mix: Mix) -> Account {
+        let mut rng = Rng::new(spec.seed, 0);
+        let member_count = spec.conversations + 9;
+        let members: Vec<Member> = (0..member_count).map(|i| member(&mut rng, i)).collect();
+        let owner = members[0].urn.clone();
+        let orgs: Vec<Organization> = ORGANIZATIONS
+            .iter()
             .enumerate()
-            .map(|(ordinal, at)| {
-                let from_owner = ordinal > 0 && !incoming_only && rng.chance(35);
-                let sender = if from_owner { 0 } else { 1 + rng.index(peers) };
-                Msg {
-                    at,
-                    sender: u8::try_from(sender).unwrap_or(1),
-                    salt: rng.next_u64() as u32,
-                }
+            .map(|(i, (name, tagline, industry))| Organization {
+                company_id: 10_450_000 + i as u64 * 7,
+                name: (*name).to_owned(),
+                tagline: (*tagline).to_owned(),
+                industry: (*industry).to_owned(),
             })
             .collect();
-        let created_at = messages
-            .first()
-            .map_or(last, |m| m.at - 1 - rng.below(3_600_000) as i64);
-        let thread_id = thread_id(&mut rng);
-        let urn = ConversationUrn::new(owner.clone(), &thread_id);
-        let Ok(urn) = urn else { continue };
-        conversations.push(Conversation {
-            index: conversations.len(),
-            thread_id,
-            urn,
-            kind,
-            title: (kind == ConvKind::Group).then(|| (*rng.pick(GROUP_TITLES)).to_owned()),
-            state,
-            parties,
-            created_at,
-            embed_last: !messages.is_empty() && rng.chance(90),
-            messages,
-            unread: if rank < 4 && rng.chance(50) { 1 } else { 0 },
-            changed_seq: 0,
-            deleted: false,
-        });
+        let mut next_peer = 1;
+        let mut conversations = Vec::with_capacity(spec.conversations);
+        let (low, high) = (
+            *spec.messages_per_conversation.start(),
+            *spec.messages_per_conversation.end(),
+        );
+        for rank in 0..spec.conversations {
+            let kind = kind_for(rank, &mut rng, mix);
+            let mut parties = vec![Party::Member(0)];
+            match kind {
+                ConvKind::Sponsored => parties.push(Party::Org(rng.index(orgs.len()))),
+                ConvKind::Group => {
+                    let size = rng.between(2, 5) as usize;
+                    while parties.len() <= size {
+                        let candidate = Party::Member(1 + rng.index(member_count - 1));
+                        if !parties.contains(&candidate) {
+                            parties.push(candidate);
+                        }
+                    }
+                }
+                _ => {
+                    parties.push(Party::Member(next_peer));
+                    next_peer += 1;
+                }
+            }
+            let state = match kind {
+                ConvKind::InMail if rng.chance(40) => Some("PENDING"),
+                ConvKind::InMail => Some("ACCEPTED"),
+                ConvKind::Request => Some("PENDING"),
+                _ => None,
+            };
+            let slot = i64::try_from(rank).unwrap_or(0) * HOUR_MS;
+            let last = BASE_MS - slot - i64::try_from(rng.below(3_500_000)).unwrap_or(0);
+            let count = rng.between(low as u64, high as u64) as usize;
+            let mut times = Vec::with_capacity(count);
+            let mut at = last;
+            for _ in 0..count {
+                times.push(at);
+                at -= gap(&mut rng);
+            }
+            times.reverse();
+            let incoming_only = kind == ConvKind::Sponsored || state == Some("PENDING");
+            let peers = parties.len() - 1;
+            let messages: Vec<Msg> = times
+                .into_iter()
+                .enumerate()
+                .map(|(ordinal, at)| {
+                    let from_owner = ordinal > 0 && !incoming_only && rng.chance(35);
+                    let sender = if from_owner { 0 } else { 1 + rng.index(peers) };
+                    Msg {
+                        at,
+                        sender: u8::try_from(sender).unwrap_or(1),
+                        salt: rng.next_u64() as u32,
+                    }
+                })
+                .collect();
+            let created_at = messages
+                .first()
+                .map_or(last, |m| m.at - 1 - rng.below(3_600_000) as i64);
+            let thread_id = thread_id(&mut rng);
+            let urn = ConversationUrn::new(owner.clone(), &thread_id);
+            let Ok(urn) = urn else { continue };
+            conversations.push(Conversation {
+                index: conversations.len(),
+                thread_id,
+                urn,
+                kind,
+                title: (kind == ConvKind::Group).then(|| (*rng.pick(GROUP_TITLES)).to_owned()),
+                state,
+                parties,
+                created_at,
+                embed_last: !messages.is_empty() && rng.chance(90),
+                messages,
+                unread: if rank < 4 && rng.chance(50) { 1 } else { 0 },
+                changed_seq: 0,
+                deleted: false,
+            });
+        }
+        Account::index(spec.seed, members, orgs, conversations)
     }
-    Account::index(spec.seed, members, orgs, conversations)
 }
 
 #[cfg(test)]
@@ -223,7 +225,7 @@ mod tests {
             conversations: 2000,
             messages_per_conversation: 0..=300,
         };
-        let account = generate(&spec, Mix::default());
+        let account = Account::generate(&spec, Mix::default());
         assert_eq!(account.ordered().count(), 2000);
         let activity: Vec<i64> = account
             .ordered()
@@ -238,7 +240,7 @@ mod tests {
             assert!(conv.messages.len() <= 300);
             assert!(conv.created_at <= conv.last_activity_at());
         }
-        let again = generate(&spec, Mix::default());
+        let again = Account::generate(&spec, Mix::default());
         let busy = account
             .conversations
             .iter()

@@ -15,8 +15,6 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use ping_core::ids::{ConversationUrn, ProfileUrn};
 
-pub use generate::generate;
-
 /// 2026-11-01T00:00:00Z in epoch milliseconds: the newest generated activity.
 pub const BASE_MS: i64 = 1_793_491_200_000;
 

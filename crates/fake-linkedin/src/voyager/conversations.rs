@@ -4,9 +4,10 @@
 use axum::http::StatusCode;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use ping_core::ids::ProfileUrn;
 use serde_json::{Value, json};
 
-use super::graphql::{Answer, Refusal, check_mailbox, collection};
+use super::envelope::{Answer, Refusal, collection};
 use super::json;
 use super::restli::Value as Vars;
 use crate::config::LastPageShape;
@@ -50,6 +51,21 @@ pub fn answer(shared: &Shared, vars: &Vars) -> Answer {
 
 fn bad(what: &str) -> Refusal {
     Refusal::Status(StatusCode::BAD_REQUEST, format!("bad {what}"))
+}
+
+/// Checks that `mailboxUrn` names the owner.
+fn check_mailbox(shared: &Shared, vars: &Vars) -> Result<(), Refusal> {
+    let mailbox = vars
+        .text("mailboxUrn")
+        .and_then(|m| ProfileUrn::parse(m).ok());
+    match mailbox {
+        Some(urn) if urn == shared.account.read().owner().urn => Ok(()),
+        Some(_) => Err(Refusal::Status(
+            StatusCode::FORBIDDEN,
+            "not your mailbox".to_owned(),
+        )),
+        None => Err(bad("mailboxUrn")),
+    }
 }
 
 /// Where a page starts.

@@ -2,25 +2,15 @@
 
 use axum::http::StatusCode;
 use axum::response::Response;
-use ping_core::ids::{ProfileUrn, QueryId};
+use ping_core::ids::QueryId;
 use serde_json::{Value, json};
 
+use super::envelope::{Refusal, json_response};
 use super::json::recipe;
-use super::{conversations, json_response, messages, restli};
+use super::{conversations, messages, restli};
 use crate::config::RotationAnswer;
 use crate::request::Req;
 use crate::state::Shared;
-
-/// Why a variant could not answer.
-pub enum Refusal {
-    /// An HTTP error with `{"status":…, "message":…}`.
-    Status(StatusCode, String),
-    /// HTTP 200 with GraphQL `errors` (wrong variables for this query).
-    Validation(String),
-}
-
-/// The name of the variant field under `data` and its value.
-pub type Answer = Result<(&'static str, Value), Refusal>;
 
 fn error_body(status: StatusCode, message: &str) -> Value {
     json!({"status": status.as_u16(), "message": message})
@@ -84,32 +74,4 @@ pub fn handle(shared: &Shared, req: &Req) -> Response {
         }
         Err(refusal) => refuse(refusal),
     }
-}
-
-/// Checks that `mailboxUrn` names the owner.
-pub fn check_mailbox(shared: &Shared, variables: &restli::Value) -> Result<(), Refusal> {
-    let mailbox = variables
-        .text("mailboxUrn")
-        .and_then(|m| ProfileUrn::parse(m).ok());
-    match mailbox {
-        Some(urn) if urn == shared.account.read().owner().urn => Ok(()),
-        Some(_) => Err(Refusal::Status(
-            StatusCode::FORBIDDEN,
-            "not your mailbox".to_owned(),
-        )),
-        None => Err(Refusal::Status(
-            StatusCode::BAD_REQUEST,
-            "bad mailboxUrn".to_owned(),
-        )),
-    }
-}
-
-/// A `CollectionResponse` with elements and metadata (`None`: no metadata key).
-pub fn collection(elements: Vec<Value>, metadata: Option<Value>) -> Value {
-    let mut value = json!({"_type": "com.linkedin.restli.common.CollectionResponse",
-                           "_recipeType": recipe("CollectionResponse"), "elements": elements});
-    if let Some(metadata) = metadata {
-        value["metadata"] = metadata;
-    }
-    value
 }

@@ -7,7 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 use ping_core::ids::ConversationUrn;
 use serde_json::{Value, json};
 
-use super::graphql::{Answer, Refusal, collection};
+use super::envelope::{Answer, Refusal, collection};
 use super::json;
 use super::restli::Value as Vars;
 use crate::config::AnchorOrder;

@@ -1,6 +1,7 @@
 //! `/voyager/api/…`: cookie auth, the CSRF check, injected faults and the resources.
 
 mod conversations;
+mod envelope;
 mod graphql;
 pub mod json;
 mod messages;
@@ -9,23 +10,12 @@ mod restli;
 
 use std::time::Duration;
 
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use serde_json::Value;
+use axum::http::StatusCode;
+use axum::response::Response;
 
 use crate::faults::{csrf_failed, json_status};
 use crate::request::Req;
 use crate::state::Shared;
-
-/// A JSON answer with a content type.
-pub fn json_response(status: StatusCode, content_type: &'static str, body: &Value) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, content_type)],
-        body.to_string(),
-    )
-        .into_response()
-}
 
 /// Answers a Voyager API request (the path starts with `/voyager/api/`).
 pub async fn handle(shared: &Shared, req: &Req) -> Response {

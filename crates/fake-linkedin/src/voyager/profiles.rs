@@ -4,8 +4,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 
+use super::envelope::json_response;
 use super::json::vector_image;
-use super::json_response;
 use crate::data::Member;
 use crate::faults::json_status;
 use crate::media::MediaCtx;

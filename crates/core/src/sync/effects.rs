@@ -1,0 +1,161 @@
+//! The planner's side of a run: the steps it asks for and the outcomes it is handed.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{ConversationUrn, ProfileUrn, QueryId};
+use crate::model::{Account, Conversation, Message, Profile};
+use crate::voyager::{VoyagerAnswer, VoyagerCall, VoyagerFailure};
+
+use super::report::RunReport;
+
+/// What the planner wants done next, and whether its state must be persisted before that.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// A checkpoint was reached: persist [`super::Planner::state`] before anything else.
+    pub save_state: bool,
+    pub next: Next,
+}
+
+/// The one thing that follows a step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one step is alive at a time; boxing adds only noise"
+)]
+pub enum Next {
+    /// Carry this out and hand its [`Outcome`] back to the planner.
+    Effect(Effect),
+    /// The run is over.
+    Finished(RunReport),
+}
+
+impl Step {
+    pub(crate) fn effect(effect: Effect) -> Self {
+        Self {
+            save_state: false,
+            next: Next::Effect(effect),
+        }
+    }
+
+    pub(crate) fn finished(report: RunReport) -> Self {
+        Self {
+            save_state: false,
+            next: Next::Finished(report),
+        }
+    }
+
+    /// The same step, after persisting the state.
+    pub(crate) fn saving(mut self) -> Self {
+        self.save_state = true;
+        self
+    }
+}
+
+/// Something only the host can do: talk to LinkedIn or the backend, or let time pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Ask LinkedIn; the outcome is [`Outcome::Fetched`].
+    Fetch(VoyagerFetch),
+    /// Push one bounded batch of this mailbox to the backend; the outcome is
+    /// [`Outcome::Pushed`].
+    Push { account: Account, batch: PushPlan },
+    /// Push backfilled profiles to the backend; the outcome is [`Outcome::Pushed`].
+    PushProfiles { profiles: Vec<Profile> },
+    /// Fetch avatar bytes in the browser and upload them; the outcome is
+    /// [`Outcome::AvatarTransferred`].
+    TransferAvatar { member: ProfileUrn, url: String },
+    /// Pause (backoff or polite pacing); the outcome is [`Outcome::Waited`].
+    Wait { until: DateTime<Utc> },
+}
+
+/// One Voyager call as the planner asks for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoyagerFetch {
+    pub call: VoyagerCall,
+    /// The GraphQL query id chosen for the call's variant, if it is a GraphQL call.
+    pub query_id: Option<QueryId>,
+    pub via: Transport,
+    /// The mailbox the call reads, once `/me` has answered.
+    pub mailbox: Option<ProfileUrn>,
+}
+
+/// How an [`Effect`] went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one outcome is alive at a time; boxing adds only noise"
+)]
+pub enum Outcome {
+    Fetched {
+        result: Result<VoyagerAnswer, VoyagerFailure>,
+    },
+    Pushed {
+        result: Result<PushAck, PushFailure>,
+    },
+    /// A failed avatar transfer is reported, not fatal.
+    AvatarTransferred { result: Result<(), String> },
+    Waited,
+}
+
+/// How a Voyager request travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Transport {
+    /// `fetch` from the service worker with the csrf header.
+    Direct,
+    /// Through the content script of an open LinkedIn tab (same origin).
+    Tab,
+}
+
+/// The records of one push batch.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushPlan {
+    pub conversations: Vec<Conversation>,
+    pub messages: Vec<Message>,
+    pub deleted: Vec<ConversationUrn>,
+}
+
+impl PushPlan {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.conversations.is_empty() && self.messages.is_empty() && self.deleted.is_empty()
+    }
+}
+
+/// What the backend asked for in its answer to a push.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushAck {
+    /// Contacts whose profiles to fetch and push.
+    pub backfill_needed: Vec<ProfileUrn>,
+    /// Avatars to fetch in the browser and upload.
+    pub avatar_requests: Vec<AvatarTransfer>,
+}
+
+/// One avatar the backend could not download itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AvatarTransfer {
+    pub member: ProfileUrn,
+    pub url: String,
+}
+
+/// Why a push did not go through.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(
+    tag = "failure",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum PushFailure {
+    /// No answer, or a 5xx.
+    #[error("the Ping backend could not be reached ({detail})")]
+    Unreachable { detail: String },
+    /// The token expired or was revoked.
+    #[error("this browser's pairing with Ping has expired: pair it again from the popup")]
+    PairingRejected,
+    /// The backend refused the whole batch.
+    #[error("the Ping backend refused the data ({status}: {detail})")]
+    Refused { status: u16, detail: String },
+}
