@@ -2,10 +2,10 @@
 //! (ping-protocol).
 
 use chrono::{DateTime, Utc};
-use ping_core::model::Profile;
-use ping_core::sync::{AvatarTransfer, PushAck, PushFailure};
+use ping_core::model::{Account, Profile};
+use ping_core::sync::{AvatarTransfer, PushAck, PushFailure, PushPlan};
 use ping_protocol::api::{
-    AvatarRequest, ProfileSource, ProfilesPush, ProfilesResponse, PushResponse,
+    AvatarRequest, ProfileSource, ProfilesPush, ProfilesResponse, PushBatch, PushResponse,
 };
 
 use crate::backend::BackendError;
@@ -18,6 +18,17 @@ fn avatar_transfers(requests: Vec<AvatarRequest>) -> Vec<AvatarTransfer> {
             url: request.url,
         })
         .collect()
+}
+
+/// One batch of `account`'s mailbox, as the backend takes it.
+pub fn push_batch(run_id: &str, account: &Account, batch: &PushPlan) -> PushBatch {
+    PushBatch {
+        run_id: run_id.to_owned(),
+        account: account.clone(),
+        conversations: batch.conversations.clone(),
+        messages: batch.messages.clone(),
+        deleted_conversations: batch.deleted.clone(),
+    }
 }
 
 /// What the planner needs from a push answer: the backfill and avatar requests.

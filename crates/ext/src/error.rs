@@ -16,7 +16,4 @@ pub enum WorkerError {
     /// A visited page could not be read as a profile.
     #[error("{url} could not be read as a profile: {reason}")]
     NotAProfile { url: String, reason: String },
-    /// The planner broke its own contract (no effect and no report); a bug in ping-core.
-    #[error("the sync planner {0}")]
-    PlannerContract(&'static str),
 }

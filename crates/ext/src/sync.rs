@@ -1,16 +1,19 @@
-//! Runs one sync: carries out the actions of `ping_core::sync::Planner` and feeds it their
-//! outcomes. Every decision (throttle, paging, batching, backoff, rotation, backfill) is the
-//! planner's; this module only does the IO, persists when told, and keeps the lease.
+//! The service worker as the sync's host: it carries out what `ping_core::sync::drive` asks
+//! (LinkedIn through the browser, the backend, storage, time) and keeps the single-sync lease.
+//! Every decision (throttle, paging, batching, backoff, rotation, backfill) is core's.
 
 use chrono::{DateTime, Duration, Utc};
+use ping_core::ids::ProfileUrn;
+use ping_core::model::{Account, Profile};
 use ping_core::sync::{
-    Lease, Planner, Progress, PushAck, PushFailure, SyncAction, SyncConfig, SyncDecision,
-    SyncEvent, SyncTrigger, ThrottlePolicy, acquire_lease, decide_sync,
+    Lease, Planner, Progress, PushAck, PushFailure, PushPlan, SyncConfig, SyncDecision, SyncHost,
+    SyncState, SyncTrigger, ThrottlePolicy, Transport, VoyagerFetch, VoyagerHttp, acquire_lease,
+    decide_sync, drive, fetch_over_http,
 };
 use ping_core::voyager::{
-    LinkedInSession, VoyagerContext, VoyagerFailure, build_request, interpret,
+    HttpRequest, HttpResponse, LinkedInSession, VoyagerAnswer, VoyagerContext, VoyagerFailure,
 };
-use ping_protocol::api::{PushBatch, RunReport};
+use ping_protocol::api::RunReport;
 use ping_protocol::worker::ExtensionSettings;
 
 use crate::backend::{Backend, BackendError};
@@ -69,25 +72,23 @@ pub async fn run_if_due(
     let Some(lease) = take_lease(&run_id, now).await? else {
         return Ok(None);
     };
-    let backend = Backend::new(&settings.backend_url, Some(&token));
-    let context = VoyagerContext::from_page(&store::page_meta().await?);
-    let logged_in = linkedin_session().await?.is_some();
     let mut planner = Planner::new(SyncConfig::default(), state, &store::query_ids().await?);
-    let start = SyncEvent::Start {
-        run_id: run_id.clone(),
-        trigger,
-        logged_in,
-    };
-    let mut driver = Driver {
-        planner: &mut planner,
-        backend,
-        context,
+    let mut worker = Worker {
+        backend: Backend::new(&settings.backend_url, Some(&token)),
+        context: VoyagerContext::from_page(&store::page_meta().await?),
         lease,
         progress: None,
     };
-    let report = driver.drive(start).await;
+    let report = drive(&mut planner, &mut worker, run_id, trigger).await;
     store::release_lease().await?;
-    report.map(Some)
+    let report = report?;
+    store::save_last_run(&report).await?;
+    match worker.backend.report_run(&report).await {
+        Err(BackendError::PairingRejected { .. }) => store::reject_token().await?,
+        Err(error) => web_sys::console::warn_1(&error.to_string().into()),
+        Ok(()) => {}
+    }
+    Ok(Some(report))
 }
 
 thread_local! {
@@ -126,8 +127,8 @@ async fn take_lease(run_id: &str, now: DateTime<Utc>) -> Result<Option<Lease>, W
     Ok(stuck.then_some(lease))
 }
 
-struct Driver<'a> {
-    planner: &'a mut Planner,
+/// The worker during one run.
+struct Worker {
     backend: Backend,
     /// The page headers of every Voyager call in this run, from the latest page visit.
     context: VoyagerContext,
@@ -135,41 +136,7 @@ struct Driver<'a> {
     progress: Option<Progress>,
 }
 
-impl Driver<'_> {
-    async fn drive(&mut self, first: SyncEvent) -> Result<RunReport, WorkerError> {
-        let mut event = first;
-        loop {
-            let actions = self.planner.handle(event, Utc::now());
-            self.step_done().await?;
-            let mut next = None;
-            for action in actions {
-                match action {
-                    SyncAction::SaveState => store::save_sync_state(self.planner.state()).await?,
-                    SyncAction::Finish { report } => return self.finish(report).await,
-                    effect => next = Some(self.perform(effect).await?),
-                }
-            }
-            let Some(outcome) = next else {
-                // The planner stopped without a report: nothing more to do.
-                return Err(WorkerError::PlannerContract("stopped without a report"));
-            };
-            event = outcome;
-        }
-    }
-
-    /// Renews the lease and publishes progress for the popup.
-    async fn step_done(&mut self) -> Result<(), WorkerError> {
-        self.renew_lease().await?;
-        let progress = self.planner.progress();
-        if progress != self.progress {
-            if let Some(progress) = &progress {
-                store::save_progress(progress).await?;
-            }
-            self.progress = progress;
-        }
-        Ok(())
-    }
-
+impl Worker {
     async fn renew_lease(&mut self) -> Result<(), WorkerError> {
         if let Ok(lease) = acquire_lease(Some(&self.lease), &self.lease.holder, Utc::now()) {
             store::save_lease(&lease).await?;
@@ -178,89 +145,80 @@ impl Driver<'_> {
         Ok(())
     }
 
-    async fn perform(&mut self, effect: SyncAction) -> Result<SyncEvent, WorkerError> {
-        Ok(match effect {
-            SyncAction::Fetch {
-                call,
-                query_id,
-                via,
-            } => {
-                let result = match linkedin_session().await? {
-                    Some(session) => {
-                        let account = self.planner.state().account().map(|a| &a.profile);
-                        let built = build_request(
-                            &call,
-                            account,
-                            query_id.as_ref(),
-                            &session,
-                            &self.context,
-                        );
-                        match built {
-                            Ok(request) => interpret(&call, &transport::send(&request, via).await),
-                            Err(error) => Err(error.into()),
-                        }
-                    }
-                    None => Err(VoyagerFailure::SessionExpired),
-                };
-                SyncEvent::Fetched { result }
-            }
-            SyncAction::Push { batch } => {
-                let account = self.planner.state().account().cloned();
-                let result = match account {
-                    Some(account) => {
-                        let batch = PushBatch {
-                            run_id: self.lease.holder.clone(),
-                            account,
-                            conversations: batch.conversations,
-                            messages: batch.messages,
-                            deleted_conversations: batch.deleted,
-                        };
-                        self.push_result(self.backend.push(&batch).await.map(convert::push_ack))
-                            .await?
-                    }
-                    None => Err(PushFailure::Refused {
-                        status: 0,
-                        detail: "no LinkedIn account known yet".to_owned(),
-                    }),
-                };
-                SyncEvent::Pushed { result }
-            }
-            SyncAction::PushProfiles { profiles } => {
-                let push = convert::backfill_push(profiles, Utc::now());
-                let result = self
-                    .backend
-                    .push_profiles(&push)
-                    .await
-                    .map(convert::profiles_ack);
-                SyncEvent::Pushed {
-                    result: self.push_result(result).await?,
-                }
-            }
-            SyncAction::TransferAvatar { member, url } => {
-                let result = avatar::transfer(&self.backend, &member, &url).await;
-                SyncEvent::AvatarTransferred { result }
-            }
-            SyncAction::Wait { until } => {
-                self.wait_until(until).await?;
-                SyncEvent::Waited
-            }
-            SyncAction::SaveState | SyncAction::Finish { .. } => {
-                return Err(WorkerError::PlannerContract(
-                    "asked for a non-effect as an effect",
-                ));
-            }
-        })
-    }
-
-    /// Maps a backend answer for the planner; a rejected token is forgotten right away.
-    async fn push_result(
-        &self,
-        result: Result<PushAck, BackendError>,
-    ) -> Result<Result<PushAck, PushFailure>, WorkerError> {
+    /// The planner's view of a backend answer. A rejected token is forgotten here, the one
+    /// place that learns of it during a run.
+    async fn backend_answer<T>(
+        result: Result<T, BackendError>,
+    ) -> Result<Result<T, PushFailure>, WorkerError> {
         if let Err(BackendError::PairingRejected { .. }) = &result {
             store::reject_token().await?;
         }
         Ok(result.map_err(convert::push_failure))
+    }
+}
+
+/// The browser's two ways to Voyager; see `transport`.
+struct BrowserTransport;
+
+impl VoyagerHttp for BrowserTransport {
+    type Error = WorkerError;
+
+    async fn linkedin_session(&mut self) -> Result<Option<LinkedInSession>, WorkerError> {
+        Ok(linkedin_session().await?)
+    }
+
+    async fn send(&mut self, request: &HttpRequest, via: Transport) -> HttpResponse {
+        transport::send(request, via).await
+    }
+}
+
+impl SyncHost for Worker {
+    type Error = WorkerError;
+
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+
+    async fn logged_in(&mut self) -> Result<bool, WorkerError> {
+        Ok(linkedin_session().await?.is_some())
+    }
+
+    async fn fetch(
+        &mut self,
+        fetch: &VoyagerFetch,
+    ) -> Result<Result<VoyagerAnswer, VoyagerFailure>, WorkerError> {
+        fetch_over_http(&mut BrowserTransport, &self.context, fetch).await
+    }
+
+    async fn push(
+        &mut self,
+        account: &Account,
+        batch: &PushPlan,
+    ) -> Result<Result<PushAck, PushFailure>, WorkerError> {
+        let batch = convert::push_batch(&self.lease.holder, account, batch);
+        let answer = self.backend.push(&batch).await.map(convert::push_ack);
+        Self::backend_answer(answer).await
+    }
+
+    async fn push_profiles(
+        &mut self,
+        profiles: &[Profile],
+    ) -> Result<Result<PushAck, PushFailure>, WorkerError> {
+        let push = convert::backfill_push(profiles.to_vec(), Utc::now());
+        let answer = self
+            .backend
+            .push_profiles(&push)
+            .await
+            .map(convert::profiles_ack);
+        Self::backend_answer(answer).await
+    }
+
+    async fn transfer_avatar(
+        &mut self,
+        member: &ProfileUrn,
+        url: &str,
+    ) -> Result<Result<(), String>, WorkerError> {
+        Ok(avatar::transfer(&self.backend, member, url).await)
     }
 
     async fn wait_until(&mut self, until: DateTime<Utc>) -> Result<(), WorkerError> {
@@ -274,17 +232,19 @@ impl Driver<'_> {
         }
     }
 
-    async fn finish(
-        &mut self,
-        report: ping_core::sync::RunReport,
-    ) -> Result<RunReport, WorkerError> {
-        store::save_sync_state(self.planner.state()).await?;
-        store::save_last_run(&report).await?;
-        match self.backend.report_run(&report).await {
-            Err(BackendError::PairingRejected { .. }) => store::reject_token().await?,
-            Err(error) => web_sys::console::warn_1(&error.to_string().into()),
-            Ok(()) => {}
+    async fn save_state(&mut self, state: &SyncState) -> Result<(), WorkerError> {
+        Ok(store::save_sync_state(state).await?)
+    }
+
+    /// Renews the lease and publishes progress for the popup.
+    async fn step_taken(&mut self, progress: Option<Progress>) -> Result<(), WorkerError> {
+        self.renew_lease().await?;
+        if progress != self.progress {
+            if let Some(progress) = &progress {
+                store::save_progress(progress).await?;
+            }
+            self.progress = progress;
         }
-        Ok(report)
+        Ok(())
     }
 }

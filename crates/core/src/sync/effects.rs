@@ -94,7 +94,9 @@ pub enum Outcome {
         result: Result<PushAck, PushFailure>,
     },
     /// A failed avatar transfer is reported, not fatal.
-    AvatarTransferred { result: Result<(), String> },
+    AvatarTransferred {
+        result: Result<(), String>,
+    },
     Waited,
 }
 

@@ -8,8 +8,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use crate::ids::{ConversationUrn, Cursor, MessageUrn, ProfileUrn, SyncToken};
 use crate::model::*;
 use crate::sync::{
-    Planner, PushAck, PushFailure, PushPlan, RunReport, SyncAction, SyncConfig, SyncEvent,
-    SyncState, SyncTrigger,
+    Planner, PushAck, PushFailure, PushPlan, RunReport, SyncConfig, SyncHost, SyncState,
+    SyncTrigger, VoyagerFetch, drive,
 };
 use crate::voyager::{
     ConversationsQuery, MessagesQuery, QueryIdRegistry, VoyagerAnswer, VoyagerCall, VoyagerFailure,
@@ -276,6 +276,91 @@ pub enum Stop {
     AfterPushes(u32),
 }
 
+/// Chrome stopped the simulated worker.
+pub struct Stopped;
+
+/// The simulated service worker: LinkedIn and the backend in memory, a clock that jumps over
+/// waits, and a stop that abandons the run where `stop` says.
+struct SimHost<'a> {
+    linkedin: &'a mut SimLinkedIn,
+    backend: &'a mut SimBackend,
+    saved: SyncState,
+    stop: Option<Stop>,
+    effects: usize,
+    pushes_before: u32,
+}
+
+impl SimHost<'_> {
+    /// Counts an effect, or stops the worker before carrying it out.
+    fn effect(&mut self) -> Result<(), Stopped> {
+        self.effects += 1;
+        let stopped = match self.stop {
+            Some(Stop::AfterEffects(limit)) => self.effects > limit,
+            Some(Stop::AfterPushes(limit)) => self.backend.pushes - self.pushes_before >= limit,
+            None => false,
+        };
+        if stopped { Err(Stopped) } else { Ok(()) }
+    }
+}
+
+impl SyncHost for SimHost<'_> {
+    type Error = Stopped;
+
+    fn now(&self) -> DateTime<Utc> {
+        self.linkedin.clock
+    }
+
+    async fn logged_in(&mut self) -> Result<bool, Stopped> {
+        Ok(true)
+    }
+
+    async fn fetch(
+        &mut self,
+        fetch: &VoyagerFetch,
+    ) -> Result<Result<VoyagerAnswer, VoyagerFailure>, Stopped> {
+        self.effect()?;
+        Ok(self.linkedin.answer(&fetch.call))
+    }
+
+    async fn push(
+        &mut self,
+        _account: &Account,
+        batch: &PushPlan,
+    ) -> Result<Result<PushAck, PushFailure>, Stopped> {
+        self.effect()?;
+        Ok(self.backend.accept(batch))
+    }
+
+    async fn push_profiles(
+        &mut self,
+        profiles: &[Profile],
+    ) -> Result<Result<PushAck, PushFailure>, Stopped> {
+        self.effect()?;
+        self.backend.profiles += profiles.len();
+        Ok(Ok(PushAck::default()))
+    }
+
+    async fn transfer_avatar(
+        &mut self,
+        _member: &ProfileUrn,
+        _url: &str,
+    ) -> Result<Result<(), String>, Stopped> {
+        self.effect()?;
+        Ok(Ok(()))
+    }
+
+    async fn wait_until(&mut self, until: DateTime<Utc>) -> Result<(), Stopped> {
+        self.effect()?;
+        self.linkedin.clock = self.linkedin.clock.max(until);
+        Ok(())
+    }
+
+    async fn save_state(&mut self, state: &SyncState) -> Result<(), Stopped> {
+        self.saved = state.clone();
+        Ok(())
+    }
+}
+
 /// Runs one sync to its end, or until `stop`: then the run is abandoned and the returned state
 /// is the last one saved, as a stopped service worker would leave it.
 pub fn run_sync(
@@ -291,55 +376,27 @@ pub fn run_sync(
         ..SyncConfig::default()
     };
     let mut planner = Planner::new(config, saved.clone(), &QueryIdRegistry::builtin());
-    let mut saved = saved;
-    let mut actions = planner.handle(
-        SyncEvent::Start {
-            run_id: "run".into(),
-            trigger,
-            logged_in: true,
-        },
-        linkedin.clock,
-    );
-    let mut effects = 0;
     let pushes_before = backend.pushes;
-    loop {
-        let mut next = None;
-        for action in actions {
-            match action {
-                SyncAction::SaveState => saved = planner.state().clone(),
-                SyncAction::Finish { report } => return (planner.state().clone(), Some(report)),
-                effect => next = Some(effect),
-            }
-        }
-        effects += 1;
-        let stopped = match stop {
-            Some(Stop::AfterEffects(limit)) => effects > limit,
-            Some(Stop::AfterPushes(limit)) => backend.pushes - pushes_before >= limit,
-            None => false,
-        };
-        if stopped {
-            return (saved, None);
-        }
-        let event = match next.expect("every step ends in an effect or Finish") {
-            SyncAction::Fetch { call, .. } => SyncEvent::Fetched {
-                result: linkedin.answer(&call),
-            },
-            SyncAction::Push { batch } => SyncEvent::Pushed {
-                result: backend.accept(&batch),
-            },
-            SyncAction::PushProfiles { profiles } => {
-                backend.profiles += profiles.len();
-                SyncEvent::Pushed {
-                    result: Ok(PushAck::default()),
-                }
-            }
-            SyncAction::TransferAvatar { .. } => SyncEvent::AvatarTransferred { result: Ok(()) },
-            SyncAction::Wait { until } => {
-                linkedin.clock = linkedin.clock.max(until);
-                SyncEvent::Waited
-            }
-            SyncAction::SaveState | SyncAction::Finish { .. } => unreachable!("handled above"),
-        };
-        actions = planner.handle(event, linkedin.clock);
+    let mut host = SimHost {
+        linkedin,
+        backend,
+        saved,
+        stop,
+        effects: 0,
+        pushes_before,
+    };
+    match block_on(drive(&mut planner, &mut host, "run".into(), trigger)) {
+        Ok(report) => (planner.state().clone(), Some(report)),
+        Err(Stopped) => (host.saved, None),
+    }
+}
+
+/// Polls a future that never waits (every simulated effect is immediate) to its end.
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    match future.as_mut().poll(&mut context) {
+        std::task::Poll::Ready(output) => output,
+        std::task::Poll::Pending => panic!("a simulated effect waited"),
     }
 }

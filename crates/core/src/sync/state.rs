@@ -7,10 +7,10 @@ use crate::ids::{ConversationUrn, MessageUrn, SyncToken};
 use crate::model::{Account, Conversation};
 use crate::voyager::{ConversationsQuery, MessagesQuery};
 
-use super::report::SyncTrigger;
+use super::trigger::SyncTrigger;
 
 /// What survives between runs and across a stopped service worker. Persist it whenever the
-/// planner says [`super::SyncAction::SaveState`].
+/// planner's step says so ([`super::Step::save_state`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncState {
@@ -56,10 +56,6 @@ impl SyncState {
     /// Whether a pass was interrupted and will resume at the next trigger.
     pub fn has_unfinished_pass(&self) -> bool {
         self.pass.is_some()
-    }
-    /// How many conversations are fully synced.
-    pub fn conversations_synced(&self) -> usize {
-        self.synced_through.len()
     }
 }
 

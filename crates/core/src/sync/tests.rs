@@ -375,16 +375,9 @@ fn a_browser_without_linkedin_cookies_does_not_call_linkedin() {
         SyncState::default(),
         &QueryIdRegistry::builtin(),
     );
-    let actions = planner.handle(
-        SyncEvent::Start {
-            run_id: "r".into(),
-            trigger: SyncTrigger::PageVisit,
-            logged_in: false,
-        },
-        sim::at(0),
-    );
+    let step = planner.start("r".into(), SyncTrigger::PageVisit, false, sim::at(0));
     assert!(
-        matches!(actions.last(), Some(SyncAction::Finish { report }) if report.outcome == RunOutcome::Failed && report.requests_made == 0)
+        matches!(step.next, Next::Finished(report) if report.outcome == RunOutcome::Failed && report.requests_made == 0)
     );
     assert_eq!(
         planner.state().stop_reason(),
@@ -397,24 +390,19 @@ fn a_rotated_query_id_is_replaced_by_the_next_candidate() {
     let registry = QueryIdRegistry::builtin();
     let mut planner = Planner::new(SyncConfig::default(), SyncState::default(), &registry);
     let mut linkedin = SimLinkedIn::new(&[1]);
-    let start = SyncEvent::Start {
-        run_id: "r".into(),
-        trigger: SyncTrigger::Manual,
-        logged_in: true,
-    };
-    let me = planner.handle(start, sim::at(0));
-    let SyncAction::Fetch { call, .. } = &me[0] else {
+    let me = planner.start("r".into(), SyncTrigger::Manual, true, sim::at(0));
+    let Next::Effect(Effect::Fetch(VoyagerFetch { call, .. })) = &me.next else {
         panic!("{me:?}")
     };
     let list = planner.handle(
-        SyncEvent::Fetched {
+        Outcome::Fetched {
             result: linkedin.answer(call),
         },
         sim::at(0),
     );
-    let SyncAction::Fetch {
+    let Next::Effect(Effect::Fetch(VoyagerFetch {
         query_id: first, ..
-    } = &list[0]
+    })) = &list.next
     else {
         panic!("{list:?}")
     };
@@ -422,14 +410,14 @@ fn a_rotated_query_id_is_replaced_by_the_next_candidate() {
         detail: "HTTP 404".into(),
     };
     let retry = planner.handle(
-        SyncEvent::Fetched {
+        Outcome::Fetched {
             result: Err(rotated),
         },
         sim::at(0),
     );
-    let SyncAction::Fetch {
+    let Next::Effect(Effect::Fetch(VoyagerFetch {
         query_id: second, ..
-    } = &retry[0]
+    })) = &retry.next
     else {
         panic!("{retry:?}")
     };
@@ -474,29 +462,22 @@ fn a_csrf_failure_is_retried_then_sent_through_a_linkedin_tab() {
         SyncState::default(),
         &QueryIdRegistry::builtin(),
     );
-    let start = SyncEvent::Start {
-        run_id: "r".into(),
-        trigger: SyncTrigger::Manual,
-        logged_in: true,
-    };
     let mut vias = vec![];
-    let mut actions = planner.handle(start, sim::at(0));
+    let mut step = planner.start("r".into(), SyncTrigger::Manual, true, sim::at(0));
     for _ in 0..3 {
-        let SyncAction::Fetch { via, .. } = actions[0] else {
-            panic!("{actions:?}")
+        let Next::Effect(Effect::Fetch(VoyagerFetch { via, .. })) = step.next else {
+            panic!("{step:?}")
         };
         vias.push(via);
-        actions = planner.handle(
-            SyncEvent::Fetched {
+        step = planner.handle(
+            Outcome::Fetched {
                 result: Err(VoyagerFailure::CsrfFailed),
             },
             sim::at(0),
         );
     }
     assert_eq!(vias, [Transport::Direct, Transport::Direct, Transport::Tab]);
-    assert!(
-        matches!(actions.last(), Some(SyncAction::Finish { report }) if report.outcome == RunOutcome::Failed)
-    );
+    assert!(matches!(step.next, Next::Finished(report) if report.outcome == RunOutcome::Failed));
 }
 
 #[test]

@@ -1,8 +1,8 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::report::SyncTrigger;
 use super::state::SyncState;
+use super::trigger::SyncTrigger;
 
 /// The user's settings for automatic syncs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,13 +8,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use fake_linkedin::{AccountSpec, FakeConfig, FakeServer};
-use ping_core::ids::{ConversationUrn, MessageUrn};
+use ping_core::ids::{ConversationUrn, MessageUrn, ProfileUrn};
+use ping_core::model::{Account, Profile};
 use ping_core::sync::{
-    Planner, PushAck, PushPlan, RunOutcome, RunReport, SyncAction, SyncConfig, SyncEvent,
-    SyncState, SyncTrigger,
+    Planner, PushAck, PushFailure, PushPlan, RunOutcome, RunReport, SyncConfig, SyncHost,
+    SyncState, SyncTrigger, Transport, VoyagerFetch, VoyagerHttp, drive, fetch_over_http,
 };
 use ping_core::voyager::{
-    HttpResponse, LinkedInSession, QueryIdRegistry, VoyagerContext, build_request, interpret,
+    HttpRequest, HttpResponse, LinkedInSession, QueryIdRegistry, VoyagerAnswer, VoyagerContext,
+    VoyagerFailure,
 };
 
 /// What the backend acknowledged: how often each message and conversation was pushed.
@@ -148,65 +150,17 @@ impl Harness {
         stop_after_batches: Option<u32>,
     ) -> (SyncState, Option<RunReport>) {
         let mut planner = Planner::new(SyncConfig::default(), saved.clone(), &self.registry);
-        let mut saved = saved;
-        let start = SyncEvent::Start {
-            run_id: format!("run-{}", self.clock.timestamp_millis()),
-            trigger: SyncTrigger::Manual,
-            logged_in: true,
-        };
-        let mut actions = planner.handle(start, self.clock);
+        let run_id = format!("run-{}", self.clock.timestamp_millis());
         let batches_before = self.backend.batches;
-        loop {
-            let mut effect = None;
-            for action in actions {
-                match action {
-                    SyncAction::SaveState => saved = planner.state().clone(),
-                    SyncAction::Finish { report } => {
-                        return (planner.state().clone(), Some(report));
-                    }
-                    other => effect = Some(other),
-                }
-            }
-            if stop_after_batches
-                .is_some_and(|limit| self.backend.batches - batches_before >= limit)
-            {
-                return (saved, None);
-            }
-            let event = match effect.expect("an effect or the end") {
-                SyncAction::Fetch { call, query_id, .. } => {
-                    let mailbox = planner
-                        .state()
-                        .account()
-                        .map(|account| account.profile.clone());
-                    let request = build_request(
-                        &call,
-                        mailbox.as_ref(),
-                        query_id.as_ref(),
-                        &self.session,
-                        &self.context,
-                    )
-                    .unwrap();
-                    let response = self.fetch(request).await;
-                    SyncEvent::Fetched {
-                        result: interpret(&call, &response),
-                    }
-                }
-                SyncAction::Push { batch } => SyncEvent::Pushed {
-                    result: Ok(self.backend.accept(&batch)),
-                },
-                SyncAction::PushProfiles { .. } => SyncEvent::Pushed {
-                    result: Ok(PushAck::default()),
-                },
-                SyncAction::TransferAvatar { .. } => {
-                    SyncEvent::AvatarTransferred { result: Ok(()) }
-                }
-                SyncAction::Wait { until } => {
-                    self.clock = self.clock.max(until);
-                    SyncEvent::Waited
-                }
-                other => unreachable!("{other:?} is handled above"),
-            };
-            actions = planner.handle(event, self.clock);
+        let mut host = NativeWorker {
+            harness: self,
+            saved,
+            stop_after_batches,
+            batches_before,
+        };
+        match drive(&mut planner, &mut host, run_id, SyncTrigger::Manual).await {
+            Ok(report) => (planner.state().clone(), Some(report)),
+            Err(Stopped) => (host.saved, None),
         }
     }
 
@@ -215,5 +169,101 @@ impl Harness {
         let report = report.expect("a sync without stops finishes");
         assert_eq!(report.outcome, RunOutcome::Completed, "{:?}", report.errors);
         (state, report)
+    }
+}
+
+/// The test stopped the worker.
+pub struct Stopped;
+
+/// The service worker's part, natively: Voyager over HTTP, the in-memory backend, a clock that
+/// jumps over waits.
+struct NativeWorker<'a> {
+    harness: &'a mut Harness,
+    saved: SyncState,
+    stop_after_batches: Option<u32>,
+    batches_before: u32,
+}
+
+impl NativeWorker<'_> {
+    /// Stops the worker before its next effect once enough batches were acknowledged.
+    fn effect(&self) -> Result<(), Stopped> {
+        let batches = self.harness.backend.batches - self.batches_before;
+        match self.stop_after_batches {
+            Some(limit) if batches >= limit => Err(Stopped),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A native client with the session's cookies.
+struct NativeTransport<'a>(&'a Harness);
+
+impl VoyagerHttp for NativeTransport<'_> {
+    type Error = Stopped;
+
+    async fn linkedin_session(&mut self) -> Result<Option<LinkedInSession>, Stopped> {
+        Ok(Some(self.0.session.clone()))
+    }
+
+    async fn send(&mut self, request: &HttpRequest, _via: Transport) -> HttpResponse {
+        self.0.fetch(request.clone()).await
+    }
+}
+
+impl SyncHost for NativeWorker<'_> {
+    type Error = Stopped;
+
+    fn now(&self) -> DateTime<Utc> {
+        self.harness.clock
+    }
+
+    async fn logged_in(&mut self) -> Result<bool, Stopped> {
+        Ok(true)
+    }
+
+    async fn fetch(
+        &mut self,
+        fetch: &VoyagerFetch,
+    ) -> Result<Result<VoyagerAnswer, VoyagerFailure>, Stopped> {
+        self.effect()?;
+        let harness = &*self.harness;
+        fetch_over_http(&mut NativeTransport(harness), &harness.context, fetch).await
+    }
+
+    async fn push(
+        &mut self,
+        _account: &Account,
+        batch: &PushPlan,
+    ) -> Result<Result<PushAck, PushFailure>, Stopped> {
+        self.effect()?;
+        Ok(Ok(self.harness.backend.accept(batch)))
+    }
+
+    async fn push_profiles(
+        &mut self,
+        _profiles: &[Profile],
+    ) -> Result<Result<PushAck, PushFailure>, Stopped> {
+        self.effect()?;
+        Ok(Ok(PushAck::default()))
+    }
+
+    async fn transfer_avatar(
+        &mut self,
+        _member: &ProfileUrn,
+        _url: &str,
+    ) -> Result<Result<(), String>, Stopped> {
+        self.effect()?;
+        Ok(Ok(()))
+    }
+
+    async fn wait_until(&mut self, until: DateTime<Utc>) -> Result<(), Stopped> {
+        self.effect()?;
+        self.harness.clock = self.harness.clock.max(until);
+        Ok(())
+    }
+
+    async fn save_state(&mut self, state: &SyncState) -> Result<(), Stopped> {
+        self.saved = state.clone();
+        Ok(())
     }
 }

@@ -5,17 +5,13 @@ use chrono::{DateTime, Utc};
 use super::Planner;
 use super::run::{Awaiting, Resume, Run};
 use crate::model::Profile;
+use crate::sync::effects::{Effect, PushAck, PushFailure, Step};
 use crate::sync::report::RunOutcome;
-use crate::sync::step::{PushAck, PushFailure, SyncAction};
 use crate::voyager::{MemberIdentity, VoyagerCall};
 
 impl Planner {
     /// The next backfill step: a paced profile fetch, the profiles push, an avatar, or the end.
-    pub(super) fn advance_backfill(
-        &mut self,
-        run: &mut Run,
-        now: DateTime<Utc>,
-    ) -> Vec<SyncAction> {
+    pub(super) fn advance_backfill(&mut self, run: &mut Run, now: DateTime<Utc>) -> Step {
         let wanted = run.backfill.len().min(self.config.max_backfill_per_run);
         if let Some(member) = run
             .backfill
@@ -32,7 +28,7 @@ impl Planner {
             run.awaiting = Some(Awaiting::PushProfiles {
                 profiles: profiles.clone(),
             });
-            return vec![SyncAction::PushProfiles { profiles }];
+            return Step::effect(Effect::PushProfiles { profiles });
         }
         let wanted = run
             .avatars
@@ -44,12 +40,12 @@ impl Planner {
             .filter(|_| run.avatar_next < wanted)
         {
             run.awaiting = Some(Awaiting::Avatar);
-            return vec![SyncAction::TransferAvatar {
+            return Step::effect(Effect::TransferAvatar {
                 member: avatar.member.clone(),
                 url: avatar.url.clone(),
-            }];
+            });
         }
-        vec![self.finish(run, RunOutcome::Completed, now)]
+        self.finish(run, RunOutcome::Completed, now)
     }
 
     pub(super) fn take_profile(
@@ -58,7 +54,7 @@ impl Planner {
         call: VoyagerCall,
         mut profile: Profile,
         now: DateTime<Utc>,
-    ) -> Vec<SyncAction> {
+    ) -> Step {
         // The lookup was by member id: the answer is that member, whatever URN form it carried.
         if let (Some(member), VoyagerCall::Profile { .. }) =
             (run.backfill.get(run.backfill_next), &call)
@@ -80,7 +76,7 @@ impl Planner {
         profiles: Vec<Profile>,
         result: Result<PushAck, PushFailure>,
         now: DateTime<Utc>,
-    ) -> Vec<SyncAction> {
+    ) -> Step {
         match result {
             Ok(ack) => {
                 run.attempts = 0;

@@ -9,9 +9,10 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use self::run::{Awaiting, Phase, Resume, Run};
-use super::report::{RunOutcome, RunReport, SyncTrigger};
+use super::effects::{Effect, Next, Outcome, Step, VoyagerFetch};
+use super::report::{RunOutcome, RunReport};
 use super::state::{StopReason, SyncState};
-use super::step::{SyncAction, SyncEvent};
+use super::trigger::SyncTrigger;
 use crate::ids::QueryId;
 use crate::voyager::{QueryIdRegistry, QueryKind, VoyagerAnswer, VoyagerCall};
 
@@ -116,75 +117,80 @@ impl Planner {
         })
     }
 
-    /// Takes one event and says what to do next; see [`SyncAction`].
-    pub fn handle(&mut self, event: SyncEvent, now: DateTime<Utc>) -> Vec<SyncAction> {
-        if let SyncEvent::Start {
-            run_id,
-            trigger,
-            logged_in,
-        } = event
-        {
-            return self.start(run_id, trigger, logged_in, now);
-        }
-        let Some(mut run) = self.run.take() else {
-            return Vec::new();
+    /// Begins a run, or resumes the unfinished pass of an earlier one. `logged_in` is false
+    /// when the browser has no usable LinkedIn cookies.
+    pub(crate) fn start(
+        &mut self,
+        run_id: String,
+        trigger: SyncTrigger,
+        logged_in: bool,
+        now: DateTime<Utc>,
+    ) -> Step {
+        let mut run = Run::new(run_id, trigger, now);
+        let step = if logged_in {
+            self.fetch(&mut run, VoyagerCall::Me)
+        } else {
+            self.stop(
+                &mut run,
+                RunOutcome::Failed,
+                StopReason::LinkedInSessionExpired,
+                now,
+            )
         };
-        let actions = match (event, run.awaiting.take()) {
-            (SyncEvent::Fetched { result }, Some(Awaiting::Fetch { call, query_id })) => {
-                match result {
-                    Ok(answer) => {
-                        run.attempts = 0;
-                        self.on_answer(&mut run, call, answer, now)
-                    }
-                    Err(failure) => self.on_failure(&mut run, call, query_id, failure, now),
+        self.keep_unless_finished(run, &step);
+        step
+    }
+
+    /// Takes the outcome of the last effect and says what comes next.
+    pub(crate) fn handle(&mut self, outcome: Outcome, now: DateTime<Utc>) -> Step {
+        let mut run = self
+            .run
+            .take()
+            .unwrap_or_else(|| Run::new(String::new(), SyncTrigger::Manual, now));
+        let step = match (outcome, run.awaiting.take()) {
+            (Outcome::Fetched { result }, Some(Awaiting::Fetch { call, query_id })) => match result
+            {
+                Ok(answer) => {
+                    run.attempts = 0;
+                    self.on_answer(&mut run, call, answer, now)
                 }
-            }
-            (SyncEvent::Pushed { result }, Some(Awaiting::Push { batch, completed })) => {
+                Err(failure) => self.on_failure(&mut run, call, query_id, failure, now),
+            },
+            (Outcome::Pushed { result }, Some(Awaiting::Push { batch, completed })) => {
                 self.on_pushed(&mut run, batch, completed, result, now)
             }
-            (SyncEvent::Pushed { result }, Some(Awaiting::PushProfiles { profiles })) => {
+            (Outcome::Pushed { result }, Some(Awaiting::PushProfiles { profiles })) => {
                 self.on_profiles_pushed(&mut run, profiles, result, now)
             }
-            (SyncEvent::AvatarTransferred { result }, Some(Awaiting::Avatar)) => {
+            (Outcome::AvatarTransferred { result }, Some(Awaiting::Avatar)) => {
                 if let Err(error) = result {
                     run.note_error(format!("an avatar could not be uploaded: {error}"));
                 }
                 run.avatar_next += 1;
                 self.advance_backfill(&mut run, now)
             }
-            (SyncEvent::Waited, Some(Awaiting::Wait { then })) => self.resume(&mut run, then, now),
-            (event, awaiting) => {
-                // An event that answers nothing asked (a stale reply after a restart): ignore it.
-                run.awaiting = awaiting;
-                drop(event);
-                Vec::new()
+            (Outcome::Waited, Some(Awaiting::Wait { then })) => self.resume(&mut run, then, now),
+            (outcome, _) => {
+                // Only a host that broke the one-effect-one-outcome rule gets here.
+                let detail =
+                    format!("the sync was handed an outcome it did not ask for: {outcome:?}");
+                let detail: String = detail.chars().take(200).collect();
+                self.stop(
+                    &mut run,
+                    RunOutcome::Failed,
+                    StopReason::Failed { detail },
+                    now,
+                )
             }
         };
-        if !matches!(actions.last(), Some(SyncAction::Finish { .. })) {
-            self.run = Some(run);
-        }
-        actions
+        self.keep_unless_finished(run, &step);
+        step
     }
 
-    fn start(
-        &mut self,
-        run_id: String,
-        trigger: SyncTrigger,
-        logged_in: bool,
-        now: DateTime<Utc>,
-    ) -> Vec<SyncAction> {
-        let mut run = Run::new(run_id, trigger, now);
-        if !logged_in {
-            return self.stop(
-                &mut run,
-                RunOutcome::Failed,
-                StopReason::LinkedInSessionExpired,
-                now,
-            );
+    fn keep_unless_finished(&mut self, run: Run, step: &Step) {
+        if let Next::Effect(_) = step.next {
+            self.run = Some(run);
         }
-        let actions = self.fetch(&mut run, VoyagerCall::Me);
-        self.run = Some(run);
-        actions
     }
 
     fn on_answer(
@@ -193,7 +199,7 @@ impl Planner {
         call: VoyagerCall,
         answer: VoyagerAnswer,
         now: DateTime<Utc>,
-    ) -> Vec<SyncAction> {
+    ) -> Step {
         match (run.phase, answer) {
             (Phase::Identify, VoyagerAnswer::Me { account }) => self.begin_pass(run, account, now),
             (Phase::Pass, VoyagerAnswer::Conversations { page }) => {
@@ -219,21 +225,15 @@ impl Planner {
         }
     }
 
-    fn resume(&mut self, run: &mut Run, then: Resume, now: DateTime<Utc>) -> Vec<SyncAction> {
+    fn resume(&mut self, run: &mut Run, then: Resume, now: DateTime<Utc>) -> Step {
         match then {
             Resume::Refetch { call } => self.fetch(run, call),
-            Resume::Repush { batch, completed } => {
-                run.awaiting = Some(Awaiting::Push {
-                    batch: batch.clone(),
-                    completed,
-                });
-                vec![SyncAction::Push { batch }]
-            }
+            Resume::Repush { batch, completed } => self.send_push(run, batch, completed, now),
             Resume::RepushProfiles { profiles } => {
                 run.awaiting = Some(Awaiting::PushProfiles {
                     profiles: profiles.clone(),
                 });
-                vec![SyncAction::PushProfiles { profiles }]
+                Step::effect(Effect::PushProfiles { profiles })
             }
             Resume::Continue => match run.phase {
                 Phase::Backfill => self.advance_backfill(run, now),
@@ -243,7 +243,7 @@ impl Planner {
     }
 
     /// Asks LinkedIn, with the query id currently chosen for the call's variant.
-    fn fetch(&mut self, run: &mut Run, call: VoyagerCall) -> Vec<SyncAction> {
+    fn fetch(&mut self, run: &mut Run, call: VoyagerCall) -> Step {
         let query_id = call.query_kind().and_then(|kind| {
             let choice = run.query_choice.get(&kind).copied().unwrap_or(0);
             self.query_ids
@@ -256,16 +256,21 @@ impl Planner {
             call: call.clone(),
             query_id: query_id.clone(),
         });
-        vec![SyncAction::Fetch {
+        Step::effect(Effect::Fetch(VoyagerFetch {
             call,
             query_id,
             via: run.transport,
-        }]
+            mailbox: self
+                .state
+                .account
+                .as_ref()
+                .map(|account| account.profile.clone()),
+        }))
     }
 
-    fn wait(run: &mut Run, until: DateTime<Utc>, then: Resume) -> Vec<SyncAction> {
+    fn wait(run: &mut Run, until: DateTime<Utc>, then: Resume) -> Step {
         run.awaiting = Some(Awaiting::Wait { then });
-        vec![SyncAction::Wait { until }]
+        Step::effect(Effect::Wait { until })
     }
 
     /// Ends the run early; the checkpoint in the state stays for the next run to resume.
@@ -275,32 +280,30 @@ impl Planner {
         outcome: RunOutcome,
         reason: StopReason,
         now: DateTime<Utc>,
-    ) -> Vec<SyncAction> {
+    ) -> Step {
         run.note_error(describe(&reason));
         self.state.stop_reason = Some(reason);
-        vec![SyncAction::SaveState, self.finish(run, outcome, now)]
+        self.finish(run, outcome, now).saving()
     }
 
-    fn finish(&self, run: &Run, outcome: RunOutcome, now: DateTime<Utc>) -> SyncAction {
-        SyncAction::Finish {
-            report: RunReport {
-                run_id: run.id.clone(),
-                account: self
-                    .state
-                    .account
-                    .as_ref()
-                    .map(|account| account.profile.clone()),
-                trigger: run.trigger,
-                started_at: run.started_at,
-                finished_at: now,
-                outcome,
-                conversations_processed: run.counters.conversations,
-                messages_processed: run.counters.messages,
-                profiles_backfilled: run.counters.profiles,
-                requests_made: run.counters.requests,
-                errors: run.errors.clone(),
-            },
-        }
+    fn finish(&self, run: &Run, outcome: RunOutcome, now: DateTime<Utc>) -> Step {
+        Step::finished(RunReport {
+            run_id: run.id.clone(),
+            account: self
+                .state
+                .account
+                .as_ref()
+                .map(|account| account.profile.clone()),
+            trigger: run.trigger,
+            started_at: run.started_at,
+            finished_at: now,
+            outcome,
+            conversations_processed: run.counters.conversations,
+            messages_processed: run.counters.messages,
+            profiles_backfilled: run.counters.profiles,
+            requests_made: run.counters.requests,
+            errors: run.errors.clone(),
+        })
     }
 }
 

@@ -9,9 +9,9 @@ use super::run::{Awaiting, Phase, Resume, Run};
 use super::{Planner, backoff_delay};
 use crate::ids::ConversationUrn;
 use crate::model::{Account, ConversationPage, MessagePage};
+use crate::sync::effects::{Effect, PushAck, PushFailure, PushPlan, Step};
 use crate::sync::report::RunOutcome;
 use crate::sync::state::{InProgress, Pass, StopReason, SyncState};
-use crate::sync::step::{PushAck, PushFailure, PushPlan, SyncAction};
 use crate::voyager::{ConversationsQuery, MessagesQuery, VoyagerCall};
 
 impl Planner {
@@ -21,7 +21,7 @@ impl Planner {
         run: &mut Run,
         account: Account,
         now: DateTime<Utc>,
-    ) -> Vec<SyncAction> {
+    ) -> Step {
         let same_mailbox = self
             .state
             .account
@@ -94,7 +94,7 @@ impl Planner {
         run: &mut Run,
         why: String,
         now: DateTime<Utc>,
-    ) -> Vec<SyncAction> {
+    ) -> Step {
         run.note_error(format!(
             "could not ask LinkedIn for deleted conversations: {why}"
         ));
@@ -158,11 +158,11 @@ impl Planner {
     }
 
     /// The next step of the pass.
-    pub(super) fn advance(&mut self, run: &mut Run, now: DateTime<Utc>) -> Vec<SyncAction> {
+    pub(super) fn advance(&mut self, run: &mut Run, now: DateTime<Utc>) -> Step {
         if run.pending.messages.len() >= self.config.max_batch_messages
             || run.pending.conversations.len() >= self.config.max_batch_conversations
         {
-            return self.push(run);
+            return self.push(run, now);
         }
         let Some(pass) = run.pass.as_mut() else {
             return self.stop(
@@ -203,12 +203,12 @@ impl Planner {
             return self.fetch(run, VoyagerCall::Conversations { query });
         }
         if !run.pending.is_empty() || !run.completed.is_empty() {
-            return self.push(run);
+            return self.push(run, now);
         }
         self.complete_pass(run, now)
     }
 
-    fn push(&mut self, run: &mut Run) -> Vec<SyncAction> {
+    fn push(&mut self, run: &mut Run, now: DateTime<Utc>) -> Step {
         // A conversation split over several batches travels with each of its batches.
         if let Some(current) = run.pass.as_ref().and_then(|pass| pass.current.as_ref()) {
             let urn = &current.conversation.urn;
@@ -228,11 +228,26 @@ impl Planner {
         }
         let batch = mem::take(&mut run.pending);
         let completed = mem::take(&mut run.completed);
+        self.send_push(run, batch, completed, now)
+    }
+
+    /// Pushes `batch` as the mailbox's; `completed` is acknowledged with it.
+    pub(super) fn send_push(
+        &mut self,
+        run: &mut Run,
+        batch: PushPlan,
+        completed: Vec<(ConversationUrn, DateTime<Utc>)>,
+        now: DateTime<Utc>,
+    ) -> Step {
+        let Some(account) = self.state.account.clone() else {
+            let detail = "a batch was ready before LinkedIn said whose mailbox it is".to_owned();
+            return self.stop(run, RunOutcome::Failed, StopReason::Failed { detail }, now);
+        };
         run.awaiting = Some(Awaiting::Push {
             batch: batch.clone(),
             completed,
         });
-        vec![SyncAction::Push { batch }]
+        Step::effect(Effect::Push { account, batch })
     }
 
     pub(super) fn on_pushed(
@@ -242,7 +257,7 @@ impl Planner {
         completed: Vec<(ConversationUrn, DateTime<Utc>)>,
         result: Result<PushAck, PushFailure>,
         now: DateTime<Utc>,
-    ) -> Vec<SyncAction> {
+    ) -> Step {
         match result {
             Ok(ack) => {
                 run.attempts = 0;
@@ -252,9 +267,7 @@ impl Planner {
                 // The checkpoint: everything up to the live position is acknowledged now.
                 self.state.pass = run.pass.clone();
                 run.request_backfill(ack.backfill_needed, ack.avatar_requests);
-                let mut actions = vec![SyncAction::SaveState];
-                actions.extend(self.advance(run, now));
-                actions
+                self.advance(run, now).saving()
             }
             Err(failure) => {
                 self.on_push_failure(run, failure, Resume::Repush { batch, completed }, now)
@@ -268,7 +281,7 @@ impl Planner {
         failure: PushFailure,
         retry: Resume,
         now: DateTime<Utc>,
-    ) -> Vec<SyncAction> {
+    ) -> Step {
         match failure {
             PushFailure::Unreachable { detail } => {
                 run.attempts += 1;
@@ -294,7 +307,7 @@ impl Planner {
     }
 
     /// Every change down to the watermark is acknowledged: move the watermark.
-    fn complete_pass(&mut self, run: &mut Run, now: DateTime<Utc>) -> Vec<SyncAction> {
+    fn complete_pass(&mut self, run: &mut Run, now: DateTime<Utc>) -> Step {
         let pass = run.pass.take();
         let high_water = pass.as_ref().and_then(|pass| pass.high_water);
         self.state.watermark = self.state.watermark.max(high_water);
@@ -305,16 +318,13 @@ impl Planner {
         self.state.pass = None;
         self.state.retry_after = None;
         self.state.stop_reason = None;
-        let mut actions = vec![SyncAction::SaveState];
         if run.resumed {
             // A resumed pass covers activity up to its own start: take what came since.
             run.resumed = false;
             run.pass = Some(Pass::begin(run.trigger, self.state.watermark, now));
-            actions.extend(self.advance(run, now));
-            return actions;
+            return self.advance(run, now).saving();
         }
         run.phase = Phase::Backfill;
-        actions.extend(self.advance_backfill(run, now));
-        actions
+        self.advance_backfill(run, now).saving()
     }
 }

@@ -5,9 +5,9 @@ use chrono::{DateTime, Duration, Utc};
 use super::Planner;
 use super::run::{Phase, Resume, Run};
 use crate::ids::QueryId;
+use crate::sync::effects::{Step, Transport};
 use crate::sync::report::RunOutcome;
 use crate::sync::state::StopReason;
-use crate::sync::step::{SyncAction, Transport};
 use crate::voyager::{QueryKind, VoyagerCall, VoyagerFailure};
 
 impl Planner {
@@ -18,7 +18,7 @@ impl Planner {
         query_id: Option<QueryId>,
         failure: VoyagerFailure,
         now: DateTime<Utc>,
-    ) -> Vec<SyncAction> {
+    ) -> Step {
         match failure {
             VoyagerFailure::SessionExpired => self.stop(
                 run,
@@ -122,12 +122,7 @@ impl Planner {
 
     /// Stops what cannot go on. During backfill the pass is already complete, so the run
     /// still completes: the failure ends only the backfill and is reported.
-    fn give_up(
-        &mut self,
-        run: &mut Run,
-        reason: StopReason,
-        now: DateTime<Utc>,
-    ) -> Vec<SyncAction> {
+    fn give_up(&mut self, run: &mut Run, reason: StopReason, now: DateTime<Utc>) -> Step {
         if run.phase != Phase::Backfill {
             let outcome = match reason {
                 StopReason::LinkedInThrottled { .. }

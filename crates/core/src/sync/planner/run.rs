@@ -4,9 +4,9 @@ use chrono::{DateTime, Utc};
 
 use crate::ids::{ConversationUrn, MessageUrn, ProfileUrn, QueryId};
 use crate::model::Profile;
-use crate::sync::report::SyncTrigger;
+use crate::sync::effects::{AvatarTransfer, PushPlan, Transport};
 use crate::sync::state::Pass;
-use crate::sync::step::{AvatarTransfer, PushPlan, Transport};
+use crate::sync::trigger::SyncTrigger;
 use crate::voyager::{QueryKind, VoyagerCall};
 
 /// The most error lines one report carries.
