@@ -4,10 +4,8 @@ use axum::Json;
 use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use chrono::Duration;
 use ping_protocol::ErrorCode;
-
-use crate::rate_limit::Limit;
-use crate::store::StoreError;
 
 /// Everything a handler can answer besides success. Messages say what to do next; internal
 /// details are logged, never returned.
@@ -34,9 +32,13 @@ pub enum ApiError {
     /// 410: the pairing code is older than 10 minutes.
     #[error("this pairing code expired: ask for a new one")]
     PairingCodeExpired,
-    /// 429: a rate limit was reached (wrong pairing codes, codes issued, failed logins).
-    #[error("{}", .0.refusal)]
-    RateLimited(Limit),
+    /// 429: a rate limit was reached (wrong pairing codes, codes issued, failed logins); the
+    /// message says what to do, `retry_after` is sent as `Retry-After`.
+    #[error("{message}")]
+    RateLimited {
+        message: &'static str,
+        retry_after: Duration,
+    },
     /// 400: the body is not what the endpoint takes.
     #[error("{0}")]
     InvalidRequest(String),
@@ -61,7 +63,7 @@ impl ApiError {
             Self::CsrfMismatch => StatusCode::FORBIDDEN,
             Self::PairingCodeUnknown | Self::NotFound => StatusCode::NOT_FOUND,
             Self::PairingCodeExpired => StatusCode::GONE,
-            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
             Self::AvatarRefused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -77,7 +79,7 @@ impl ApiError {
             Self::CsrfMismatch | Self::InvalidRequest(_) => ErrorCode::InvalidRequest,
             Self::PairingCodeUnknown => ErrorCode::PairingCodeUnknown,
             Self::PairingCodeExpired => ErrorCode::PairingCodeExpired,
-            Self::RateLimited(_) => ErrorCode::RateLimited,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::NotFound => ErrorCode::NotFound,
             Self::AvatarRefused(_) => ErrorCode::AvatarRefused,
             Self::Internal(_) => ErrorCode::Internal,
@@ -94,22 +96,16 @@ impl ApiError {
     }
 }
 
-impl From<StoreError> for ApiError {
-    fn from(error: StoreError) -> Self {
-        Self::Internal(error.to_string())
-    }
-}
-
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let Self::Internal(detail) = &self {
             tracing::error!(%detail, "request failed");
         }
         let mut response = (self.status(), Json(self.body())).into_response();
-        if let Self::RateLimited(limit) = &self {
+        if let Self::RateLimited { retry_after, .. } = &self {
             response
                 .headers_mut()
-                .insert(RETRY_AFTER, HeaderValue::from(limit.window.num_seconds()));
+                .insert(RETRY_AFTER, HeaderValue::from(retry_after.num_seconds()));
         }
         response
     }
@@ -137,5 +133,17 @@ mod tests {
             assert_eq!(error.status(), StatusCode::UNAUTHORIZED);
             assert_eq!(error.code(), code);
         }
+    }
+
+    #[test]
+    fn a_rate_limit_says_what_to_do_and_when_to_retry() {
+        let error = ApiError::RateLimited {
+            message: "too many tries: wait ten minutes",
+            retry_after: Duration::minutes(10),
+        };
+        assert_eq!(error.body().message, "too many tries: wait ten minutes");
+        let response = error.into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[RETRY_AFTER], "600");
     }
 }

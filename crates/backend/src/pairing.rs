@@ -28,7 +28,10 @@ fn user_subject(user: UserId) -> String {
 
 /// Counts a wrong code and answers `error`.
 async fn fail(state: &AppState, subjects: Vec<String>, error: ApiError) -> ApiError {
-    match WRONG_PAIRING_CODES.record(state, &subjects).await {
+    let recorded = WRONG_PAIRING_CODES
+        .record(&*state.store, &subjects, state.clock.now())
+        .await;
+    match recorded {
         Ok(()) => error,
         Err(store_error) => store_error.into(),
     }
@@ -58,11 +61,13 @@ pub async fn create_extension_code(
     ip: &str,
 ) -> Result<PairingCodeResponse, ApiError> {
     let subjects = [address(ip)];
-    PAIRING_CODES_ISSUED
-        .ensure_allowed(state, &subjects)
-        .await?;
-    PAIRING_CODES_ISSUED.record(state, &subjects).await?;
     let now = state.clock.now();
+    PAIRING_CODES_ISSUED
+        .ensure_allowed(&*state.store, &subjects, now)
+        .await?;
+    PAIRING_CODES_ISSUED
+        .record(&*state.store, &subjects, now)
+        .await?;
     let poll_secret = random_token();
     let record = insert_code(
         state,
@@ -142,7 +147,9 @@ pub async fn poll(
     ip: &str,
 ) -> Result<PairingPollResponse, ApiError> {
     let keys = vec![address(ip)];
-    WRONG_PAIRING_CODES.ensure_allowed(state, &keys).await?;
+    WRONG_PAIRING_CODES
+        .ensure_allowed(&*state.store, &keys, state.clock.now())
+        .await?;
     let code = normalize_code(&request.code);
     let found = state.store.find_pairing_code(&code).await?;
     let Some(record) = found.filter(|record| {
@@ -176,7 +183,9 @@ pub async fn pair(
     ip: &str,
 ) -> Result<(), ApiError> {
     let keys = vec![address(ip), user_subject(user)];
-    WRONG_PAIRING_CODES.ensure_allowed(state, &keys).await?;
+    WRONG_PAIRING_CODES
+        .ensure_allowed(&*state.store, &keys, state.clock.now())
+        .await?;
     let code = normalize_code(raw_code);
     let found = state.store.find_pairing_code(&code).await?;
     let Some(record) = found.filter(|record| {
@@ -204,7 +213,9 @@ pub async fn claim(
     ip: &str,
 ) -> Result<ExtensionToken, ApiError> {
     let keys = vec![address(ip)];
-    WRONG_PAIRING_CODES.ensure_allowed(state, &keys).await?;
+    WRONG_PAIRING_CODES
+        .ensure_allowed(&*state.store, &keys, state.clock.now())
+        .await?;
     let code = normalize_code(&request.code);
     let found = state.store.find_pairing_code(&code).await?;
     let Some((record, user)) = found

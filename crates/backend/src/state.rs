@@ -8,7 +8,6 @@ use crate::avatars::AvatarPolicy;
 use crate::clock::Clock;
 use crate::settings::Settings;
 use crate::store::Store;
-use crate::templates::Templates;
 
 /// Configuration the handlers need, derived from [`Settings`].
 #[derive(Debug, Clone)]
@@ -32,13 +31,12 @@ impl AppConfig {
     }
 }
 
-/// The router's state: the store, the clock, the configuration and the templates.
+/// The router's state: the store, the clock and the configuration.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<AppConfig>,
-    pub templates: Arc<Templates>,
     /// Wakes the avatar worker of this process when a push queued downloads.
     pub avatar_wakeup: Arc<Notify>,
 }
@@ -49,7 +47,6 @@ impl AppState {
             store,
             clock,
             config: Arc::new(config),
-            templates: Arc::new(Templates::new()),
             avatar_wakeup: Arc::new(Notify::new()),
         }
     }

@@ -1,5 +1,7 @@
 //! Server-rendered pages (minijinja, templates embedded in the binary, HTML auto-escaped).
 
+use std::sync::LazyLock;
+
 use axum::response::Html;
 use minijinja::Environment;
 use serde::Serialize;
@@ -29,37 +31,26 @@ fn datetime(value: String) -> String {
         .unwrap_or(value)
 }
 
-/// The page templates.
-pub struct Templates {
-    env: Environment<'static>,
-}
-
-impl Templates {
-    pub fn new() -> Self {
-        let mut env = Environment::new();
-        env.add_filter("datetime", datetime);
-        for (name, source) in TEMPLATES {
-            if let Err(error) = env.add_template(name, source) {
-                tracing::error!(template = name, %error, "template does not parse");
-            }
+/// The page templates, parsed on first use. They are constants compiled into the binary, so a
+/// static holds them rather than the router's state.
+static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    env.add_filter("datetime", datetime);
+    for (name, source) in TEMPLATES {
+        if let Err(error) = env.add_template(name, source) {
+            tracing::error!(template = name, %error, "template does not parse");
         }
-        Self { env }
     }
+    env
+});
 
-    /// Renders a page; a template error is an internal error (logged).
-    pub fn render(&self, name: &str, context: impl Serialize) -> Result<Html<String>, ApiError> {
-        self.env
-            .get_template(name)
-            .and_then(|template| template.render(context))
-            .map(Html)
-            .map_err(|error| ApiError::Internal(format!("template {name}: {error:#}")))
-    }
-}
-
-impl Default for Templates {
-    fn default() -> Self {
-        Self::new()
-    }
+/// Renders a page; a template error is an internal error (logged).
+pub fn render(name: &str, context: impl Serialize) -> Result<Html<String>, ApiError> {
+    ENVIRONMENT
+        .get_template(name)
+        .and_then(|template| template.render(context))
+        .map(Html)
+        .map_err(|error| ApiError::Internal(format!("template {name}: {error:#}")))
 }
 
 #[cfg(test)]
@@ -68,20 +59,18 @@ mod tests {
 
     #[test]
     fn every_template_parses() {
-        let templates = Templates::new();
         for (name, _) in TEMPLATES {
-            assert!(templates.env.get_template(name).is_ok(), "{name}");
+            assert!(ENVIRONMENT.get_template(name).is_ok(), "{name}");
         }
     }
 
     #[test]
     fn user_text_is_escaped() {
-        let html = Templates::new()
-            .render(
-                "login.html",
-                minijinja::context! { error => "<script>x</script>" },
-            )
-            .unwrap();
+        let html = render(
+            "login.html",
+            minijinja::context! { error => "<script>x</script>" },
+        )
+        .unwrap();
         assert!(html.0.contains("&lt;script&gt;"));
     }
 }

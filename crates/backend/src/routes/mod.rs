@@ -5,7 +5,9 @@ pub mod web;
 
 use axum::Router;
 
+use crate::error::ApiError;
 use crate::state::AppState;
+use crate::store::StoreError;
 
 /// The whole application, ready to serve (or to `oneshot` in tests).
 pub fn app(state: AppState) -> Router {
@@ -13,4 +15,11 @@ pub fn app(state: AppState) -> Router {
         .nest(ping_protocol::API_PREFIX, api::router())
         .merge(web::router())
         .with_state(state)
+}
+
+/// A store failure is the backend's own: the client gets a 500, the detail goes to the log.
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        Self::Internal(error.to_string())
+    }
 }

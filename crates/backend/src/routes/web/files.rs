@@ -4,7 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 
-use super::PageError;
+use super::page::PageError;
 use crate::auth::PageSession;
 use crate::error::ApiError;
 use crate::export;
@@ -30,11 +30,7 @@ pub async fn contacts_vcard(
     State(state): State<AppState>,
     PageSession(session): PageSession,
 ) -> Result<Response, PageError> {
-    let contacts = state
-        .store
-        .export_contacts(session.user)
-        .await
-        .map_err(|error| PageError::new(&state, error))?;
+    let contacts = state.store.export_contacts(session.user).await?;
     Ok(download(
         "text/vcard; charset=utf-8",
         "ping-contacts.vcf",
@@ -46,11 +42,7 @@ pub async fn contacts_csv(
     State(state): State<AppState>,
     PageSession(session): PageSession,
 ) -> Result<Response, PageError> {
-    let contacts = state
-        .store
-        .export_contacts(session.user)
-        .await
-        .map_err(|error| PageError::new(&state, error))?;
+    let contacts = state.store.export_contacts(session.user).await?;
     Ok(download(
         "text/csv; charset=utf-8",
         "ping-contacts.csv",
@@ -62,11 +54,7 @@ pub async fn conversations_json(
     State(state): State<AppState>,
     PageSession(session): PageSession,
 ) -> Result<Response, PageError> {
-    let conversations = state
-        .store
-        .all_conversations(session.user)
-        .await
-        .map_err(|error| PageError::new(&state, error))?;
+    let conversations = state.store.all_conversations(session.user).await?;
     Ok(download(
         "application/json",
         "ping-conversations.json",
@@ -82,9 +70,8 @@ pub async fn avatar(
     let image = state
         .store
         .get_avatar(session.user, &hash)
-        .await
-        .map_err(|error| PageError::new(&state, error))?
-        .ok_or_else(|| PageError::new(&state, ApiError::NotFound))?;
+        .await?
+        .ok_or(ApiError::NotFound)?;
     Ok((
         [
             (CONTENT_TYPE, image.content_type),

@@ -12,7 +12,7 @@ use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
-use super::PageError;
+use super::page::PageError;
 use crate::auth::{
     ClientIp, PageSession, WebSession, clear_session_cookie, cookie_value, session_cookie,
     start_session,
@@ -21,6 +21,7 @@ use crate::error::ApiError;
 use crate::rate_limit::{FAILED_LOGINS, address};
 use crate::secrets::{constant_time_eq, random_token, verify_password};
 use crate::state::AppState;
+use crate::templates;
 
 const LOGIN_CSRF_COOKIE: &str = "ping_login_csrf";
 /// Long enough to type a password, short enough that a stale tab asks again.
@@ -41,13 +42,10 @@ fn login_page(
     email: &str,
 ) -> Result<Response, PageError> {
     let token = random_token();
-    let html = state
-        .templates
-        .render(
-            "login.html",
-            context! { error => error, email_value => email, csrf_token => token },
-        )
-        .map_err(|error| PageError::new(state, error))?;
+    let html = templates::render(
+        "login.html",
+        context! { error => error, email_value => email, csrf_token => token },
+    )?;
     let cookie = login_csrf_cookie(&token, state.config.secure_cookies, LOGIN_CSRF_SECONDS);
     Ok((status, [(SET_COOKIE, cookie)], html).into_response())
 }
@@ -85,10 +83,14 @@ pub async fn submit(
         return login_page(&state, StatusCode::FORBIDDEN, Some(message), &email);
     }
     let subjects = [address(&ip), format!("email:{email}")];
-    match FAILED_LOGINS.ensure_allowed(&state, &subjects).await {
+    let now = state.clock.now();
+    match FAILED_LOGINS
+        .ensure_allowed(&*state.store, &subjects, now)
+        .await
+    {
         Ok(()) => {}
-        Err(ApiError::RateLimited(limit)) => {
-            let message = capitalized_sentence(limit.refusal);
+        Err(ApiError::RateLimited { message, .. }) => {
+            let message = capitalized_sentence(message);
             return login_page(
                 &state,
                 StatusCode::TOO_MANY_REQUESTS,
@@ -96,25 +98,16 @@ pub async fn submit(
                 &email,
             );
         }
-        Err(error) => return Err(PageError::new(&state, error)),
+        Err(error) => return Err(error.into()),
     }
-    let user = state
-        .store
-        .find_user_by_email(&email)
-        .await
-        .map_err(|error| PageError::new(&state, error))?;
+    let user = state.store.find_user_by_email(&email).await?;
     let verified = user.filter(|user| verify_password(&login.password, &user.password_hash));
     let Some(user) = verified else {
-        FAILED_LOGINS
-            .record(&state, &subjects)
-            .await
-            .map_err(|error| PageError::new(&state, error))?;
+        FAILED_LOGINS.record(&*state.store, &subjects, now).await?;
         let message = "Wrong email or password.";
         return login_page(&state, StatusCode::UNAUTHORIZED, Some(message), &email);
     };
-    let id = start_session(&state, user.id)
-        .await
-        .map_err(|error| PageError::new(&state, error))?;
+    let id = start_session(&state, user.id).await?;
     let secure = state.config.secure_cookies;
     Ok((
         AppendHeaders([
@@ -145,14 +138,8 @@ pub async fn logout(
     session: WebSession,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
-    session
-        .check_csrf(&form.csrf)
-        .map_err(|error| PageError::new(&state, error))?;
-    state
-        .store
-        .delete_session(&session.id_hash)
-        .await
-        .map_err(|error| PageError::new(&state, error))?;
+    session.check_csrf(&form.csrf)?;
+    state.store.delete_session(&session.id_hash).await?;
     Ok((
         [(
             SET_COOKIE,

@@ -6,30 +6,23 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use serde::Deserialize;
 
-use super::{PageError, page_context};
+use super::page::{PageError, page_context};
 use crate::auth::PageSession;
 use crate::error::ApiError;
 use crate::ids::{ContactId, ConversationId};
 use crate::state::AppState;
 use crate::store::ContactEdit;
+use crate::templates;
 
 type Page = Result<Html<String>, PageError>;
 
-fn render(state: &AppState, name: &str, base: Value, extra: Value) -> Page {
-    state
-        .templates
-        .render(name, context! { ..base, ..extra })
-        .map_err(|error| PageError::new(state, error))
+fn render(name: &str, base: Value, extra: Value) -> Page {
+    Ok(templates::render(name, context! { ..base, ..extra })?)
 }
 
 pub async fn contacts(State(state): State<AppState>, PageSession(session): PageSession) -> Page {
-    let contacts = state
-        .store
-        .list_contacts(session.user)
-        .await
-        .map_err(|error| PageError::new(&state, error))?;
+    let contacts = state.store.list_contacts(session.user).await?;
     render(
-        &state,
         "contacts.html",
         page_context(&session, "contacts"),
         context! { contacts },
@@ -41,20 +34,16 @@ pub async fn contact(
     PageSession(session): PageSession,
     Path(id): Path<i64>,
 ) -> Page {
-    let fail = |error| PageError::new(&state, error);
     let contact = state
         .store
         .get_contact(session.user, ContactId(id))
-        .await
-        .map_err(fail)?
-        .ok_or_else(|| PageError::new(&state, ApiError::NotFound))?;
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let conversations = state
         .store
         .contact_conversations(session.user, ContactId(id))
-        .await
-        .map_err(|error| PageError::new(&state, error))?;
+        .await?;
     render(
-        &state,
         "contact.html",
         page_context(&session, "contacts"),
         context! { contact, conversations },
@@ -82,15 +71,10 @@ pub async fn edit_contact(
     Path(id): Path<i64>,
     Form(form): Form<EditForm>,
 ) -> Result<Response, PageError> {
-    session
-        .check_csrf(&form.csrf)
-        .map_err(|error| PageError::new(&state, error))?;
+    session.check_csrf(&form.csrf)?;
     let name = form.display_name.trim().to_owned();
     if name.is_empty() {
-        return Err(PageError::new(
-            &state,
-            ApiError::InvalidRequest("a contact needs a name".into()),
-        ));
+        return Err(ApiError::InvalidRequest("a contact needs a name".into()).into());
     }
     let edit = ContactEdit {
         display_name: name,
@@ -102,10 +86,9 @@ pub async fn edit_contact(
     let found = state
         .store
         .edit_contact(session.user, ContactId(id), &edit, state.clock.now())
-        .await
-        .map_err(|error| PageError::new(&state, error))?;
+        .await?;
     if !found {
-        return Err(PageError::new(&state, ApiError::NotFound));
+        return Err(ApiError::NotFound.into());
     }
     Ok(Redirect::to(&format!("/contacts/{id}")).into_response())
 }
@@ -118,11 +101,9 @@ pub async fn conversation(
     let conversation = state
         .store
         .get_conversation(session.user, ConversationId(id))
-        .await
-        .map_err(|error| PageError::new(&state, error))?
-        .ok_or_else(|| PageError::new(&state, ApiError::NotFound))?;
+        .await?
+        .ok_or(ApiError::NotFound)?;
     render(
-        &state,
         "conversation.html",
         page_context(&session, "contacts"),
         context! { conversation },
@@ -146,11 +127,9 @@ pub async fn search(
         state
             .store
             .search_messages(session.user, &query.q, 100)
-            .await
-            .map_err(|error| PageError::new(&state, error))?
+            .await?
     };
     render(
-        &state,
         "search.html",
         page_context(&session, "search"),
         context! { query => query.q.trim(), hits },
@@ -158,11 +137,7 @@ pub async fn search(
 }
 
 pub async fn history(State(state): State<AppState>, PageSession(session): PageSession) -> Page {
-    let runs = state
-        .store
-        .list_runs(session.user, 200)
-        .await
-        .map_err(|error| PageError::new(&state, error))?;
+    let runs = state.store.list_runs(session.user, 200).await?;
     let runs: Vec<serde_json::Value> = runs
         .iter()
         .map(|run| {
@@ -173,7 +148,6 @@ pub async fn history(State(state): State<AppState>, PageSession(session): PageSe
         })
         .collect();
     render(
-        &state,
         "history.html",
         page_context(&session, "history"),
         context! { runs },

@@ -10,13 +10,14 @@ use ping_core::ids::ProfileUrn;
 use ping_protocol::{SyncRequest, SyncRequestState};
 use serde::{Deserialize, Serialize};
 
-use super::{PageError, page_context};
+use super::page::{PageError, page_context};
 use crate::auth::{ClientIp, PageSession, WebSession};
 use crate::error::ApiError;
 use crate::ids::TokenId;
 use crate::pairing;
 use crate::secrets::random_token;
 use crate::state::AppState;
+use crate::templates;
 
 #[derive(Serialize)]
 struct TokenRow {
@@ -35,12 +36,10 @@ async fn render_page(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let now = state.clock.now();
-    let fail = |error| PageError::new(state, error);
     let tokens: Vec<TokenRow> = state
         .store
         .list_tokens(session.user)
-        .await
-        .map_err(fail)?
+        .await?
         .into_iter()
         .map(|token| TokenRow {
             id: token.id,
@@ -51,19 +50,12 @@ async fn render_page(
             expired: token.expires_at <= now,
         })
         .collect();
-    let accounts = state
-        .store
-        .list_accounts(session.user)
-        .await
-        .map_err(|error| PageError::new(state, error))?;
+    let accounts = state.store.list_accounts(session.user).await?;
     let accounts = serde_json::to_value(&accounts).unwrap_or_default();
-    let html = state
-        .templates
-        .render(
-            "settings.html",
-            context! { ..page_context(session, "settings"), ..context! { tokens, accounts }, ..extra },
-        )
-        .map_err(|error| PageError::new(state, error))?;
+    let html = templates::render(
+        "settings.html",
+        context! { ..page_context(session, "settings"), ..context! { tokens, accounts }, ..extra },
+    )?;
     Ok((status, html).into_response())
 }
 
@@ -103,12 +95,10 @@ pub async fn pair(
     ClientIp(ip): ClientIp,
     Form(form): Form<PairForm>,
 ) -> Result<Response, PageError> {
-    session
-        .check_csrf(&form.csrf)
-        .map_err(|error| PageError::new(&state, error))?;
+    session.check_csrf(&form.csrf)?;
     match pairing::pair(&state, session.user, &form.code, &ip).await {
         Ok(()) => Ok(Redirect::to("/settings/integrations/linkedin?paired=1").into_response()),
-        Err(error @ ApiError::Internal(_)) => Err(PageError::new(&state, error)),
+        Err(error @ ApiError::Internal(_)) => Err(error.into()),
         Err(error) => {
             let extra = context! { pair_error => error.to_string(), pair_code_value => form.code };
             render_page(&state, &session, extra, error.status()).await
@@ -126,12 +116,8 @@ pub async fn show_code(
     PageSession(session): PageSession,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
-    session
-        .check_csrf(&form.csrf)
-        .map_err(|error| PageError::new(&state, error))?;
-    let (code, expires_at) = pairing::create_web_code(&state, session.user)
-        .await
-        .map_err(|error| PageError::new(&state, error))?;
+    session.check_csrf(&form.csrf)?;
+    let (code, expires_at) = pairing::create_web_code(&state, session.user).await?;
     let extra = context! { shown_code => code, shown_code_expires => expires_at };
     render_page(&state, &session, extra, StatusCode::OK).await
 }
@@ -142,16 +128,13 @@ pub async fn revoke(
     Path(id): Path<i64>,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
-    session
-        .check_csrf(&form.csrf)
-        .map_err(|error| PageError::new(&state, error))?;
+    session.check_csrf(&form.csrf)?;
     let revoked = state
         .store
         .revoke_token(session.user, TokenId(id), state.clock.now())
-        .await
-        .map_err(|error| PageError::new(&state, error))?;
+        .await?;
     if !revoked {
-        return Err(PageError::new(&state, ApiError::NotFound));
+        return Err(ApiError::NotFound.into());
     }
     Ok(Redirect::to("/settings/integrations/linkedin?revoked=1").into_response())
 }
@@ -167,11 +150,9 @@ pub async fn request_sync(
     PageSession(session): PageSession,
     Form(form): Form<SyncForm>,
 ) -> Result<Response, PageError> {
-    session
-        .check_csrf(&form.csrf)
-        .map_err(|error| PageError::new(&state, error))?;
+    session.check_csrf(&form.csrf)?;
     let account_id = ProfileUrn::parse(&form.account_id)
-        .map_err(|error| PageError::new(&state, ApiError::InvalidRequest(error.to_string())))?;
+        .map_err(|error| ApiError::InvalidRequest(error.to_string()))?;
     let request = SyncRequest {
         id: random_token(),
         account_id,
@@ -182,7 +163,6 @@ pub async fn request_sync(
     state
         .store
         .create_sync_request(session.user, &request)
-        .await
-        .map_err(|error| PageError::new(&state, error))?;
+        .await?;
     Ok(Redirect::to("/settings/integrations/linkedin?requested=1").into_response())
 }
