@@ -1,10 +1,6 @@
 //! Cookie auth, the CSRF rules and session revocation.
-// Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test here.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{CONVERSATIONS_ID, get, get_with, graphql, mailbox, start};
+use crate::common::{CONVERSATIONS_ID, get, get_with, graphql, mailbox, start};
 
 #[tokio::test]
 async fn the_csrf_token_must_be_jsessionid_without_its_quotes() {

@@ -1,6 +1,4 @@
 //! The `fake-linkedin` binary: flags, the ready line and the certificate file.
-// Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test here.
-#![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

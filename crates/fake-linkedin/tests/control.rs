@@ -1,11 +1,8 @@
 //! The control API over HTTP and the run-time and generation knobs.
-// Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test here.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
 use serde_json::{Value, json};
+
+use crate::common::*;
 
 #[tokio::test]
 async fn the_control_api_drives_faults_activity_session_and_the_log() {

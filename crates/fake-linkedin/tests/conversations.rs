@@ -1,12 +1,9 @@
 //! The conversation list variants: sync token, category query with cursors, rotation.
-// Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test here.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
 use fake_linkedin::{Fault, LastPageShape, RotationAnswer};
 use serde_json::Value;
+
+use crate::common::*;
 
 const FUTURE_MS: i64 = 1_893_456_000_000;
 

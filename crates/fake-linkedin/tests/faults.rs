@@ -1,11 +1,8 @@
 //! Injected faults fire exactly as configured.
-// Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test here.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{get, start};
 use fake_linkedin::Fault;
+
+use crate::common::{get, start};
 
 #[tokio::test]
 async fn a_fault_fires_the_configured_number_of_times_then_calls_succeed() {

@@ -1,10 +1,6 @@
 //! Signed, expiring picture URLs and the images behind them.
-// Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test here.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::start;
+use crate::common::start;
 
 fn now() -> i64 {
     std::time::SystemTime::now()

@@ -1,12 +1,9 @@
 //! The message variants: newest first by sync token, anchor pages in both orders, prevCursor.
-// Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test here.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
 use fake_linkedin::{AnchorOrder, FakeServer, SnapshotConversation};
 use serde_json::Value;
+
+use crate::common::*;
 
 const FUTURE_MS: i64 = 1_893_456_000_000;
 

@@ -1,11 +1,8 @@
 //! HTML pages, profiles, `/me` and the control API over HTTP.
-// Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test here.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
 use serde_json::Value;
+
+use crate::common::*;
 
 #[tokio::test]
 async fn me_answers_the_plain_and_the_normalized_form() {

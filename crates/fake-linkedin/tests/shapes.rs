@@ -1,10 +1,6 @@
 //! The documented shapes of conversation list items: kinds, participants, embedded messages.
-// Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test here.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[tokio::test]
 async fn the_conversation_list_carries_the_documented_kinds_and_participants() {

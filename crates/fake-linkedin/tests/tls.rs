@@ -1,10 +1,6 @@
 //! HTTPS with the generated certificate.
-// Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test here.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::start_with;
+use crate::common::start_with;
 
 #[tokio::test]
 async fn https_works_with_the_generated_certificate_for_ip_and_linkedin_names() {

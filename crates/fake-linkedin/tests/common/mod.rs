@@ -1,5 +1,4 @@
 //! Helpers shared by the integration tests: a server on port 0 and a Voyager-speaking client.
-#![allow(dead_code, clippy::unwrap_used)]
 
 use fake_linkedin::{AccountSpec, FakeConfig, FakeServer};
 use serde_json::Value;
