@@ -3,6 +3,7 @@
 //! Nothing here reads the clock, the network or storage: time comes in as `now`, answers come
 //! in as values. That is why the same code runs natively in tests and as wasm in the extension.
 
+mod entity;
 pub mod ids;
 pub mod model;
 pub mod profile_page;

@@ -4,7 +4,7 @@
 //! Opt-in (it needs the server):
 //! ```sh
 //! cargo run -p fake-linkedin -- --bind 127.0.0.1:18443 &
-//! FAKE_LINKEDIN_URL=http://127.0.0.1:18443 cargo test -p ping-core --test fake_server -- --ignored
+//! FAKE_LINKEDIN_URL=http://127.0.0.1:18443 cargo test -p ping-core --test main fake_server:: -- --ignored
 //! ```
 //! Plain HTTP/1.0 over `std::net` keeps `ping-core` free of an HTTP client.
 

@@ -2,8 +2,9 @@
 //! parser its `case.json` names and compared with its `expected.json`. Adding a case needs no
 //! code; the schema is in `tests/fixtures/linkedin/README.md`.
 //!
-//! Run: `cargo test -p ping-core --test golden`. After a deliberate change, rewrite the
-//! expectations with `UPDATE_GOLDEN=1 cargo test -p ping-core --test golden` and review the diff.
+//! Run: `cargo test -p ping-core --test main golden::`. After a deliberate change, rewrite the
+//! expectations with `UPDATE_GOLDEN=1 cargo test -p ping-core --test main golden::` and review
+//! the diff.
 //! `GOLDEN_CASES=messages-,interpret-401` limits a run (and a rewrite) to cases whose directory
 //! name starts with one of the comma-separated prefixes.
 

@@ -2,8 +2,9 @@
 //! `case.json` (`{"parser": "profilePage", "url": …}`), an `input.html` and the
 //! `expected.json` that `parse_profile_page` must return.
 //!
-//! Run: `cargo test -p ping-core --test profile_pages`. After a deliberate change, rewrite the
-//! expectations with `BLESS=1 cargo test -p ping-core --test profile_pages` and review the diff.
+//! Run: `cargo test -p ping-core --test main profile_pages::`. After a deliberate change, rewrite
+//! the expectations with `BLESS=1 cargo test -p ping-core --test main profile_pages::` and
+//! review the diff.
 
 use std::fs;
 use std::path::{Path, PathBuf};

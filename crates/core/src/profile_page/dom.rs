@@ -6,6 +6,7 @@ use scraper::node::Element;
 use scraper::{ElementRef, Selector};
 
 use super::target::PageTarget;
+use crate::entity::clean;
 
 /// The Contact info link of a top card, in both page styles: `/in/<slug>/overlay/contact-info/`.
 pub(super) const CONTACT_INFO: &str = r#"a[href*="/overlay/contact-info/"]"#;
@@ -92,22 +93,6 @@ pub(super) fn text_runs_before(scope: ElementRef<'_>, stop: ElementRef<'_>) -> V
     runs.into_iter().map(|(_, run)| run).collect()
 }
 
-/// Collapses runs of whitespace to one space and trims, also trimming the invisible
-/// direction marks and zero-width characters that cling to names; `None` when nothing is left.
-pub(super) fn clean(text: &str) -> Option<String> {
-    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let trimmed = collapsed.trim_matches(|c: char| c.is_whitespace() || is_invisible_mark(c));
-    (!trimmed.is_empty()).then(|| trimmed.to_owned())
-}
-
-/// Bidirectional controls and zero-width characters.
-fn is_invisible_mark(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
-    )
-}
-
 /// The member a top card's Contact info link names, when it has one.
 pub(super) fn contact_info_target(top_card: ElementRef<'_>) -> Option<PageTarget> {
     first(top_card, CONTACT_INFO)
@@ -132,15 +117,6 @@ mod tests {
         );
         let p = first(page.root_element(), "#t").unwrap();
         assert_eq!(visible_text(p).as_deref(), Some("Zoe Sample"));
-    }
-
-    #[test]
-    fn cleaning_collapses_whitespace_and_trims_direction_marks() {
-        assert_eq!(
-            clean("\n  \u{200F}ليلى   الحداد\u{200F} \u{a0}").as_deref(),
-            Some("ليلى الحداد")
-        );
-        assert_eq!(clean(" \u{200E} "), None);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::dom::all;
 use super::target::PageTarget;
-use super::{Included, read_dash_profile};
+use crate::entity::{Included, read_dash_profile};
 use crate::ids::ProfileUrn;
 use crate::model::Profile;
 

@@ -5,10 +5,10 @@
 
 use scraper::{ElementRef, Html};
 
-use super::avatar::picture_from_url;
-use super::dom::{CONTACT_INFO, all, clean, contact_info_target, first, visible_text};
+use super::dom::{CONTACT_INFO, all, contact_info_target, first, visible_text};
 use super::target::PageTarget;
 use super::{PageRead, embedded, fill_missing};
+use crate::entity::{clean, picture_from_url};
 use crate::model::Profile;
 
 const NAME: [&str; 2] = ["h1.text-heading-xlarge", "main h1"];

@@ -1,7 +1,7 @@
-//! The current title and company when no structured position is given: from the first
-//! Experience entry's lines, or from the headline.
+//! The current title and company from the first entry of a server-driven page's Experience
+//! card, which holds them as plain text lines.
 
-use super::dom::clean;
+use crate::entity::{Position, clean};
 
 /// Employment types LinkedIn prints after the company (`Kestrel Pay · Full-time`) or, for a
 /// group of roles at one employer, first on the group's second line (`Full-time · 5 yrs`).
@@ -15,13 +15,6 @@ const EMPLOYMENT_TYPES: [&str; 8] = [
     "Apprenticeship",
     "Seasonal",
 ];
-
-/// A title and a company, either possibly unknown.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(super) struct Position {
-    pub(super) title: Option<String>,
-    pub(super) company: Option<String>,
-}
 
 /// Reads the first Experience entry from the card's text lines, in page order.
 ///
@@ -53,19 +46,6 @@ pub(super) fn first_experience_entry(lines: &[String]) -> Position {
             company: clean(lead),
         }
     }
-}
-
-/// Splits a headline such as `Data engineer at Fictional Robotics | Speaker` or
-/// `CTO @ Beep`: only its first `|` part is read, at its first ` at ` or ` @ `.
-pub(super) fn split_headline(headline: &str) -> Option<Position> {
-    let first_part = headline.split('|').next().unwrap_or_default();
-    [" at ", " @ "].iter().find_map(|separator| {
-        let (title, company) = first_part.split_once(separator)?;
-        Some(Position {
-            title: Some(clean(title)?),
-            company: Some(clean(company)?),
-        })
-    })
 }
 
 /// `Jan 2022 - Present · 4 yrs`, `2019 – 2021`: a line with a year and a range.
@@ -139,23 +119,5 @@ mod tests {
         let entry = first_experience_entry(&lines(&["Founder", "2019 – 2021 · 2 yrs"]));
         assert_eq!(entry, position(Some("Founder"), None));
         assert_eq!(first_experience_entry(&[]), Position::default());
-    }
-
-    #[test]
-    fn headlines_split_at_at_or_at_sign_in_their_first_part() {
-        assert_eq!(
-            split_headline("Operations Manager @ Bluefin Freight | Supply chain"),
-            Some(position(
-                Some("Operations Manager"),
-                Some("Bluefin Freight")
-            ))
-        );
-        assert_eq!(
-            split_headline("Data engineer at Fictional Robotics"),
-            Some(position(Some("Data engineer"), Some("Fictional Robotics")))
-        );
-        assert_eq!(split_headline("Helping teams ship faster 🚀"), None);
-        assert_eq!(split_headline("Speaker | Engineer at Acme"), None);
-        assert_eq!(split_headline(" at Acme"), None);
     }
 }

@@ -9,21 +9,18 @@
 //! profile viewed before an SPA navigation) is ignored, and a top card that names someone else
 //! is refused as [`ProfilePageError::AnotherProfile`].
 
-mod avatar;
-mod dash_profile;
 mod dom;
 mod embedded;
 mod ember;
-mod position;
+mod experience;
 mod server_driven;
 mod target;
 
 use scraper::Html;
 use serde::{Deserialize, Serialize};
 
+use crate::entity::with_headline_position;
 use crate::model::Profile;
-pub(crate) use dash_profile::{Included, read_dash_profile};
-use position::split_headline;
 use target::PageTarget;
 
 /// Which client rendered the page.
@@ -114,29 +111,6 @@ fn fill_missing(known: Profile, more: Profile) -> Profile {
         location: known.location.or(more.location),
         picture: known.picture.or(more.picture),
     }
-}
-
-/// Without a structured title, reads `<title> at <company>` from the headline; the title is
-/// kept only when the headline's company agrees with a company already known. Also the
-/// Voyager profile answer's fallback, so a headline is read the same wherever it comes from.
-pub(crate) fn with_headline_position(mut profile: Profile) -> Profile {
-    if profile.title.is_some() {
-        return profile;
-    }
-    let Some(split) = profile.headline.as_deref().and_then(split_headline) else {
-        return profile;
-    };
-    match &profile.company {
-        None => {
-            profile.title = split.title;
-            profile.company = split.company;
-        }
-        Some(known) if Some(known.to_lowercase()) == split.company.map(|c| c.to_lowercase()) => {
-            profile.title = split.title;
-        }
-        Some(_) => {}
-    }
-    profile
 }
 
 #[cfg(test)]

@@ -6,12 +6,10 @@ use percent_encoding::percent_decode_str;
 use scraper::{ElementRef, Html};
 
 use super::PageRead;
-use super::avatar::picture_from_url;
-use super::dom::{
-    CONTACT_INFO, all, clean, contact_info_target, first, text_runs_before, visible_text,
-};
-use super::position::first_experience_entry;
+use super::dom::{CONTACT_INFO, all, contact_info_target, first, text_runs_before, visible_text};
+use super::experience::first_experience_entry;
 use super::target::PageTarget;
+use crate::entity::{clean, picture_from_url};
 use crate::ids::{ProfileId, ProfileUrn};
 use crate::model::Profile;
 

@@ -15,25 +15,37 @@ pub enum VoyagerFailure {
     /// be fine; retry with fresh cookies, then through an open LinkedIn tab.
     #[error("LinkedIn refused the request's CSRF token: retrying with fresh cookies")]
     CsrfFailed,
-    /// 429, 999 or a checkpoint page. `retry_after_secs` honours `Retry-After` when given.
+    /// 429, 999 or a checkpoint page.
     #[error("LinkedIn is limiting requests: the sync will continue later")]
     Throttled {
+        /// The `Retry-After` header, when LinkedIn sent one; the planner honours it.
         retry_after_secs: Option<u64>,
         /// LinkedIn showed a security checkpoint; the user must open linkedin.com to clear it.
         challenge: bool,
     },
     /// 400/404, or a 200 with GraphQL `errors` or without the expected collection: the query id
-    /// is no longer served. `detail` says what was seen.
+    /// is no longer served.
     #[error(
         "LinkedIn changed its messaging API ({detail}): open linkedin.com/messaging so the extension can learn the new version"
     )]
-    QueryRotated { detail: String },
+    QueryRotated {
+        /// What was seen instead of the collection.
+        detail: String,
+    },
     /// 5xx or a network failure; worth retrying soon.
     #[error("LinkedIn could not be reached ({detail}): will retry")]
-    Transient { detail: String },
+    Transient {
+        /// The HTTP status, or that no answer came.
+        detail: String,
+    },
     /// Anything else; the sync stops and reports it.
     #[error("LinkedIn answered {status}: {detail}")]
-    Fatal { status: u16, detail: String },
+    Fatal {
+        /// The HTTP status; 0 when no request could be built, so none was sent.
+        status: u16,
+        /// What went wrong, for the report.
+        detail: String,
+    },
 }
 
 /// A call the planner asked for but no request can be built for (no mailbox, no query id) is
@@ -44,19 +56,5 @@ impl From<super::RequestError> for VoyagerFailure {
             status: 0,
             detail: error.to_string(),
         }
-    }
-}
-
-impl VoyagerFailure {
-    /// Whether the same request may succeed if simply sent again later.
-    pub fn is_retryable(&self) -> bool {
-        matches!(
-            self,
-            Self::Throttled {
-                challenge: false,
-                ..
-            } | Self::Transient { .. }
-                | Self::CsrfFailed
-        )
     }
 }

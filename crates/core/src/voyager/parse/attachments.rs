@@ -3,8 +3,9 @@
 
 use serde_json::Value;
 
-use super::json::{is_meta_key, label, present, raw_text, string};
-use super::picture::vector_image;
+use super::json::{is_meta_key, label};
+use crate::entity::json::{present, string};
+use crate::entity::{raw_text, vector_image};
 use crate::model::{Attachment, AttachmentKind};
 
 /// Render keys that mark sponsored content.
@@ -93,7 +94,7 @@ fn attachment(key: &str, payload: &Value) -> Attachment {
 
 /// The URL of an image's widest artifact.
 fn largest_url(image: &Value) -> Option<String> {
-    let picture = vector_image(image, None)?;
+    let picture = vector_image(image)?;
     picture
         .artifacts
         .into_iter()

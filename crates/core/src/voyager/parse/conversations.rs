@@ -4,10 +4,11 @@ use serde_json::Value;
 
 use super::attachments::has_ad;
 use super::envelope::Collection;
-use super::json::{count, flag, label, millis, present, string};
+use super::json::label;
 use super::messages::message;
 use super::participants::participant;
 use super::{cursor, record_urn};
+use crate::entity::json::{count, flag, millis, present, string};
 use crate::ids::{ConversationUrn, SyncToken};
 use crate::model::{
     Conversation, ConversationKind, ConversationPage, Participant, ParticipantId, Skipped,

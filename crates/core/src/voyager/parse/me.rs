@@ -3,10 +3,11 @@
 use serde_json::Value;
 
 use super::ParseError;
-use super::json::{label, string};
+use super::json::label;
+use crate::entity::Included;
+use crate::entity::json::string;
 use crate::ids::{ProfileUrn, PublicIdentifier};
 use crate::model::Account;
-use crate::profile_page::Included;
 
 const MINI_PROFILE_TYPE: &str = "com.linkedin.voyager.identity.shared.MiniProfile";
 

@@ -4,9 +4,10 @@ use serde_json::Value;
 
 use super::attachments::attachments;
 use super::envelope::Collection;
-use super::json::{count, flag, millis, present, raw_text, string};
 use super::participants::participant_id;
 use super::{cursor, record_urn};
+use crate::entity::json::{count, flag, millis, present, string};
+use crate::entity::raw_text;
 use crate::ids::{ConversationUrn, MessageUrn};
 use crate::model::{Message, MessagePage, MessageState, Reaction, Skipped};
 

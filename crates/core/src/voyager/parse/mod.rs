@@ -12,12 +12,12 @@ mod json;
 mod me;
 mod messages;
 mod participants;
-mod picture;
 mod profile;
 
 use serde_json::Value;
 
 use super::{MemberIdentity, QueryKind, VoyagerAnswer, VoyagerCall};
+use crate::entity::json::string;
 use crate::ids::{ConversationUrn, Cursor};
 use crate::model::{Account, ConversationPage, MessagePage, Profile};
 
@@ -120,5 +120,5 @@ fn cursor(metadata: &Value, key: &str) -> Option<Cursor> {
 
 /// A record's `entityUrn`, for reporting it when skipped.
 fn record_urn(record: &Value) -> Option<String> {
-    json::string(record, "entityUrn")
+    string(record, "entityUrn")
 }

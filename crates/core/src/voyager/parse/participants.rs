@@ -3,8 +3,9 @@
 
 use serde_json::Value;
 
-use super::json::{label, present, string};
-use super::picture::vector_image;
+use super::json::label;
+use crate::entity::json::{present, string};
+use crate::entity::vector_image;
 use crate::ids::{CompanyUrn, ProfileUrn};
 use crate::model::{Participant, ParticipantId};
 
@@ -43,7 +44,7 @@ pub(super) fn participant(value: &Value) -> Result<Participant, String> {
             headline: label(org.get("tagline")),
             profile_url: string(org, "pageUrl"),
             distance: None,
-            picture: present(org, "logo").and_then(|logo| vector_image(logo, None)),
+            picture: present(org, "logo").and_then(vector_image),
         });
     }
     let member = member.unwrap_or(&Value::Null);
@@ -66,7 +67,7 @@ pub(super) fn participant(value: &Value) -> Result<Participant, String> {
         headline: label(member.get("headline")),
         profile_url: string(member, "profileUrl"),
         distance,
-        picture: present(member, "profilePicture").and_then(|image| vector_image(image, None)),
+        picture: present(member, "profilePicture").and_then(vector_image),
         id,
     })
 }

@@ -4,14 +4,14 @@
 use serde_json::Value;
 
 use super::ParseError;
+use crate::entity::{Included, read_dash_profile, with_headline_position};
 use crate::ids::ProfileUrn;
 use crate::model::Profile;
-use crate::profile_page::{Included, read_dash_profile, with_headline_position};
 use crate::voyager::MemberIdentity;
 
 /// Reads the profile of `member` (the first profile when none matches it). The entity is read
 /// as the profile page reads its embedded copy; a title or company missing there is taken from
-/// a `<title> at <company>` headline by the page's rule too.
+/// a `<title> at <company>` headline by the same rule as on the page.
 pub(super) fn profile(root: &Value, member: &MemberIdentity) -> Result<Profile, ParseError> {
     let included = Included::of(root);
     let candidates = candidates(root, &included);
