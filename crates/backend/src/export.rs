@@ -1,6 +1,6 @@
 //! Exports: contacts as vCard 4.0 (RFC 6350) and CSV, conversations as JSON.
 
-use crate::store::{ContactKind, ContactRecord, ConversationView};
+use crate::store::{ContactFields, ContactKind, ContactRecord, ConversationView};
 
 /// Escapes a vCard text value (backslash, comma, semicolon, newline).
 fn vcard_text(value: &str) -> String {
@@ -16,32 +16,33 @@ fn vcard_text(value: &str) -> String {
 pub fn vcards(contacts: &[ContactRecord]) -> String {
     let mut out = String::new();
     for contact in contacts {
+        let fields = &contact.fields;
         let mut lines = vec!["BEGIN:VCARD".to_owned(), "VERSION:4.0".to_owned()];
-        lines.push(format!("FN:{}", vcard_text(&contact.display_name)));
+        lines.push(format!("FN:{}", vcard_text(&fields.display_name)));
         match contact.kind {
             ContactKind::Person => lines.push(format!(
                 "N:{};{};;;",
-                vcard_text(contact.last_name.as_deref().unwrap_or_default()),
-                vcard_text(contact.first_name.as_deref().unwrap_or_default()),
+                vcard_text(fields.last_name.as_deref().unwrap_or_default()),
+                vcard_text(fields.first_name.as_deref().unwrap_or_default()),
             )),
             ContactKind::Organization => lines.push("KIND:org".to_owned()),
         }
-        if let Some(title) = &contact.title {
+        if let Some(title) = &fields.title {
             lines.push(format!("TITLE:{}", vcard_text(title)));
         }
-        if let Some(company) = &contact.company {
+        if let Some(company) = &fields.company {
             lines.push(format!("ORG:{}", vcard_text(company)));
         }
-        if let Some(location) = &contact.location {
+        if let Some(location) = &fields.location {
             lines.push(format!("ADR;TYPE=work:;;;{};;;", vcard_text(location)));
         }
-        if let Some(url) = linkedin_url(contact) {
+        if let Some(url) = linkedin_url(fields) {
             lines.push(format!("URL;TYPE=linkedin:{url}"));
         }
         if let Some(notes) = &contact.notes {
             lines.push(format!("NOTE:{}", vcard_text(notes)));
         }
-        if let Some(urn) = &contact.urn {
+        if let Some(urn) = &fields.urn {
             lines.push(format!("X-LINKEDIN-URN:{}", vcard_text(urn)));
         }
         lines.push("END:VCARD".to_owned());
@@ -53,12 +54,12 @@ pub fn vcards(contacts: &[ContactRecord]) -> String {
     out
 }
 
-fn linkedin_url(contact: &ContactRecord) -> Option<String> {
-    contact
+fn linkedin_url(fields: &ContactFields) -> Option<String> {
+    fields
         .public_identifier
         .as_ref()
         .map(|slug| format!("https://www.linkedin.com/in/{slug}/"))
-        .or_else(|| contact.profile_url.clone())
+        .or_else(|| fields.profile_url.clone())
 }
 
 /// The CSV header row.
@@ -83,20 +84,21 @@ fn csv_field(value: &str) -> String {
 pub fn csv(contacts: &[ContactRecord]) -> String {
     let mut out = format!("{CSV_HEADER}\r\n");
     for contact in contacts {
-        let url = linkedin_url(contact);
-        let fields = [
-            Some(contact.display_name.as_str()),
-            contact.first_name.as_deref(),
-            contact.last_name.as_deref(),
-            contact.title.as_deref(),
-            contact.company.as_deref(),
-            contact.location.as_deref(),
-            contact.headline.as_deref(),
+        let fields = &contact.fields;
+        let url = linkedin_url(fields);
+        let columns = [
+            Some(fields.display_name.as_str()),
+            fields.first_name.as_deref(),
+            fields.last_name.as_deref(),
+            fields.title.as_deref(),
+            fields.company.as_deref(),
+            fields.location.as_deref(),
+            fields.headline.as_deref(),
             url.as_deref(),
-            contact.urn.as_deref(),
+            fields.urn.as_deref(),
             contact.notes.as_deref(),
         ];
-        let row: Vec<String> = fields
+        let row: Vec<String> = columns
             .iter()
             .map(|field| csv_field(field.unwrap_or_default()))
             .collect();
@@ -121,17 +123,19 @@ mod tests {
         ContactRecord {
             id: ContactId(1),
             kind: ContactKind::Person,
-            urn: Some("urn:li:fsd_profile:ACoAAPeer0000".into()),
-            public_identifier: Some("zoe-example".into()),
-            first_name: Some("Zoe".into()),
-            last_name: Some("Example".into()),
-            display_name: "Zoe Example".into(),
-            headline: None,
-            title: Some("CTO, Founder".into()),
-            company: Some("Acme; Inc".into()),
-            location: None,
+            fields: ContactFields {
+                urn: Some("urn:li:fsd_profile:ACoAAPeer0000".into()),
+                public_identifier: Some("zoe-example".into()),
+                first_name: Some("Zoe".into()),
+                last_name: Some("Example".into()),
+                display_name: "Zoe Example".into(),
+                headline: None,
+                title: Some("CTO, Founder".into()),
+                company: Some("Acme; Inc".into()),
+                location: None,
+                profile_url: None,
+            },
             notes: Some("met at\nRustConf".into()),
-            profile_url: None,
             avatar_hash: None,
             avatar_url: None,
             user_edited: 0,
@@ -152,7 +156,7 @@ mod tests {
     #[test]
     fn csv_quotes_fields_and_defuses_formulas() {
         let mut risky = contact();
-        risky.display_name = "=HYPERLINK(\"x\")".into();
+        risky.fields.display_name = "=HYPERLINK(\"x\")".into();
         let out = csv(&[risky]);
         let row = out.lines().nth(1).unwrap();
         assert!(row.starts_with("\"'=HYPERLINK(\"\"x\"\")\""), "{row}");

@@ -3,8 +3,8 @@
 
 pub mod auth;
 pub mod avatars;
+pub mod backfill;
 pub mod clock;
-pub mod contact_merge;
 pub mod error;
 pub mod export;
 pub mod ids;

@@ -39,9 +39,12 @@ async fn a_profile_enriches_the_contact_and_adds_its_public_identifier() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(contact.title.as_deref(), Some("CTO"));
-    assert_eq!(contact.company.as_deref(), Some("Acme"));
-    assert_eq!(contact.public_identifier.as_deref(), Some("zoe-example"));
+    assert_eq!(contact.fields.title.as_deref(), Some("CTO"));
+    assert_eq!(contact.fields.company.as_deref(), Some("Acme"));
+    assert_eq!(
+        contact.fields.public_identifier.as_deref(),
+        Some("zoe-example")
+    );
     assert_eq!(
         app.store.list_contacts(user).await.unwrap().len(),
         1,
@@ -84,7 +87,10 @@ async fn a_capture_with_only_a_public_identifier_matches_the_contact_that_has_it
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(contact.title.as_deref(), Some("Chief Technology Officer"));
+    assert_eq!(
+        contact.fields.title.as_deref(),
+        Some("Chief Technology Officer")
+    );
     assert_eq!(app.store.list_contacts(user).await.unwrap().len(), 1);
 }
 
@@ -137,11 +143,11 @@ async fn fields_edited_in_the_web_ui_are_never_overwritten_by_sync() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(contact.display_name, "Zoë (RustConf)");
-    assert_eq!(contact.title.as_deref(), Some("Chief Tinkerer"));
+    assert_eq!(contact.fields.display_name, "Zoë (RustConf)");
+    assert_eq!(contact.fields.title.as_deref(), Some("Chief Tinkerer"));
     assert_eq!(contact.notes.as_deref(), Some("owes me a coffee"));
     assert_eq!(
-        contact.company.as_deref(),
+        contact.fields.company.as_deref(),
         Some("Acme"),
         "untouched fields still sync"
     );

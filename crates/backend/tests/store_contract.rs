@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 use ping_backend::ids::TokenId;
-use ping_backend::ingest::prepare_batch;
+use ping_backend::ingest::{prepare_batch, prepare_profiles};
 use ping_backend::store::*;
 use ping_protocol::{RunOutcome, RunReport, SyncRequest, SyncRequestState, SyncTrigger};
 
@@ -239,18 +239,23 @@ async fn contract(store: &dyn Store) {
     };
     assert!(store.edit_contact(ada, zoe.id, &edit, now).await.unwrap());
     assert!(!store.edit_contact(bob, zoe.id, &edit, now).await.unwrap());
-    let counts = store
-        .apply_profiles(ada, &[profile(Some(&member(1)), Some("zoe-example"))], now)
-        .await
-        .unwrap();
+    let zoe_profile = profiles_push(vec![profile(Some(&member(1)), Some("zoe-example"))]);
+    let (profiles, _) = prepare_profiles(serde_json::from_value(zoe_profile).unwrap());
+    let counts = store.apply_profiles(ada, &profiles, now).await.unwrap();
     assert_eq!(counts.updated, 1);
     let zoe = store.get_contact(ada, zoe.id).await.unwrap().unwrap();
     assert_eq!(
-        (zoe.display_name.as_str(), zoe.title.as_deref()),
+        (
+            zoe.fields.display_name.as_str(),
+            zoe.fields.title.as_deref()
+        ),
         ("Zoë", Some("Chief Tinkerer"))
     );
     assert_eq!(
-        (zoe.company.as_deref(), zoe.public_identifier.as_deref()),
+        (
+            zoe.fields.company.as_deref(),
+            zoe.fields.public_identifier.as_deref()
+        ),
         (Some("Acme"), Some("zoe-example"))
     );
     assert!(store.get_contact(bob, zoe.id).await.unwrap().is_none());

@@ -6,6 +6,7 @@
 //! process keeps no state of its own: sessions, rate-limit counters, jobs and avatar bytes all
 //! live here, so several processes can share one PostgreSQL.
 
+mod contact_merge;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod records;
@@ -16,7 +17,6 @@ mod views;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ping_core::ids::ProfileUrn;
-use ping_core::model::Profile;
 use ping_protocol::{
     AccountStatus, AvatarRequest, BackfillRequest, PushCounts, RunReport, SyncRequest,
 };
@@ -177,12 +177,12 @@ pub trait IngestStore: Send + Sync + 'static {
         asked_before: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<AvatarRequest>>;
-    /// Enriches the user's existing contacts (matched by URN, else public identifier); a
-    /// profile of someone not in the CRM is counted unchanged and not stored.
+    /// Enriches the user's existing contacts with profiles (matched by URN, else public
+    /// identifier); a profile of someone not in the CRM is counted unchanged and not stored.
     async fn apply_profiles(
         &self,
         user: UserId,
-        profiles: &[Profile],
+        profiles: &[ContactUpsert],
         now: DateTime<Utc>,
     ) -> StoreResult<PushCounts>;
 }

@@ -170,6 +170,21 @@ pub struct ContactUpsert {
     pub avatar: Option<AvatarSource>,
 }
 
+/// The columns of a contact that sync may write.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ContactFields {
+    pub urn: Option<String>,
+    pub public_identifier: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub display_name: String,
+    pub headline: Option<String>,
+    pub title: Option<String>,
+    pub company: Option<String>,
+    pub location: Option<String>,
+    pub profile_url: Option<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct ConversationRow {
     pub index: usize,

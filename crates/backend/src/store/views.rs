@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::records::{ContactKind, Direction};
+use super::records::{ContactFields, ContactKind, Direction};
 use crate::ids::{ContactId, ConversationId};
 
 #[derive(Debug, Clone, Serialize)]
@@ -19,21 +19,16 @@ pub struct ContactSummary {
     pub last_message_at: Option<DateTime<Utc>>,
 }
 
+/// A stored contact: what sync writes, plus what only the user (notes) and the avatar worker
+/// write.
 #[derive(Debug, Clone, Serialize)]
 pub struct ContactRecord {
     pub id: ContactId,
     pub kind: ContactKind,
-    pub urn: Option<String>,
-    pub public_identifier: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub display_name: String,
-    pub headline: Option<String>,
-    pub title: Option<String>,
-    pub company: Option<String>,
-    pub location: Option<String>,
+    /// Flattened: pages read `contact.display_name`, not `contact.fields.display_name`.
+    #[serde(flatten)]
+    pub fields: ContactFields,
     pub notes: Option<String>,
-    pub profile_url: Option<String>,
     pub avatar_hash: Option<String>,
     pub avatar_url: Option<String>,
     pub user_edited: i64,

@@ -5,15 +5,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use ping_core::model::Profile;
-use ping_protocol::{
-    AvatarUpload, ProfilesResponse, RawProfilesPush, RecordKind, RejectedRecord, parse_records,
-};
+use ping_protocol::{AvatarUpload, ProfilesResponse, RawProfilesPush};
 
 use super::ApiJson;
-use super::sync::AVATAR_REPEAT_AFTER;
 use crate::auth::ExtensionAuth;
+use crate::backfill::BACKFILL;
 use crate::error::ApiError;
+use crate::ingest::prepare_profiles;
 use crate::state::AppState;
 
 pub async fn push(
@@ -22,28 +20,14 @@ pub async fn push(
     ApiJson(raw): ApiJson<RawProfilesPush>,
 ) -> Result<Json<ProfilesResponse>, ApiError> {
     let now = state.clock.now();
-    let (parsed, mut rejected) = parse_records::<Profile>(RecordKind::Profile, raw.profiles);
-    let mut profiles = Vec::with_capacity(parsed.len());
-    for (index, profile) in parsed {
-        if profile.urn.is_none() && profile.public_identifier.is_none() {
-            rejected.push(RejectedRecord {
-                kind: RecordKind::Profile,
-                index,
-                urn: None,
-                reason: "a profile needs a urn or a public identifier".into(),
-            });
-        } else {
-            profiles.push(profile);
-        }
-    }
+    let (profiles, rejected) = prepare_profiles(raw);
     let counts = state
         .store
         .apply_profiles(auth.user, &profiles, now)
         .await?;
     state.avatar_wakeup.notify_one();
-    let avatar_requests = state
-        .store
-        .take_avatar_requests(auth.user, 10, now - AVATAR_REPEAT_AFTER, now)
+    let avatar_requests = BACKFILL
+        .avatars_to_fetch(&*state.store, auth.user, now)
         .await?;
     Ok(Json(ProfilesResponse {
         profiles: counts,

@@ -3,31 +3,21 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use chrono::Duration;
 use ping_core::ids::ProfileUrn;
 use ping_protocol::{
-    HelloRequest, HelloResponse, PushResponse, RawPushBatch, RecordKind, RejectedRecord, RunReport,
-    SyncRequest, SyncRequestCreate, SyncRequestState, SyncStatus,
+    HelloRequest, HelloResponse, PushResponse, RawPushBatch, RunReport, SyncRequest,
+    SyncRequestCreate, SyncRequestState, SyncStatus,
 };
 use serde::Deserialize;
 
 use super::ApiJson;
 use crate::auth::{ExtensionAuth, Owner};
+use crate::backfill::BACKFILL;
 use crate::error::ApiError;
-use crate::ingest::prepare_batch;
+use crate::ingest::{orphans_rejected, prepare_batch};
 use crate::pairing;
 use crate::secrets::random_token;
 use crate::state::AppState;
-
-/// At most this many contacts are asked for in one push response.
-pub const BACKFILL_LIMIT: u32 = 10;
-/// A contact asked for is not asked again within this window.
-pub const BACKFILL_REPEAT_AFTER: Duration = Duration::hours(24);
-/// An avatar the browser was asked to upload is asked again after this long.
-pub const AVATAR_REPEAT_AFTER: Duration = Duration::hours(1);
-
-const ORPHAN_REASON: &str =
-    "its conversation is not stored: push the conversation in the same batch or before";
 
 pub async fn push(
     State(state): State<AppState>,
@@ -37,25 +27,13 @@ pub async fn push(
     let now = state.clock.now();
     let (batch, mut rejected) = prepare_batch(raw);
     let counts = state.store.ingest_batch(auth.user, &batch, now).await?;
-    rejected.extend(
-        counts
-            .orphaned_messages
-            .iter()
-            .map(|(index, urn)| RejectedRecord {
-                kind: RecordKind::Message,
-                index: *index,
-                urn: Some(urn.clone()),
-                reason: ORPHAN_REASON.to_owned(),
-            }),
-    );
+    rejected.extend(orphans_rejected(&counts));
     state.avatar_wakeup.notify_one();
-    let backfill_needed = state
-        .store
-        .take_backfill_requests(auth.user, BACKFILL_LIMIT, now - BACKFILL_REPEAT_AFTER, now)
+    let backfill_needed = BACKFILL
+        .profiles_to_fetch(&*state.store, auth.user, now)
         .await?;
-    let avatar_requests = state
-        .store
-        .take_avatar_requests(auth.user, BACKFILL_LIMIT, now - AVATAR_REPEAT_AFTER, now)
+    let avatar_requests = BACKFILL
+        .avatars_to_fetch(&*state.store, auth.user, now)
         .await?;
     Ok(Json(PushResponse {
         conversations: counts.conversations,

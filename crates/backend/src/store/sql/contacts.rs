@@ -5,9 +5,8 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row as _};
 
 use super::ms;
-use crate::contact_merge::{self, ContactFields};
 use crate::ids::{ContactId, UserId};
-use crate::store::{AvatarSource, ContactUpsert, StoreResult};
+use crate::store::{AvatarSource, ContactFields, ContactUpsert, StoreResult, contact_merge};
 
 /// Whether an unknown contact may be created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,21 +40,26 @@ struct Stored {
     avatar_state: String,
 }
 
+/// The sync-owned columns of a contact row (shared with the library's reads).
+pub(super) fn fields_from_row(row: &AnyRow) -> StoreResult<ContactFields> {
+    Ok(ContactFields {
+        urn: row.try_get("urn")?,
+        public_identifier: row.try_get("public_identifier")?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        display_name: row.try_get("display_name")?,
+        headline: row.try_get("headline")?,
+        title: row.try_get("title")?,
+        company: row.try_get("company")?,
+        location: row.try_get("location")?,
+        profile_url: row.try_get("profile_url")?,
+    })
+}
+
 fn stored_from_row(row: &AnyRow) -> StoreResult<Stored> {
     Ok(Stored {
         id: ContactId(row.try_get("id")?),
-        fields: ContactFields {
-            urn: row.try_get("urn")?,
-            public_identifier: row.try_get("public_identifier")?,
-            first_name: row.try_get("first_name")?,
-            last_name: row.try_get("last_name")?,
-            display_name: row.try_get("display_name")?,
-            headline: row.try_get("headline")?,
-            title: row.try_get("title")?,
-            company: row.try_get("company")?,
-            location: row.try_get("location")?,
-            profile_url: row.try_get("profile_url")?,
-        },
+        fields: fields_from_row(row)?,
         user_edited: row.try_get("user_edited")?,
         avatar_asset_id: row.try_get("avatar_asset_id")?,
         avatar_url: row.try_get("avatar_url")?,

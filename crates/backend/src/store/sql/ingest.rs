@@ -5,16 +5,14 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ping_core::ids::ProfileUrn;
-use ping_core::model::Profile;
 use ping_protocol::{AvatarRequest, BackfillRequest, MissingField, PushCounts};
 use sqlx::Row as _;
 
 use super::contacts::{Change, Mode, upsert_contact};
 use super::rows::{contact_id_by_urn, upsert_account, upsert_conversation, upsert_message};
 use super::{SqlStore, ms};
-use crate::contact_merge;
 use crate::ids::UserId;
-use crate::store::{IngestBatch, IngestCounts, IngestStore, StoreResult};
+use crate::store::{ContactUpsert, IngestBatch, IngestCounts, IngestStore, StoreResult};
 
 fn count(counts: &mut PushCounts, change: Change) {
     match change {
@@ -190,14 +188,13 @@ impl IngestStore for SqlStore {
     async fn apply_profiles(
         &self,
         user: UserId,
-        profiles: &[Profile],
+        profiles: &[ContactUpsert],
         now: DateTime<Utc>,
     ) -> StoreResult<PushCounts> {
         let mut tx = self.begin_write().await?;
         let mut counts = PushCounts::default();
         for profile in profiles {
-            let upsert = contact_merge::from_profile(profile);
-            let enriched = upsert_contact(&mut tx, user, &upsert, now, Mode::EnrichOnly).await?;
+            let enriched = upsert_contact(&mut tx, user, profile, now, Mode::EnrichOnly).await?;
             count(
                 &mut counts,
                 enriched.map_or(Change::Unchanged, |(_, change)| change),

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
+use super::contacts::fields_from_row;
 use super::search::full_text_query;
 use super::{Dialect, SqlStore, get_opt_time, get_time, ms};
 use crate::ids::{ContactId, ConversationId, UserId};
@@ -21,17 +22,8 @@ fn contact_from_row(row: &AnyRow) -> StoreResult<ContactRecord> {
     Ok(ContactRecord {
         id: ContactId(row.try_get("id")?),
         kind: ContactKind::parse(&row.try_get::<String, _>("kind")?),
-        urn: row.try_get("urn")?,
-        public_identifier: row.try_get("public_identifier")?,
-        first_name: row.try_get("first_name")?,
-        last_name: row.try_get("last_name")?,
-        display_name: row.try_get("display_name")?,
-        headline: row.try_get("headline")?,
-        title: row.try_get("title")?,
-        company: row.try_get("company")?,
-        location: row.try_get("location")?,
+        fields: fields_from_row(row)?,
         notes: row.try_get("notes")?,
-        profile_url: row.try_get("profile_url")?,
         avatar_hash: row.try_get("avatar_hash")?,
         avatar_url: row.try_get("avatar_url")?,
         user_edited: row.try_get("user_edited")?,
@@ -136,10 +128,11 @@ impl LibraryStore for SqlStore {
                 bits |= bit;
             }
         };
-        mark(edit.display_name != stored.display_name, edited::NAME);
-        mark(edit.title != stored.title, edited::TITLE);
-        mark(edit.company != stored.company, edited::COMPANY);
-        mark(edit.location != stored.location, edited::LOCATION);
+        let fields = &stored.fields;
+        mark(edit.display_name != fields.display_name, edited::NAME);
+        mark(edit.title != fields.title, edited::TITLE);
+        mark(edit.company != fields.company, edited::COMPANY);
+        mark(edit.location != fields.location, edited::LOCATION);
         mark(edit.notes != stored.notes, edited::NOTES);
         sqlx::query(
             "UPDATE contacts SET display_name = $1, title = $2, company = $3, location = $4, \

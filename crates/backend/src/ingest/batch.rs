@@ -1,18 +1,17 @@
-//! Turns a raw push batch into rows: each record is read on its own, so one bad record is
-//! rejected and reported while the rest of the batch is stored.
+//! Reads a push batch of conversations and messages.
 
 use std::collections::BTreeMap;
 
 use ping_core::model::{Account, Conversation, Message, MessageState, ParticipantId};
 use ping_protocol::{RawPushBatch, RecordKind, RejectedRecord, parse_records};
 
-use crate::contact_merge;
+use super::contacts::from_participant;
 use crate::secrets::sha256_hex;
-use crate::store::{ConversationRow, Direction, IngestBatch, MessageRow};
+use crate::store::{ConversationRow, Direction, IngestBatch, IngestCounts, MessageRow};
 
 /// Outbound when the sender is the account owner, inbound when it is someone else, unknown
 /// when LinkedIn named no sender. Never inferred from the other participants.
-pub fn direction(account: &Account, sender: Option<&ParticipantId>) -> Direction {
+fn direction(account: &Account, sender: Option<&ParticipantId>) -> Direction {
     match sender {
         Some(ParticipantId::Member(urn)) if *urn == account.profile => Direction::Outbound,
         Some(_) => Direction::Inbound,
@@ -30,6 +29,8 @@ fn reject(kind: RecordKind, index: usize, urn: String, reason: &str) -> Rejected
 }
 
 const OTHER_MAILBOX: &str = "belongs to another mailbox than the batch's account";
+const ORPHAN: &str =
+    "its conversation is not stored: push the conversation in the same batch or before";
 
 /// Reads every record of the batch; the good ones become rows, the bad ones are reported.
 pub fn prepare_batch(raw: RawPushBatch) -> (IngestBatch, Vec<RejectedRecord>) {
@@ -57,7 +58,7 @@ pub fn prepare_batch(raw: RawPushBatch) -> (IngestBatch, Vec<RejectedRecord>) {
             if participant.is_self || is_owner {
                 continue;
             }
-            let upsert = contact_merge::from_participant(participant);
+            let upsert = from_participant(participant);
             if let Some(urn) = upsert.urn.clone() {
                 participant_urns.push(urn.clone());
                 contacts.insert(urn, upsert);
@@ -107,6 +108,15 @@ pub fn prepare_batch(raw: RawPushBatch) -> (IngestBatch, Vec<RejectedRecord>) {
             .collect(),
     };
     (batch, rejected)
+}
+
+/// The messages the store could not file: their conversation is neither in the batch nor
+/// stored.
+pub fn orphans_rejected(counts: &IngestCounts) -> impl Iterator<Item = RejectedRecord> + '_ {
+    counts
+        .orphaned_messages
+        .iter()
+        .map(|(index, urn)| reject(RecordKind::Message, *index, urn.clone(), ORPHAN))
 }
 
 fn message_row(account: &Account, index: usize, message: &Message) -> MessageRow {

@@ -3,24 +3,7 @@
 //! Sync fills and refreshes fields, but never blanks one, and never touches a field the user
 //! edited in the web UI (name, title, company, location, notes).
 
-use ping_core::model::{Participant, ParticipantId, Profile};
-
-use crate::store::{AvatarSource, ContactKind, ContactUpsert, edited};
-
-/// The columns of a contact that sync may write.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ContactFields {
-    pub urn: Option<String>,
-    pub public_identifier: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub display_name: String,
-    pub headline: Option<String>,
-    pub title: Option<String>,
-    pub company: Option<String>,
-    pub location: Option<String>,
-    pub profile_url: Option<String>,
-}
+use super::records::{ContactFields, ContactUpsert, edited};
 
 fn refresh(stored: &mut Option<String>, incoming: &Option<String>, locked: bool) {
     if !locked && let Some(value) = incoming.as_ref().filter(|v| !v.trim().is_empty()) {
@@ -87,83 +70,10 @@ pub fn new_fields(incoming: &ContactUpsert) -> ContactFields {
     merge(&empty, 0, incoming)
 }
 
-fn joined_name(first: Option<&str>, last: Option<&str>) -> Option<String> {
-    let name = [first, last]
-        .into_iter()
-        .flatten()
-        .map(str::trim)
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
-    (!name.is_empty()).then_some(name)
-}
-
-/// A conversation participant as a contact update (organisations become non-person contacts).
-pub fn from_participant(participant: &Participant) -> ContactUpsert {
-    let (kind, urn) = match &participant.id {
-        ParticipantId::Member(urn) => (ContactKind::Person, urn.to_string()),
-        ParticipantId::Organization(urn) => (ContactKind::Organization, urn.to_string()),
-    };
-    let display_name = Some(participant.display_name.clone())
-        .filter(|name| !name.trim().is_empty())
-        .or_else(|| {
-            joined_name(
-                participant.first_name.as_deref(),
-                participant.last_name.as_deref(),
-            )
-        });
-    ContactUpsert {
-        kind,
-        urn: Some(urn),
-        public_identifier: None,
-        first_name: participant.first_name.clone(),
-        last_name: participant.last_name.clone(),
-        display_name,
-        headline: participant.headline.clone(),
-        title: None,
-        company: None,
-        location: None,
-        profile_url: participant.profile_url.clone(),
-        avatar: participant.picture.as_ref().and_then(avatar_source),
-    }
-}
-
-/// A captured or backfilled profile as a contact update.
-pub fn from_profile(profile: &Profile) -> ContactUpsert {
-    ContactUpsert {
-        kind: ContactKind::Person,
-        urn: profile.urn.as_ref().map(ToString::to_string),
-        public_identifier: profile.public_identifier.as_ref().map(ToString::to_string),
-        first_name: profile.first_name.clone(),
-        last_name: profile.last_name.clone(),
-        display_name: profile
-            .full_name
-            .clone()
-            .or_else(|| joined_name(profile.first_name.as_deref(), profile.last_name.as_deref())),
-        headline: profile.headline.clone(),
-        title: profile.title.clone(),
-        company: profile.company.clone(),
-        location: profile.location.clone(),
-        profile_url: profile
-            .public_identifier
-            .as_ref()
-            .map(|id| id.profile_url()),
-        avatar: profile.picture.as_ref().and_then(avatar_source),
-    }
-}
-
-/// The size to download: the smallest at least 400 px wide, else the largest.
-fn avatar_source(picture: &ping_core::model::Picture) -> Option<AvatarSource> {
-    picture.best(400).map(|artifact| AvatarSource {
-        url: artifact.url.clone(),
-        asset_id: picture.asset_id.clone(),
-        expires_at: artifact.expires_at,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::ContactKind;
 
     fn upsert() -> ContactUpsert {
         ContactUpsert {

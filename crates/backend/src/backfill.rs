@@ -1,0 +1,59 @@
+//! What a push answer asks the extension to fetch back from LinkedIn: profiles of contacts
+//! missing a title, company or picture, and pictures only a logged-in browser can download.
+
+use chrono::{DateTime, Duration, Utc};
+use ping_protocol::{AvatarRequest, BackfillRequest};
+
+use crate::ids::UserId;
+use crate::store::{IngestStore, StoreResult};
+
+/// How much one answer asks for, and how soon the same contact is asked again.
+///
+/// Every profile asked for costs the extension a LinkedIn profile read, and profile reads are
+/// what LinkedIn counts against an account (peers keep to about 80–100 a day; one shipped
+/// extension asks for at most 10 per push: `reference/linkedin-limits.md`). So an answer asks for
+/// a few, and a contact whose profile stays incomplete is asked again a day later rather than
+/// at every push. An avatar upload is asked again sooner: it is one image request, and the
+/// signed picture URL expires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackfillPolicy {
+    /// Contacts asked for in one answer, for profiles and for avatars each.
+    pub per_answer: u32,
+    /// A contact asked for its profile is not asked again within this.
+    pub profile_again_after: Duration,
+    /// An avatar asked to be uploaded is not asked again within this.
+    pub avatar_again_after: Duration,
+}
+
+/// The policy every push answer follows.
+pub const BACKFILL: BackfillPolicy = BackfillPolicy {
+    per_answer: 10,
+    profile_again_after: Duration::hours(24),
+    avatar_again_after: Duration::hours(1),
+};
+
+impl BackfillPolicy {
+    /// The profiles to fetch, marked asked at `now`.
+    pub async fn profiles_to_fetch(
+        &self,
+        store: &dyn IngestStore,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<BackfillRequest>> {
+        store
+            .take_backfill_requests(user, self.per_answer, now - self.profile_again_after, now)
+            .await
+    }
+
+    /// The avatars to fetch in the browser and upload, marked asked at `now`.
+    pub async fn avatars_to_fetch(
+        &self,
+        store: &dyn IngestStore,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<AvatarRequest>> {
+        store
+            .take_avatar_requests(user, self.per_answer, now - self.avatar_again_after, now)
+            .await
+    }
+}

@@ -1,0 +1,28 @@
+//! Reads a profiles push (captured on a page visit or backfilled on request).
+
+use ping_core::model::Profile;
+use ping_protocol::{RawProfilesPush, RecordKind, RejectedRecord, parse_records};
+
+use super::contacts::from_profile;
+use crate::store::ContactUpsert;
+
+/// Reads every profile of the push: the good ones become contact updates, the bad ones are
+/// reported. A profile with neither a URN nor a public identifier cannot be matched to a
+/// contact, so it is rejected.
+pub fn prepare_profiles(raw: RawProfilesPush) -> (Vec<ContactUpsert>, Vec<RejectedRecord>) {
+    let (parsed, mut rejected) = parse_records::<Profile>(RecordKind::Profile, raw.profiles);
+    let mut contacts = Vec::with_capacity(parsed.len());
+    for (index, profile) in parsed {
+        if profile.urn.is_none() && profile.public_identifier.is_none() {
+            rejected.push(RejectedRecord {
+                kind: RecordKind::Profile,
+                index,
+                urn: None,
+                reason: "a profile needs a urn or a public identifier".into(),
+            });
+        } else {
+            contacts.push(from_profile(&profile));
+        }
+    }
+    (contacts, rejected)
+}
