@@ -3,6 +3,8 @@
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
 
+use crate::limiter::{LimiterClock, Limits};
+
 /// The seeded account to generate. The same spec always yields the same account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountSpec {
@@ -62,6 +64,12 @@ pub struct FakeConfig {
     /// `tests/fixtures/linkedin`: profile pages `/in/fixture-<case>/` come from
     /// `<dir>/profile-page-<case>/input.html`.
     pub fixtures_dir: Option<PathBuf>,
+    /// Punish calling too much like LinkedIn with these limits (`None`: never; see
+    /// [`Limits::default`] for LinkedIn-like ones). [`crate::FakeServer::set_limiter`] changes
+    /// it while the server runs.
+    pub limiter: Option<Limits>,
+    /// The limiter's time: real, or moved by a test.
+    pub limiter_clock: LimiterClock,
 }
 
 impl Default for FakeConfig {
@@ -74,6 +82,8 @@ impl Default for FakeConfig {
             anchor_order: AnchorOrder::default(),
             last_page: LastPageShape::default(),
             fixtures_dir: None,
+            limiter: None,
+            limiter_clock: LimiterClock::Real,
         }
     }
 }

@@ -14,6 +14,9 @@
 //! | `GET /__fake/query-ids` | `{"liveQueryIds":[…]}` |
 //! | `POST /__fake/tuning` `{"rotationAnswer":"badRequest"\|"graphqlErrors","mediaTtlSecs","mediaDirect","filterCategories"}` | changes the given knobs |
 //! | `GET /__fake/snapshot` | the [`crate::Snapshot`] |
+//! | `POST /__fake/limiter` `{"perMinute"?, "perHour"?, "strikes"?}` | turns the limiter on afresh (missing limits: the LinkedIn-like [`crate::Limits::default`]); answers its state |
+//! | `DELETE /__fake/limiter` | turns it off (a session it revoked stays revoked); answers its state |
+//! | `GET /__fake/limiter` | its [`crate::LimiterState`]: `{"enabled", "limits":{"perMinute","perHour","strikes"}\|null, "calls", "strikes", "checkpointServed", "sessionRevoked", "mostCallsInAMinute", "mostCallsInAnHour"}` |
 
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -22,6 +25,7 @@ use serde_json::{Value, json};
 
 use crate::config::RotationAnswer;
 use crate::faults::Fault;
+use crate::limiter::Limits;
 use crate::request::Req;
 use crate::state::Shared;
 
@@ -77,6 +81,25 @@ struct TuningRequest {
     media_ttl_secs: Option<i64>,
     media_direct: Option<bool>,
     filter_categories: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LimitsRequest {
+    per_minute: Option<u32>,
+    per_hour: Option<u32>,
+    strikes: Option<u32>,
+}
+
+impl LimitsRequest {
+    fn limits(&self) -> Limits {
+        let defaults = Limits::default();
+        Limits {
+            per_minute: self.per_minute.unwrap_or(defaults.per_minute),
+            per_hour: self.per_hour.unwrap_or(defaults.per_hour),
+            strikes: self.strikes.unwrap_or(defaults.strikes),
+        }
+    }
 }
 
 /// A refused control call: status and message.
@@ -157,6 +180,15 @@ pub fn handle(shared: &Shared, req: &Req) -> Response {
             json!({"ok": true})
         }),
         (&Method::GET, "/__fake/snapshot") => Ok(json!(shared.snapshot())),
+        (&Method::POST, "/__fake/limiter") => parse::<LimitsRequest>(&req.body).map(|r| {
+            shared.set_limiter(Some(r.limits()));
+            json!(shared.limiter_state())
+        }),
+        (&Method::DELETE, "/__fake/limiter") => {
+            shared.set_limiter(None);
+            Ok(json!(shared.limiter_state()))
+        }
+        (&Method::GET, "/__fake/limiter") => Ok(json!(shared.limiter_state())),
         _ => Err((StatusCode::NOT_FOUND, "no such control endpoint".to_owned())),
     };
     match result {

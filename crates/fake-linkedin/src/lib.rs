@@ -4,7 +4,8 @@
 //! cookie auth and the CSRF check, the messaging GraphQL variants routed by query-id name and
 //! variable keys, `/voyager/api/me`, dash profiles, signed expiring pictures on
 //! `media.licdn.com` (also under `/media/` on this server), HTML pages for the browser suite,
-//! fault injection, a request log and a control API under `/__fake/` (table in `src/control.rs`).
+//! fault injection, a limiter that punishes calling too much like LinkedIn (off by default), a
+//! request log and a control API under `/__fake/` (table in `src/control.rs`).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -20,6 +21,7 @@ pub mod config;
 mod control;
 mod data;
 mod faults;
+mod limiter;
 mod log;
 mod media;
 mod pages;
@@ -44,6 +46,7 @@ pub use config::{
 };
 pub use data::{ConvKind, PageStyle};
 pub use faults::Fault;
+pub use limiter::{LimiterClock, LimiterEvent, LimiterState, Limits, ManualClock};
 pub use log::LoggedRequest;
 pub use queryids::BUILT_IN as BUILT_IN_QUERY_IDS;
 pub use snapshot::{Snapshot, SnapshotConversation, SnapshotMember};
@@ -148,6 +151,18 @@ impl FakeServer {
     /// answer 401) or restores it.
     pub fn revoke_session(&self, revoked: bool) {
         self.shared.set_revoked(revoked);
+    }
+
+    /// Turns the limiter over the member's calls on afresh with `limits` (counts, strikes and
+    /// checkpoint forgotten), or off with `None`. Turning it off leaves a revoked session
+    /// revoked ([`FakeServer::revoke_session`] restores it).
+    pub fn set_limiter(&self, limits: Option<Limits>) {
+        self.shared.set_limiter(limits);
+    }
+
+    /// What the limiter has seen since it was turned on.
+    pub fn limiter(&self) -> LimiterState {
+        self.shared.limiter_state()
     }
 
     /// Replaces the live query ids with new ones and returns them.

@@ -1,8 +1,11 @@
-//! The request log tests read: every request's method, path, query, headers and body.
+//! The request log tests read: every request's method, path, query, headers and body, and how
+//! the limiter refused it.
 
 use std::collections::VecDeque;
 
 use serde::Serialize;
+
+use crate::limiter::LimiterEvent;
 
 /// At most this many requests are kept (the oldest are dropped first).
 const CAPACITY: usize = 200_000;
@@ -23,6 +26,9 @@ pub struct LoggedRequest {
     pub headers: Vec<(String, String)>,
     /// The body as UTF-8 (lossy).
     pub body: String,
+    /// How the limiter refused this call, if it did (absent from the JSON otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limiter: Option<LimiterEvent>,
 }
 
 impl LoggedRequest {
@@ -52,6 +58,13 @@ impl RequestLog {
         }
         self.entries.push_back(request);
         self.last_seq
+    }
+
+    /// Records how the limiter refused request `seq` (a no-op once it has left the log).
+    pub fn note_limiter(&mut self, seq: u64, event: LimiterEvent) {
+        if let Some(request) = self.entries.iter_mut().rev().find(|r| r.seq == seq) {
+            request.limiter = Some(event);
+        }
     }
 
     /// Requests with a sequence number above `since`.

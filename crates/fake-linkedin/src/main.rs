@@ -9,7 +9,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 use fake_linkedin::{
-    AccountSpec, AnchorOrder, FakeConfig, FakeServer, LastPageShape, Mix, RotationAnswer, Tuning,
+    AccountSpec, AnchorOrder, FakeConfig, FakeServer, LastPageShape, LimiterClock, Limits, Mix,
+    RotationAnswer, Tuning,
 };
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -92,6 +93,19 @@ struct Args {
     /// Category variants list only the requested category (default: the whole mailbox).
     #[arg(long)]
     filter_categories: bool,
+    /// Punish calling too much like LinkedIn: 429 over a limit, a checkpoint when the client
+    /// keeps calling, then a revoked session (the control API reads and changes it).
+    #[arg(long)]
+    limiter: bool,
+    /// With --limiter: calls allowed in any 60 seconds.
+    #[arg(long, requires = "limiter", default_value_t = Limits::default().per_minute)]
+    limiter_per_minute: u32,
+    /// With --limiter: calls allowed in any hour.
+    #[arg(long, requires = "limiter", default_value_t = Limits::default().per_hour)]
+    limiter_per_hour: u32,
+    /// With --limiter: calls made while limited that still get a 429 before the checkpoint.
+    #[arg(long, requires = "limiter", default_value_t = Limits::default().strikes)]
+    limiter_strikes: u32,
 }
 
 fn parse_range(raw: &str) -> Result<RangeInclusive<usize>, String> {
@@ -127,6 +141,12 @@ async fn main() -> std::io::Result<()> {
             LastPageArg::EmptyPage => LastPageShape::EmptyPage,
         },
         fixtures_dir: args.fixtures_dir,
+        limiter: args.limiter.then_some(Limits {
+            per_minute: args.limiter_per_minute,
+            per_hour: args.limiter_per_hour,
+            strikes: args.limiter_strikes,
+        }),
+        limiter_clock: LimiterClock::Real,
     };
     let tuning = Tuning {
         mix: Mix {

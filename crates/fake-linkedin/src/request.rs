@@ -74,6 +74,7 @@ impl Req {
                 })
                 .collect(),
             body: self.body.clone(),
+            limiter: None,
         }
     }
 }

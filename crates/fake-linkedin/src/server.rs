@@ -62,7 +62,7 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
     if req.path.starts_with("/__fake/") {
         return control::handle(&shared, &req);
     }
-    shared.log.lock().push(req.to_log());
+    let seq = shared.log.lock().push(req.to_log());
     let media_path = if req.host == "media.licdn.com" {
         Some(req.path.as_str())
     } else {
@@ -75,7 +75,7 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
         return media::serve(&account, &shared.media_key, path, &req.query, &req.headers);
     }
     if req.path.starts_with("/voyager/api/") {
-        return voyager::handle(&shared, &req).await;
+        return voyager::handle(&shared, &req, seq).await;
     }
     pages::handle(&shared, &req)
 }

@@ -9,6 +9,7 @@ use ping_core::ids::{ConversationUrn, QueryId};
 use crate::config::{FakeConfig, Tuning};
 use crate::data::Account;
 use crate::faults::{Fault, FaultQueue};
+use crate::limiter::{Limiter, LimiterState, Limits};
 use crate::log::RequestLog;
 use crate::media::{MediaCtx, unix_now};
 use crate::queryids::LiveQueryIds;
@@ -23,6 +24,8 @@ pub struct Shared {
     pub faults: Mutex<FaultQueue>,
     pub log: Mutex<RequestLog>,
     pub query_ids: Mutex<LiveQueryIds>,
+    /// The limiter over the member's calls, while on.
+    pub limiter: Mutex<Option<Limiter>>,
     revoked: AtomicBool,
     /// HTML pages served so far; each gets its own page instance id.
     pub page_loads: AtomicU64,
@@ -36,6 +39,9 @@ impl Shared {
     /// State for a freshly generated account.
     pub fn new(config: FakeConfig, tuning: Tuning, account: Account, base_url: String) -> Self {
         let media_key = format!("fake-media-key-{}", config.account.seed).into_bytes();
+        let limiter = config
+            .limiter
+            .map(|limits| Limiter::new(limits, config.limiter_clock.clone()));
         Self {
             config,
             tuning: RwLock::new(tuning),
@@ -43,6 +49,7 @@ impl Shared {
             faults: Mutex::new(FaultQueue::default()),
             log: Mutex::new(RequestLog::default()),
             query_ids: Mutex::new(LiveQueryIds::default()),
+            limiter: Mutex::new(limiter),
             revoked: AtomicBool::new(false),
             page_loads: AtomicU64::new(0),
             base_url,
@@ -92,6 +99,21 @@ impl Shared {
     pub fn clear_faults(&self) {
         self.faults.lock().clear();
         self.query_ids.lock().restore();
+    }
+
+    /// Turns the limiter on afresh with `limits`, or off.
+    pub fn set_limiter(&self, limits: Option<Limits>) {
+        *self.limiter.lock() =
+            limits.map(|limits| Limiter::new(limits, self.config.limiter_clock.clone()));
+    }
+
+    /// What the limiter has seen (all zero while it is off).
+    pub fn limiter_state(&self) -> LimiterState {
+        self.limiter
+            .lock()
+            .as_ref()
+            .map(Limiter::state)
+            .unwrap_or_default()
     }
 
     /// Rotates the live query ids and returns the new ones.

@@ -13,21 +13,11 @@ impl Drop for Running {
     }
 }
 
-#[tokio::test]
-async fn the_binary_prints_its_ready_line_and_writes_the_certificate() {
-    let cert = std::env::temp_dir().join(format!("fake-linkedin-{}.pem", std::process::id()));
+/// Starts the binary with `args` (on a free port) and reads its base URL from the ready line.
+fn spawn(args: &[&str]) -> (Running, String) {
     let child = Command::new(env!("CARGO_BIN_EXE_fake-linkedin"))
-        .args(["--bind", "127.0.0.1:0", "--tls", "--conversations", "5"])
-        .args([
-            "--messages-per-conversation",
-            "0..3",
-            "--seed",
-            "3",
-            "--anchor-order",
-            "newest-first",
-        ])
-        .args(["--last-page", "empty-page", "--cert-out"])
-        .arg(&cert)
+        .args(["--bind", "127.0.0.1:0"])
+        .args(args)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -41,7 +31,28 @@ async fn the_binary_prints_its_ready_line_and_writes_the_certificate() {
         .strip_prefix("fake-linkedin listening on ")
         .unwrap()
         .to_owned();
-    assert!(base.starts_with("https://127.0.0.1:"), "{line}");
+    (running, base)
+}
+
+#[tokio::test]
+async fn the_binary_prints_its_ready_line_and_writes_the_certificate() {
+    let cert = std::env::temp_dir().join(format!("fake-linkedin-{}.pem", std::process::id()));
+    let (_running, base) = spawn(&[
+        "--tls",
+        "--conversations",
+        "5",
+        "--messages-per-conversation",
+        "0..3",
+        "--seed",
+        "3",
+        "--anchor-order",
+        "newest-first",
+        "--last-page",
+        "empty-page",
+        "--cert-out",
+        cert.to_str().unwrap(),
+    ]);
+    assert!(base.starts_with("https://127.0.0.1:"), "{base}");
 
     let pem = std::fs::read(&cert).unwrap();
     std::fs::remove_file(&cert).unwrap();
@@ -64,4 +75,26 @@ async fn the_binary_prints_its_ready_line_and_writes_the_certificate() {
         .await
         .unwrap();
     assert_eq!(snapshot["conversations"].as_array().unwrap().len(), 5);
+}
+
+#[tokio::test]
+async fn limiter_flags_turn_it_on_with_the_given_limits() {
+    let (_running, base) = spawn(&[
+        "--limiter",
+        "--limiter-per-minute",
+        "2",
+        "--limiter-strikes",
+        "0",
+    ]);
+    let state: serde_json::Value = reqwest::get(format!("{base}/__fake/limiter"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(state["enabled"], true);
+    assert_eq!(
+        state["limits"],
+        serde_json::json!({"perMinute": 2, "perHour": 900, "strikes": 0})
+    );
 }

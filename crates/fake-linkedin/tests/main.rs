@@ -10,6 +10,7 @@ mod common;
 mod control;
 mod conversations;
 mod faults;
+mod limiter;
 mod media;
 mod messages;
 mod pages;

@@ -1,4 +1,4 @@
-//! What a stored [`Msg`] looks like when rendered, derived from its salt.
+//! What a stored [`Msg`](super::Msg) looks like when rendered, derived from its salt.
 
 use super::text::{self, Attribute, REACTIONS};
 use super::{ConvKind, Conversation};

@@ -88,6 +88,23 @@ pub async fn get_json(server: &FakeServer, path: &str) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// A control API call to `/__fake/<route>`, with a JSON body or none; its JSON answer.
+pub async fn control(
+    server: &FakeServer,
+    method: reqwest::Method,
+    route: &str,
+    body: Option<Value>,
+) -> Value {
+    let url = format!("{}/__fake/{route}", server.base_url());
+    let mut request = reqwest::Client::new().request(method, url);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status(), 200, "{route}");
+    response.json().await.unwrap()
+}
+
 /// The owner's mailbox URN, encoded.
 pub fn mailbox(server: &FakeServer) -> String {
     enc(&server.snapshot().owner.to_string())
