@@ -18,7 +18,7 @@ use ping_backend::secrets::sha256_hex;
 use ping_backend::settings::Settings;
 use ping_backend::store::sql::SqlStore;
 use ping_backend::store::{
-    CodeDirection, NewToken, PairingCodeRecord, PairingStore as _, UserStore as _, connect,
+    CodeDirection, NewToken, PairingCodeRecord, PairingStore as _, UserStore as _,
 };
 use ping_backend::{AppConfig, AppState, app};
 use ping_core::ids::{ConversationUrn, MessageUrn, ProfileUrn};
@@ -274,15 +274,16 @@ async fn postgres(batches: usize) -> String {
         return format!("postgres   skipped: {error}\n");
     }
     let separator = if base.contains('?') { '&' } else { '?' };
-    let line = match connect(&format!("{base}{separator}options[search_path]={schema}")).await {
-        Ok(store) => {
-            let store = Arc::new(store);
-            let line = measure("postgres", store.clone(), batches).await;
-            store.close().await;
-            line
-        }
-        Err(error) => format!("postgres   skipped: {error}\n"),
-    };
+    let line =
+        match SqlStore::connect(&format!("{base}{separator}options[search_path]={schema}")).await {
+            Ok(store) => {
+                let store = Arc::new(store);
+                let line = measure("postgres", store.clone(), batches).await;
+                store.close().await;
+                line
+            }
+            Err(error) => format!("postgres   skipped: {error}\n"),
+        };
     let drop = format!("DROP SCHEMA {schema} CASCADE");
     let _ = sqlx::query(&drop).execute(&admin).await;
     line
@@ -296,7 +297,11 @@ async fn main() {
         .unwrap_or(10);
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let sqlite = Arc::new(connect(&url).await.unwrap_or_else(|e| panic!("{e}")));
+    let sqlite = Arc::new(
+        SqlStore::connect(&url)
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
     let mut table = format!(
         "push ingest, batches of {BATCH} messages ({PER_CONVERSATION} per conversation)\n\
          {:<10} {:>8} {:>14} {:>15} {:>10}\n",

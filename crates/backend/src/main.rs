@@ -9,7 +9,8 @@ use ping_backend::clock::{Clock, SystemClock};
 use ping_backend::export;
 use ping_backend::secrets::{generated_password, hash_password};
 use ping_backend::settings::{DatabaseUrl, Secret, Settings};
-use ping_backend::store::{self, LibraryStore as _, UserStore as _};
+use ping_backend::store::sql::SqlStore;
+use ping_backend::store::{LibraryStore as _, UserStore as _};
 
 #[derive(Parser)]
 #[command(name = "ping-backend", version, about = "The Ping companion backend")]
@@ -80,7 +81,7 @@ struct ExportArgs {
 }
 
 async fn add_user(email: &str, password_stdin: bool, database: &Database) -> anyhow::Result<()> {
-    let store = store::connect(database.database_url.expose()).await?;
+    let store = SqlStore::connect(database.database_url.expose()).await?;
     let (password, generated) = if password_stdin {
         let mut input = String::new();
         std::io::stdin().read_to_string(&mut input)?;
@@ -116,7 +117,7 @@ async fn add_user(email: &str, password_stdin: bool, database: &Database) -> any
 }
 
 async fn export(args: &ExportArgs) -> anyhow::Result<()> {
-    let store = store::connect(args.database.database_url.expose()).await?;
+    let store = SqlStore::connect(args.database.database_url.expose()).await?;
     let user = store
         .find_user_by_email(&args.user.trim().to_lowercase())
         .await?

@@ -12,7 +12,8 @@ use crate::clock::{Clock, SystemClock};
 use crate::secrets::{generated_password, hash_password};
 use crate::settings::Settings;
 use crate::state::{AppConfig, AppState};
-use crate::store::{self, Store};
+use crate::store::Store;
+use crate::store::sql::SqlStore;
 
 /// The email of the account created on first start.
 pub const FIRST_USER_EMAIL: &str = "admin@localhost";
@@ -58,7 +59,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         );
     }
     let store: Arc<dyn Store> = Arc::new(
-        store::connect(settings.database_url.expose())
+        SqlStore::connect(settings.database_url.expose())
             .await
             .with_context(|| format!("opening the store at {}", settings.database_url))?,
     );

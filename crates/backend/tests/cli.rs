@@ -6,7 +6,8 @@ use std::process::{Command, Stdio};
 use ping_backend::clock::ManualClock;
 use ping_backend::secrets::verify_password;
 use ping_backend::server::{FIRST_USER_EMAIL, ensure_first_user};
-use ping_backend::store::{UserStore as _, connect};
+use ping_backend::store::UserStore as _;
+use ping_backend::store::sql::SqlStore;
 
 use crate::helpers::start_time;
 
@@ -17,7 +18,7 @@ fn binary() -> Command {
 #[tokio::test]
 async fn the_first_start_creates_one_admin_login_and_shows_its_password() {
     let dir = tempfile::tempdir().unwrap();
-    let store = connect(&format!("sqlite://{}", dir.path().join("a.db").display()))
+    let store = SqlStore::connect(&format!("sqlite://{}", dir.path().join("a.db").display()))
         .await
         .unwrap();
     let clock = ManualClock::new(start_time());

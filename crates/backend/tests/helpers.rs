@@ -11,8 +11,8 @@ use ping_backend::clock::ManualClock;
 use ping_backend::ids::UserId;
 use ping_backend::secrets::hash_password;
 use ping_backend::settings::Settings;
+use ping_backend::store::UserStore as _;
 use ping_backend::store::sql::SqlStore;
-use ping_backend::store::{self, UserStore as _};
 use ping_backend::{AppConfig, AppState, app};
 use serde_json::Value;
 use tempfile::TempDir;
@@ -45,7 +45,7 @@ impl TestApp {
     pub async fn with_policy(policy: AvatarPolicy) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let store = Arc::new(store::connect(&url).await.expect("sqlite store"));
+        let store = Arc::new(SqlStore::connect(&url).await.expect("sqlite store"));
         let clock = ManualClock::new(start_time());
         let mut config = AppConfig::from_settings(&Settings::defaults());
         config.avatar_policy = policy;

@@ -5,6 +5,7 @@
 use chrono::Duration;
 use ping_backend::ids::TokenId;
 use ping_backend::ingest::{prepare_batch, prepare_profiles};
+use ping_backend::store::sql::SqlStore;
 use ping_backend::store::*;
 use ping_protocol::{RunOutcome, RunReport, SyncRequest, SyncRequestState, SyncTrigger};
 
@@ -433,7 +434,7 @@ async fn contract(store: &dyn Store) {
 async fn the_sqlite_store_keeps_the_contract() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("contract.db").display());
-    let store = connect(&url).await.unwrap();
+    let store = SqlStore::connect(&url).await.unwrap();
     contract(&store).await;
     store.close().await;
 }
@@ -441,7 +442,7 @@ async fn the_sqlite_store_keeps_the_contract() {
 #[cfg(not(feature = "postgres"))]
 #[tokio::test]
 async fn a_postgres_url_without_the_feature_says_how_to_build_it() {
-    let message = connect("postgres://nobody@127.0.0.1:1/none")
+    let message = SqlStore::connect("postgres://nobody@127.0.0.1:1/none")
         .await
         .unwrap_err()
         .to_string();
@@ -450,7 +451,7 @@ async fn a_postgres_url_without_the_feature_says_how_to_build_it() {
 
 #[tokio::test]
 async fn an_unknown_database_scheme_is_refused_by_name() {
-    let message = connect("mysql://localhost/ping")
+    let message = SqlStore::connect("mysql://localhost/ping")
         .await
         .unwrap_err()
         .to_string();
@@ -460,8 +461,6 @@ async fn an_unknown_database_scheme_is_refused_by_name() {
 #[cfg(feature = "postgres")]
 mod postgres {
     use std::io::Write as _;
-
-    use ping_backend::store::sql::SqlStore;
 
     use super::*;
 
@@ -496,7 +495,7 @@ mod postgres {
             .unwrap();
         let separator = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{separator}options[search_path]={schema}");
-        let store = connect(&url).await.unwrap();
+        let store = SqlStore::connect(&url).await.unwrap();
         Some((store, admin, schema))
     }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 
-use super::AvatarPolicy;
+use super::policy::AvatarPolicy;
 use crate::store::AvatarImage;
 
 /// Why a download did not produce an image.

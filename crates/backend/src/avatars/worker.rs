@@ -6,7 +6,8 @@ use std::time::Duration as StdDuration;
 use chrono::Duration;
 use tokio::sync::Notify;
 
-use super::{AvatarPolicy, FetchError, download};
+use super::fetch::{FetchError, download, http_client};
+use super::policy::AvatarPolicy;
 use crate::clock::Clock;
 use crate::store::{AvatarOutcome, Store};
 
@@ -39,7 +40,7 @@ impl AvatarWorker {
         clock: Arc<dyn Clock>,
         policy: AvatarPolicy,
     ) -> reqwest::Result<Self> {
-        let client = super::http_client(&policy)?;
+        let client = http_client(&policy)?;
         Ok(Self {
             store,
             clock,

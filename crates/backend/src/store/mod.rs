@@ -1,17 +1,14 @@
 //! The store: everything the backend keeps, behind one trait.
 //!
 //! One SQL implementation ([`sql::SqlStore`]) runs on SQLite (always compiled) and on
-//! PostgreSQL (cargo feature `postgres`); the dialect is chosen by the database URL and the few
+//! PostgreSQL (cargo feature `postgres`); the dialect is chosen by the database URL given to [`sql::SqlStore::connect`], and the few
 //! statements that differ (job claiming, full-text search) are picked per dialect. A backend
 //! process keeps no state of its own: sessions, rate-limit counters, jobs and avatar bytes all
 //! live here, so several processes can share one PostgreSQL.
 
 mod contact_merge;
-#[cfg(feature = "postgres")]
-mod postgres;
 mod records;
 pub mod sql;
-mod sqlite;
 mod views;
 
 use async_trait::async_trait;
@@ -45,31 +42,6 @@ pub enum StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
-
-/// Opens the store the URL names and applies its migrations.
-pub async fn connect(url: &str) -> StoreResult<sql::SqlStore> {
-    if url.starts_with("sqlite:") {
-        sqlite::connect(url).await
-    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        #[cfg(feature = "postgres")]
-        {
-            postgres::connect(url).await
-        }
-        #[cfg(not(feature = "postgres"))]
-        {
-            Err(StoreError::Unsupported(
-                "this ping-backend was built without PostgreSQL support: rebuild it with \
-                 `cargo build -p ping-backend --features postgres`, or use a sqlite:// URL"
-                    .to_owned(),
-            ))
-        }
-    } else {
-        Err(StoreError::Unsupported(format!(
-            "unknown database URL scheme in {:?}: use sqlite://path or postgres://…",
-            url.split(':').next().unwrap_or_default()
-        )))
-    }
-}
 
 /// Everything the backend stores. Every method that reads or writes a user's data takes the
 /// owning [`UserId`] and never touches another user's rows.

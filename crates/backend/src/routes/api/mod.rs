@@ -1,89 +1,32 @@
 //! The JSON API for the extension (bearer token) and the web UI (session).
 
+mod json;
 mod openapi;
 mod pairing;
 mod profiles;
+mod route_doc;
 mod sync;
 
-use axum::Router;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, FromRequest, Request};
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Method, header};
 use axum::routing::{MethodRouter, delete, get, post};
+use axum::{Json, Router};
 use ping_protocol::{
     AvatarUpload, ClaimRequest, ExtensionToken, HelloRequest, HelloResponse, PairRequest,
     PairingCodeRequest, PairingCodeResponse, PairingPollRequest, PairingPollResponse, ProfilesPush,
     ProfilesResponse, PushBatch, PushResponse, RunReport, SyncRequest, SyncRequestCreate,
     SyncStatus,
 };
-use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde_json::Value;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::error::ApiError;
-use crate::state::AppState;
+pub use route_doc::{Access, BodySchema, RouteDoc};
+use route_doc::{body, doc};
 
-pub use openapi::openapi_document;
+use crate::state::AppState;
 
 /// Bodies up to 16 MiB: a push of 500 long messages, or a 5 MiB avatar in base64.
 const BODY_LIMIT: usize = 16 * 1024 * 1024;
-
-/// Who may call a route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// No credentials (pairing codes, polling, claiming, this document).
-    Public,
-    /// The extension's bearer token.
-    Extension,
-    /// A logged-in web session (with `X-CSRF-Token` on writes).
-    Session,
-    /// Either of the two; both resolve to the owning user.
-    Either,
-}
-
-/// The JSON Schema of a body type: a `$ref` into the document's components, which the
-/// generator fills as it goes.
-pub type BodySchema = fn(&mut SchemaGenerator) -> Schema;
-
-/// The [`BodySchema`] of `T`. Routes name the Rust type, not a string, so a reshaped or renamed
-/// type changes its documentation with it.
-fn body<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
-    generator.subschema_for::<T>()
-}
-
-/// One route of the API, as documented in the OpenAPI document.
-#[derive(Debug, Clone, Copy)]
-pub struct RouteDoc {
-    pub method: &'static str,
-    /// Path below `/api/v1`, in OpenAPI form (`{id}`).
-    pub path: &'static str,
-    pub summary: &'static str,
-    pub access: Access,
-    /// Schema of the JSON request body, if any.
-    pub request: Option<BodySchema>,
-    /// Success status and the schema of its body, if any.
-    pub status: u16,
-    pub response: Option<BodySchema>,
-}
-
-const fn doc(
-    method: &'static str,
-    path: &'static str,
-    access: Access,
-    request: Option<BodySchema>,
-    status: u16,
-    response: Option<BodySchema>,
-    summary: &'static str,
-) -> RouteDoc {
-    RouteDoc {
-        method,
-        path,
-        summary,
-        access,
-        request,
-        status,
-        response,
-    }
-}
 
 /// Every API route with its handler. The router and the OpenAPI document are both built from
 /// this list, so a route cannot be served without being documented.
@@ -271,7 +214,7 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
                 None,
                 "This document",
             ),
-            get(openapi::serve),
+            get(serve_openapi),
         ),
     ]
 }
@@ -293,20 +236,7 @@ pub fn router() -> Router<AppState> {
         .layer(cors)
 }
 
-/// A JSON body whose rejection is an [`ApiError`] in LinkedIn's shape.
-pub struct ApiJson<T>(pub T);
-
-impl<T, S> FromRequest<S> for ApiJson<T>
-where
-    axum::Json<T>: FromRequest<S, Rejection = JsonRejection>,
-    S: Send + Sync,
-{
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        axum::Json::<T>::from_request(req, state)
-            .await
-            .map(|axum::Json(value)| Self(value))
-            .map_err(|rejection| ApiError::InvalidRequest(rejection.body_text()))
-    }
+/// `GET /openapi.json`: the document of every route above.
+async fn serve_openapi() -> Json<Value> {
+    Json(openapi::document(routes().iter().map(|(doc, _)| doc)))
 }

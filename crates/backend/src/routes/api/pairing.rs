@@ -8,7 +8,7 @@ use ping_protocol::{
     PairingPollRequest, PairingPollResponse,
 };
 
-use super::ApiJson;
+use super::json::ApiJson;
 use crate::auth::{ClientIp, ExtensionAuth, WebSession};
 use crate::error::ApiError;
 use crate::ids::TokenId;

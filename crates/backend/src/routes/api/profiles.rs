@@ -7,7 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use ping_protocol::{AvatarUpload, ProfilesResponse, RawProfilesPush};
 
-use super::ApiJson;
+use super::json::ApiJson;
 use crate::auth::ExtensionAuth;
 use crate::backfill::BACKFILL;
 use crate::error::ApiError;

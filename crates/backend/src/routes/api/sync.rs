@@ -10,7 +10,7 @@ use ping_protocol::{
 };
 use serde::Deserialize;
 
-use super::ApiJson;
+use super::json::ApiJson;
 use crate::auth::{ExtensionAuth, Owner};
 use crate::backfill::BACKFILL;
 use crate::error::ApiError;

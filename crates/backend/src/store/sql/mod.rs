@@ -8,6 +8,7 @@ mod avatars;
 mod contacts;
 mod ingest;
 mod library;
+mod open;
 mod pairing;
 mod rate_limits;
 mod rows;
@@ -37,7 +38,7 @@ pub struct SqlStore {
 }
 
 impl SqlStore {
-    pub(super) fn new(pool: AnyPool, dialect: Dialect) -> Self {
+    fn new(pool: AnyPool, dialect: Dialect) -> Self {
         Self { pool, dialect }
     }
 

@@ -1,0 +1,61 @@
+//! How an API route is documented: who may call it, and the schemas of its bodies.
+
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// No credentials (pairing codes, polling, claiming, this document).
+    Public,
+    /// The extension's bearer token.
+    Extension,
+    /// A logged-in web session (with `X-CSRF-Token` on writes).
+    Session,
+    /// Either of the two; both resolve to the owning user.
+    Either,
+}
+
+/// The JSON Schema of a body type: a `$ref` into the document's components, which the
+/// generator fills as it goes.
+pub type BodySchema = fn(&mut SchemaGenerator) -> Schema;
+
+/// The [`BodySchema`] of `T`. Routes name the Rust type, not a string, so a reshaped or renamed
+/// type changes its documentation with it.
+pub(super) fn body<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
+    generator.subschema_for::<T>()
+}
+
+/// One route of the API, as documented in the OpenAPI document.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteDoc {
+    pub method: &'static str,
+    /// Path below `/api/v1`, in OpenAPI form (`{id}`).
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub access: Access,
+    /// Schema of the JSON request body, if any.
+    pub request: Option<BodySchema>,
+    /// Success status and the schema of its body, if any.
+    pub status: u16,
+    pub response: Option<BodySchema>,
+}
+
+pub(super) const fn doc(
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    request: Option<BodySchema>,
+    status: u16,
+    response: Option<BodySchema>,
+    summary: &'static str,
+) -> RouteDoc {
+    RouteDoc {
+        method,
+        path,
+        summary,
+        access,
+        request,
+        status,
+        response,
+    }
+}
