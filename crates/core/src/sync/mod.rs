@@ -10,6 +10,7 @@ mod backoff;
 mod drive;
 mod effects;
 mod lease;
+mod pace;
 mod planner;
 mod report;
 mod state;
@@ -22,14 +23,17 @@ pub use effects::{
     VoyagerFetch,
 };
 pub use lease::{LEASE_TTL, Lease, LeaseBusy, acquire_lease};
+pub use pace::{Budget, Lane, PaceLog, PacePolicy, PacePreset, Slot, Span};
 pub use planner::{Planner, Progress, SyncConfig};
 pub use report::{RunOutcome, RunReport};
-pub use state::{StopReason, SyncState};
+pub use state::{HistoryProgress, StopReason, SyncState};
 pub use throttle::{
     SkipReason, SyncDecision, ThrottlePolicy, decide_sync, next_automatic_sync, with_queued_request,
 };
 pub use trigger::SyncTrigger;
 
+#[cfg(test)]
+mod pacing_tests;
 #[cfg(test)]
 mod sim;
 #[cfg(test)]

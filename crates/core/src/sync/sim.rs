@@ -8,8 +8,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use crate::ids::{ConversationUrn, Cursor, MessageUrn, ProfileUrn, SyncToken};
 use crate::model::*;
 use crate::sync::{
-    Planner, PushAck, PushFailure, PushPlan, RunReport, SyncConfig, SyncHost, SyncState,
-    SyncTrigger, VoyagerFetch, drive,
+    PacePreset, Planner, PushAck, PushFailure, PushPlan, RunReport, SyncConfig, SyncHost,
+    SyncState, SyncTrigger, VoyagerFetch, drive,
 };
 use crate::voyager::{
     ConversationsQuery, MessagesQuery, QueryIdRegistry, VoyagerAnswer, VoyagerCall, VoyagerFailure,
@@ -33,22 +33,34 @@ pub struct SimLinkedIn {
     pub conversations: Vec<(Conversation, Vec<Message>)>,
     /// Anchor pages come oldest first when true (both orders are reported for LinkedIn).
     pub anchor_ascending: bool,
+    /// Older pages carry `prevCursor` (LinkedIn's do; whether always is not known).
+    pub cursors: bool,
     /// Failures handed out before the matching call is answered, in order.
     pub faults: VecDeque<VoyagerFailure>,
     pub calls: Vec<VoyagerCall>,
+    /// When each call came, by the simulated clock.
+    pub call_times: Vec<DateTime<Utc>>,
     pub clock: DateTime<Utc>,
     /// Deleted conversations, in order; a sync token is the number deleted when it was given.
     pub deleted: Vec<(Conversation, Vec<Message>)>,
 }
 
 impl SimLinkedIn {
-    /// `sizes[i]` messages in conversation `i`; conversation 0 has the newest activity.
+    /// `sizes[i]` messages in conversation `i`; conversation 0 has the newest activity. Two
+    /// messages share each timestamp, so paging must not lose equal times.
     pub fn new(sizes: &[usize]) -> Self {
+        Self::with_messages_per_second(sizes, 2)
+    }
+
+    /// Like [`Self::new`], with `per_second` messages sharing each timestamp.
+    pub fn with_messages_per_second(sizes: &[usize], per_second: usize) -> Self {
         let mut sim = Self {
             conversations: Vec::new(),
             anchor_ascending: true,
+            cursors: true,
             faults: VecDeque::new(),
             calls: Vec::new(),
+            call_times: Vec::new(),
             clock: at(0),
             deleted: Vec::new(),
         };
@@ -71,10 +83,9 @@ impl SimLinkedIn {
             };
             sim.conversations.push((conversation, Vec::new()));
             for m in 0..size {
-                // Two messages share each timestamp, so paging must not lose equal times.
                 sim.push_message(
                     index,
-                    newest - Duration::seconds((size - 1 - m) as i64 / 2),
+                    newest - Duration::seconds(((size - 1 - m) / per_second) as i64),
                     m,
                 );
             }
@@ -134,6 +145,7 @@ impl SimLinkedIn {
 
     pub fn answer(&mut self, call: &VoyagerCall) -> Result<VoyagerAnswer, VoyagerFailure> {
         self.calls.push(call.clone());
+        self.call_times.push(self.clock);
         // Faults hit the calls that page data; the account lookup answers.
         if *call != VoyagerCall::Me
             && let Some(fault) = self.faults.pop_front()
@@ -197,12 +209,22 @@ impl SimLinkedIn {
                 ..ConversationPage::default()
             };
         }
+        let last_messages = conversations
+            .iter()
+            .filter_map(|conversation: &Conversation| self.newest_message(&conversation.urn))
+            .collect();
         ConversationPage {
             conversations,
+            last_messages,
             next_cursor: (end < sorted.len())
                 .then(|| Cursor::parse(&end.to_string()).expect("valid")),
             ..ConversationPage::default()
         }
+    }
+
+    fn newest_message(&self, urn: &ConversationUrn) -> Option<Message> {
+        let (_, messages) = self.conversations.iter().find(|(c, _)| &c.urn == urn)?;
+        messages.iter().max_by_key(|m| m.delivered_at).cloned()
     }
 
     fn message_page(&self, urn: &ConversationUrn, query: &MessagesQuery) -> MessagePage {
@@ -214,20 +236,27 @@ impl SimLinkedIn {
             .unwrap_or_default();
         let mut newest_first = messages;
         newest_first.sort_by_key(|m| std::cmp::Reverse(m.delivered_at));
-        let mut page: Vec<Message> = match query {
-            MessagesQuery::Latest => newest_first.into_iter().take(20).collect(),
+        // Pages by anchor and by cursor say where older messages begin, as fake-linkedin's do;
+        // the newest page does not.
+        let start = match query {
+            MessagesQuery::Latest => 0,
             MessagesQuery::Before(anchor) => newest_first
-                .into_iter()
-                .filter(|m| m.delivered_at < *anchor)
-                .take(20)
-                .collect(),
-            MessagesQuery::Cursor(_) => Vec::new(),
+                .iter()
+                .position(|m| m.delivered_at < *anchor)
+                .unwrap_or(newest_first.len()),
+            MessagesQuery::Cursor(cursor) => cursor.as_str().parse().expect("our own cursor"),
         };
-        if self.anchor_ascending && matches!(query, MessagesQuery::Before(_)) {
+        let end = (start + 20).min(newest_first.len());
+        let mut page = newest_first[start..end].to_vec();
+        let prev_cursor =
+            (self.cursors && *query != MessagesQuery::Latest && end < newest_first.len())
+                .then(|| Cursor::parse(&end.to_string()).expect("valid"));
+        if self.anchor_ascending && *query != MessagesQuery::Latest {
             page.reverse();
         }
         MessagePage {
             messages: page,
+            prev_cursor,
             ..MessagePage::default()
         }
     }
@@ -370,9 +399,30 @@ pub fn run_sync(
     trigger: SyncTrigger,
     stop: Option<Stop>,
 ) -> (SyncState, Option<RunReport>) {
+    // Budgets and gaps are the pacing tests'; here they only make the clock jump.
+    run_paced(
+        linkedin,
+        backend,
+        saved,
+        trigger,
+        stop,
+        PacePreset::Compressed,
+    )
+}
+
+/// [`run_sync`] at the pace of `pace`.
+pub fn run_paced(
+    linkedin: &mut SimLinkedIn,
+    backend: &mut SimBackend,
+    saved: SyncState,
+    trigger: SyncTrigger,
+    stop: Option<Stop>,
+    pace: PacePreset,
+) -> (SyncState, Option<RunReport>) {
     let config = SyncConfig {
         max_batch_messages: 25,
         max_batch_conversations: 4,
+        pace,
         ..SyncConfig::default()
     };
     let mut planner = Planner::new(config, saved.clone(), &QueryIdRegistry::builtin());
@@ -385,7 +435,8 @@ pub fn run_sync(
         effects: 0,
         pushes_before,
     };
-    match block_on(drive(&mut planner, &mut host, "run".into(), trigger)) {
+    let run_id = format!("run-{}", host.linkedin.clock.timestamp_millis());
+    match block_on(drive(&mut planner, &mut host, run_id, trigger)) {
         Ok(report) => (planner.state().clone(), Some(report)),
         Err(Stopped) => (host.saved, None),
     }

@@ -4,9 +4,10 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ConversationUrn, MessageUrn, SyncToken};
-use crate::model::{Account, Conversation};
+use crate::model::{Account, Conversation, Message};
 use crate::voyager::{ConversationsQuery, MessagesQuery};
 
+use super::pace::PaceLog;
 use super::trigger::SyncTrigger;
 
 /// What survives between runs and across a stopped service worker. Persist it whenever the
@@ -30,6 +31,17 @@ pub struct SyncState {
     /// conversations were deleted since.
     #[serde(default)]
     pub(crate) sync_token: Option<SyncToken>,
+    /// Conversations whose older messages are still to come: the first pass brought only
+    /// their newest page (recent first); later runs page back from here within the budget.
+    #[serde(default)]
+    pub(crate) history: BTreeMap<ConversationUrn, InProgress>,
+    /// LinkedIn's message pages were seen to carry `prevCursor`: from then on a page without
+    /// one is the end of a conversation's history, and no confirming request is needed.
+    #[serde(default)]
+    pub(crate) cursors_seen: bool,
+    /// The calls made within the budget windows.
+    #[serde(default)]
+    pub(crate) pace: PaceLog,
 }
 
 impl SyncState {
@@ -57,6 +69,40 @@ impl SyncState {
     pub fn has_unfinished_pass(&self) -> bool {
         self.pass.is_some()
     }
+    /// Whether older messages of some conversations are still to come.
+    pub fn has_pending_history(&self) -> bool {
+        !self.history.is_empty()
+    }
+    /// Conversations whose whole history is synced, and conversations known so far.
+    pub fn history_progress(&self) -> HistoryProgress {
+        let queued = self.pass.as_ref().map_or(0, |pass| {
+            let current = pass
+                .current
+                .as_ref()
+                .filter(|current| !self.synced_through.contains_key(&current.conversation.urn));
+            pass.queue
+                .iter()
+                .filter(|conversation| !self.synced_through.contains_key(&conversation.urn))
+                .count()
+                + usize::from(current.is_some())
+        });
+        HistoryProgress {
+            complete: self.synced_through.len().saturating_sub(self.history.len()),
+            known: self.synced_through.len() + queued,
+        }
+    }
+    /// The calls made within the budget windows.
+    pub fn pace(&self) -> &PaceLog {
+        &self.pace
+    }
+}
+
+/// How much of the mailbox's history is synced, for the popup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryProgress {
+    pub complete: usize,
+    pub known: usize,
 }
 
 /// Why the last run stopped before completing; the popup explains it.
@@ -73,6 +119,9 @@ pub enum StopReason {
     LinkedInThrottled { until: DateTime<Utc> },
     /// LinkedIn showed a security check; the user must open linkedin.com.
     LinkedInChallenge,
+    /// The call budget that keeps the account safe is spent for now; the sync continues at
+    /// `until`.
+    BudgetSpent { until: DateTime<Utc> },
     /// Every known query id was refused: open linkedin.com/messaging to learn the new ones.
     LinkedInApiChanged,
     /// LinkedIn kept failing (5xx, network).
@@ -97,12 +146,22 @@ pub(crate) struct Pass {
     pub high_water: Option<DateTime<Utc>>,
     /// The next page of the conversation list, or `None` once listing reached the watermark.
     pub next_page: Option<ConversationsQuery>,
-    /// Changed conversations of the current list page not started yet.
+    /// Changed conversations listed in this pass whose newest page is not fetched yet.
     pub queue: VecDeque<Conversation>,
     /// The conversation whose messages are being paged, and the next page to ask for.
     pub current: Option<InProgress>,
     /// Conversations listed in this pass, to skip repeats when pages overlap.
     pub seen: BTreeSet<ConversationUrn>,
+    /// Changed conversations listed but not yet sent to the backend, and the latest message
+    /// the list carried for each.
+    #[serde(default)]
+    pub to_announce: VecDeque<Conversation>,
+    #[serde(default)]
+    pub latest: BTreeMap<ConversationUrn, Message>,
+    /// Latest messages sent with their conversation: a message page that brings one again
+    /// does not push it twice.
+    #[serde(default)]
+    pub listed: BTreeSet<MessageUrn>,
     /// Whether this pass has asked LinkedIn for deleted conversations yet (its first call).
     #[serde(default)]
     pub deletions_checked: bool,
@@ -136,6 +195,9 @@ impl Pass {
             queue: VecDeque::new(),
             current: None,
             seen: BTreeSet::new(),
+            to_announce: VecDeque::new(),
+            latest: BTreeMap::new(),
+            listed: BTreeSet::new(),
             deletions_checked: false,
             next_sync_token: None,
         }

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::state::SyncState;
+use super::state::{StopReason, SyncState};
 use super::trigger::SyncTrigger;
 
 /// The user's settings for automatic syncs.
@@ -49,6 +49,11 @@ pub enum SkipReason {
     Paused,
     /// LinkedIn asked us to slow down.
     LinkedInBackoff,
+    /// The call budget that keeps the account safe is spent until `next_at`.
+    BudgetSpent,
+    /// LinkedIn asked for a security check: no sync at all, not even Sync Now, until the
+    /// cool-down ends.
+    SecurityCheck,
 }
 
 /// Decides whether `trigger` starts a sync now. Sync Now always runs, as does a web UI request
@@ -61,6 +66,13 @@ pub fn decide_sync(
     force: bool,
     now: DateTime<Utc>,
 ) -> SyncDecision {
+    let retry_after = state.retry_after.filter(|until| *until > now);
+    if let (Some(StopReason::LinkedInChallenge), Some(until)) = (&state.stop_reason, retry_after) {
+        return SyncDecision::Skip {
+            reason: SkipReason::SecurityCheck,
+            next_at: Some(until),
+        };
+    }
     if trigger == SyncTrigger::Manual || force {
         return SyncDecision::Run;
     }
@@ -70,13 +82,18 @@ pub fn decide_sync(
             next_at: None,
         };
     }
-    if let Some(until) = state.retry_after.filter(|until| *until > now) {
+    if let Some(until) = retry_after {
+        let reason = match state.stop_reason {
+            Some(StopReason::BudgetSpent { .. }) => SkipReason::BudgetSpent,
+            _ => SkipReason::LinkedInBackoff,
+        };
         return SyncDecision::Skip {
-            reason: SkipReason::LinkedInBackoff,
+            reason,
             next_at: Some(until),
         };
     }
-    if state.pass.is_some() {
+    // Unfinished work resumes at any automatic trigger once LinkedIn and the budget allow.
+    if state.pass.is_some() || state.has_pending_history() {
         return SyncDecision::Run;
     }
     match next_automatic_sync(state, policy) {
@@ -102,7 +119,7 @@ pub fn with_queued_request(
 
 /// The earliest time the next page visit will sync, for the popup (`None`: the next one will).
 pub fn next_automatic_sync(state: &SyncState, policy: &ThrottlePolicy) -> Option<DateTime<Utc>> {
-    if state.pass.is_some() {
+    if state.pass.is_some() || state.has_pending_history() {
         return state.retry_after;
     }
     let after_interval = state.last_completed_at.map(|at| at + policy.interval);

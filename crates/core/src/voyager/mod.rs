@@ -23,7 +23,9 @@ pub use parse::{
     ParseError, parse_answer, parse_conversations, parse_me, parse_messages, parse_profile,
 };
 pub use query_ids::{MAX_OBSERVED, QueryIdRegistry, builtin_ids};
-pub use request::{PROFILE_DECORATION, PageMeta, RequestError, VoyagerContext, build_request};
+pub use request::{
+    PAGE_SIZE, PROFILE_DECORATION, PageMeta, RequestError, VoyagerContext, build_request,
+};
 pub use session::{LinkedInSession, SessionError};
 
 /// What LinkedIn's answer to `call` means: the parsed answer, or the failure to act on.

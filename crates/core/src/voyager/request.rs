@@ -15,7 +15,7 @@ const MESSAGING_GRAPHQL_PATH: &str = "/voyager/api/voyagerMessagingGraphQL/graph
 pub const PROFILE_DECORATION: &str =
     "com.linkedin.voyager.dash.deco.identity.profile.FullProfileWithEntities-101";
 /// The page size LinkedIn's web client asks for.
-const PAGE_SIZE: i64 = 20;
+pub const PAGE_SIZE: i64 = 20;
 /// The page key of `x-li-page-instance`. A page names only its instance id
 /// (`clientPageInstanceId`); S1 paired that id with this key for its messaging calls
 /// (voyager-api.md §1.4, S1 pre-2025 `pkg/linkedingoold/page_loader.go`).
@@ -69,6 +69,7 @@ impl Default for VoyagerContext {
 /// the headers of later calls (voyager-api.md §1.4). Unchecked: [`VoyagerContext::from_page`]
 /// decides what is fit to send.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PageMeta {
     /// `<meta name="i18nLocale">`, e.g. `en_US`.

@@ -11,8 +11,9 @@ use fake_linkedin::{AccountSpec, FakeConfig, FakeServer};
 use ping_core::ids::{ConversationUrn, MessageUrn, ProfileUrn};
 use ping_core::model::{Account, Profile};
 use ping_core::sync::{
-    Planner, PushAck, PushFailure, PushPlan, RunOutcome, RunReport, SyncConfig, SyncHost,
-    SyncState, SyncTrigger, Transport, VoyagerFetch, VoyagerHttp, drive, fetch_over_http,
+    PacePreset, Planner, PushAck, PushFailure, PushPlan, RunOutcome, RunReport, StopReason,
+    SyncConfig, SyncHost, SyncState, SyncTrigger, Transport, VoyagerFetch, VoyagerHttp, drive,
+    fetch_over_http,
 };
 use ping_core::voyager::{
     HttpRequest, HttpResponse, LinkedInSession, QueryIdRegistry, VoyagerAnswer, VoyagerContext,
@@ -49,6 +50,8 @@ pub struct Harness {
     pub session: LinkedInSession,
     pub registry: QueryIdRegistry,
     pub backend: Backend,
+    /// The pace of every run; the clock jumps over its gaps.
+    pub pace: PacePreset,
     /// Waits are skipped: the clock jumps instead of the test sleeping.
     pub clock: DateTime<Utc>,
 }
@@ -84,6 +87,7 @@ impl Harness {
             session,
             registry: QueryIdRegistry::builtin(),
             backend: Backend::default(),
+            pace: PacePreset::Compressed,
             clock: DateTime::<Utc>::from(std::time::SystemTime::now()),
         }
     }
@@ -143,24 +147,49 @@ impl Harness {
     }
 
     /// Runs one sync; with `stop_after_batches`, the worker "stops" right after that many
-    /// acknowledged batches and the last saved state is what survives.
+    /// acknowledged batches and the last saved state is what survives. A run that spends the
+    /// call budget is resumed once the budget frees, as the next page visit would; the report
+    /// then counts what all those runs did.
     pub async fn sync(
         &mut self,
-        saved: SyncState,
+        mut saved: SyncState,
         stop_after_batches: Option<u32>,
     ) -> (SyncState, Option<RunReport>) {
-        let mut planner = Planner::new(SyncConfig::default(), saved.clone(), &self.registry);
-        let run_id = format!("run-{}", self.clock.timestamp_millis());
         let batches_before = self.backend.batches;
-        let mut host = NativeWorker {
-            harness: self,
-            saved,
-            stop_after_batches,
-            batches_before,
-        };
-        match drive(&mut planner, &mut host, run_id, SyncTrigger::Manual).await {
-            Ok(report) => (planner.state().clone(), Some(report)),
-            Err(Stopped) => (host.saved, None),
+        let mut earlier: Option<RunReport> = None;
+        loop {
+            let config = SyncConfig {
+                pace: self.pace,
+                ..SyncConfig::default()
+            };
+            let mut planner = Planner::new(config, saved.clone(), &self.registry);
+            let run_id = format!("run-{}", self.clock.timestamp_millis());
+            let mut host = NativeWorker {
+                harness: self,
+                saved,
+                stop_after_batches,
+                batches_before,
+            };
+            let mut report = match drive(&mut planner, &mut host, run_id, SyncTrigger::Manual).await
+            {
+                Ok(report) => report,
+                Err(Stopped) => return (host.saved, None),
+            };
+            if let Some(earlier) = earlier.take() {
+                report.conversations_processed += earlier.conversations_processed;
+                report.messages_processed += earlier.messages_processed;
+                report.requests_made += earlier.requests_made;
+                report.started_at = earlier.started_at;
+            }
+            let state = planner.state().clone();
+            match state.stop_reason() {
+                Some(StopReason::BudgetSpent { until }) => {
+                    self.clock = *until;
+                    saved = state;
+                    earlier = Some(report);
+                }
+                _ => return (state, Some(report)),
+            }
         }
     }
 

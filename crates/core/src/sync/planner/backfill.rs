@@ -21,7 +21,7 @@ impl Planner {
             let call = VoyagerCall::Profile {
                 member: MemberIdentity::Id(member.id().clone()),
             };
-            return self.fetch(run, call);
+            return self.fetch(run, call, now);
         }
         if !run.profiles.is_empty() {
             let profiles = std::mem::take(&mut run.profiles);

@@ -1,4 +1,6 @@
 mod backfill;
+mod history;
+mod paging;
 mod pass;
 mod recovery;
 mod run;
@@ -10,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use self::run::{Awaiting, Phase, Resume, Run};
 use super::effects::{Effect, Next, Outcome, Step, VoyagerFetch};
+use super::pace::{Lane, PacePreset, Slot};
 use super::report::{RunOutcome, RunReport};
 use super::state::{StopReason, SyncState};
 use super::trigger::SyncTrigger;
@@ -42,6 +45,12 @@ pub struct SyncConfig {
     pub max_backoff: Duration,
     /// How long to leave LinkedIn alone after a security checkpoint.
     pub challenge_pause: Duration,
+    /// How long to go at the Careful pace at most after LinkedIn throttled the session.
+    pub throttle_slowdown: Duration,
+    /// How long to go at the Careful pace at most after a security checkpoint.
+    pub challenge_slowdown: Duration,
+    /// How fast to call LinkedIn.
+    pub pace: PacePreset,
 }
 
 impl Default for SyncConfig {
@@ -57,7 +66,12 @@ impl Default for SyncConfig {
             throttle_backoff: Duration::seconds(5),
             transient_backoff: Duration::seconds(2),
             max_backoff: Duration::minutes(15),
-            challenge_pause: Duration::minutes(30),
+            // linkedin-limits.md §5: quiet for a day after a checkpoint, then Careful for a
+            // week; Careful for a day after being throttled.
+            challenge_pause: Duration::hours(24),
+            throttle_slowdown: Duration::hours(24),
+            challenge_slowdown: Duration::days(7),
+            pace: PacePreset::Standard,
         }
     }
 }
@@ -128,7 +142,7 @@ impl Planner {
     ) -> Step {
         let mut run = Run::new(run_id, trigger, now);
         let step = if logged_in {
-            self.fetch(&mut run, VoyagerCall::Me)
+            self.fetch(&mut run, VoyagerCall::Me, now)
         } else {
             self.stop(
                 &mut run,
@@ -214,6 +228,10 @@ impl Planner {
                 self.take_message_page(run, page);
                 self.advance(run, now)
             }
+            (Phase::History, VoyagerAnswer::Messages { page }) => {
+                self.take_history_page(run, page);
+                self.advance_history(run, now)
+            }
             (Phase::Backfill, VoyagerAnswer::Profile { profile }) => {
                 self.take_profile(run, call, profile, now)
             }
@@ -227,7 +245,7 @@ impl Planner {
 
     fn resume(&mut self, run: &mut Run, then: Resume, now: DateTime<Utc>) -> Step {
         match then {
-            Resume::Refetch { call } => self.fetch(run, call),
+            Resume::Refetch { call } => self.fetch(run, call, now),
             Resume::Repush { batch, completed } => self.send_push(run, batch, completed, now),
             Resume::RepushProfiles { profiles } => {
                 run.awaiting = Some(Awaiting::PushProfiles {
@@ -235,15 +253,42 @@ impl Planner {
                 });
                 Step::effect(Effect::PushProfiles { profiles })
             }
-            Resume::Continue => match run.phase {
-                Phase::Backfill => self.advance_backfill(run, now),
-                Phase::Identify | Phase::Pass => self.advance(run, now),
-            },
+            Resume::Continue => self.carry_on(run, now),
         }
     }
 
-    /// Asks LinkedIn, with the query id currently chosen for the call's variant.
-    fn fetch(&mut self, run: &mut Run, call: VoyagerCall) -> Step {
+    /// The next step of the phase the run is in.
+    fn carry_on(&mut self, run: &mut Run, now: DateTime<Utc>) -> Step {
+        match run.phase {
+            Phase::Backfill => self.advance_backfill(run, now),
+            Phase::History => self.advance_history(run, now),
+            Phase::Identify | Phase::Pass => self.advance(run, now),
+        }
+    }
+
+    /// Asks LinkedIn, with the query id currently chosen for the call's variant, once the
+    /// pace allows; a spent budget waits briefly or ends the run until it frees.
+    fn fetch(&mut self, run: &mut Run, call: VoyagerCall, now: DateTime<Utc>) -> Step {
+        let lane = Lane::of(&call);
+        let policy = self
+            .state
+            .pace
+            .preset_in_force(self.config.pace, now)
+            .policy();
+        match self
+            .state
+            .pace
+            .slot(&policy, lane, run.counters.requests, &run.id, now)
+        {
+            Slot::Now => {}
+            Slot::At(at) => return Self::wait(run, at, Resume::Refetch { call }),
+            Slot::Spent { until } if until - now <= self.config.max_inline_wait => {
+                return Self::wait(run, until, Resume::Refetch { call });
+            }
+            Slot::Spent { until } => return self.budget_spent(run, until, now),
+        }
+        // Noted before the call goes, so that a worker stopped mid-call still counts it.
+        self.state.pace.record(&policy, lane, now);
         let query_id = call.query_kind().and_then(|kind| {
             let choice = run.query_choice.get(&kind).copied().unwrap_or(0);
             self.query_ids
@@ -266,6 +311,7 @@ impl Planner {
                 .as_ref()
                 .map(|account| account.profile.clone()),
         }))
+        .saving()
     }
 
     fn wait(run: &mut Run, until: DateTime<Utc>, then: Resume) -> Step {
@@ -319,6 +365,10 @@ fn describe(reason: &StopReason) -> String {
         StopReason::LinkedInChallenge => {
             "LinkedIn asked for a security check: open linkedin.com and complete it".to_owned()
         }
+        StopReason::BudgetSpent { until } => format!(
+            "paused to stay within LinkedIn's limits: the sync continues after {}",
+            until.format("%H:%M UTC")
+        ),
         StopReason::LinkedInApiChanged => {
             "LinkedIn changed its messaging API: open linkedin.com/messaging once so the extension learns the new version".to_owned()
         }

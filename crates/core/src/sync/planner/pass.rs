@@ -3,11 +3,11 @@
 
 use std::mem;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
-use super::run::{Awaiting, Phase, Resume, Run};
+use super::paging::read_page;
+use super::run::{Awaiting, Done, GapChange, Phase, Resume, Run};
 use super::{Planner, backoff_delay};
-use crate::ids::ConversationUrn;
 use crate::model::{Account, ConversationPage, MessagePage};
 use crate::sync::effects::{Effect, PushAck, PushFailure, PushPlan, Step};
 use crate::sync::report::RunOutcome;
@@ -28,8 +28,13 @@ impl Planner {
             .as_ref()
             .is_some_and(|known| known.profile == account.profile);
         if !same_mailbox {
-            // Another LinkedIn account is logged in: nothing synced so far applies to it.
-            self.state = SyncState::default();
+            // Another LinkedIn account is logged in: nothing synced so far applies to it, but
+            // the calls made so far still count against this browser's budgets.
+            let pace = std::mem::take(&mut self.state.pace);
+            self.state = SyncState {
+                pace,
+                ..SyncState::default()
+            };
         }
         self.state.account = Some(account);
         run.resumed = self.state.pass.is_some();
@@ -63,9 +68,19 @@ impl Planner {
                 .is_some_and(|stop| conversation.last_activity_at <= stop)
             {
                 reached_watermark = true;
-            } else {
-                pass.queue.push_back(conversation);
+                continue;
             }
+            // Recent first: the conversation and its latest message go to the backend long
+            // before its history is paged.
+            let floor = self.state.synced_through.get(&conversation.urn).copied();
+            let latest = page.last_messages.iter().find(|message| {
+                message.conversation == conversation.urn
+                    && floor.is_none_or(|floor| message.delivered_at > floor)
+            });
+            if let Some(latest) = latest {
+                pass.latest.insert(conversation.urn.clone(), latest.clone());
+            }
+            pass.to_announce.push_back(conversation);
         }
         // The end of the list: the watermark, a last page (no cursor, or nothing new on it —
         // LinkedIn has been seen to repeat page one when it ignores the paging parameter).
@@ -107,61 +122,40 @@ impl Planner {
     }
 
     pub(super) fn take_message_page(&mut self, run: &mut Run, page: MessagePage) {
-        for skipped in &page.skipped {
-            run.note_error(format!(
-                "skipped a message LinkedIn sent that could not be read: {}",
-                skipped.reason
-            ));
-        }
-        let Some(current) = run.pass.as_mut().and_then(|pass| pass.current.as_mut()) else {
+        note_skipped_messages(run, &page);
+        let cursors = page.prev_cursor.is_some();
+        let Some(pass) = run.pass.as_mut() else {
+            return;
+        };
+        let Some(current) = pass.current.as_mut() else {
             return;
         };
         let urn = current.conversation.urn.clone();
         let floor = self.state.synced_through.get(&urn).copied();
-        // The anchor variant's order differs between reports: sort newest first ourselves.
-        let mut messages = page.messages;
-        messages.sort_by_key(|message| std::cmp::Reverse(message.delivered_at));
-        let oldest = messages.last().map(|message| message.delivered_at);
-        let at_oldest: Vec<_> = messages
-            .iter()
-            .filter(|m| Some(m.delivered_at) == oldest)
-            .map(|m| m.urn.clone())
-            .collect();
-        let mut fresh = 0;
-        let mut reached_synced = false;
-        for message in messages {
-            if floor.is_some_and(|floor| message.delivered_at <= floor) {
-                reached_synced = true;
-            } else if !current.taken_at_anchor.contains(&message.urn)
-                && run.messages_seen.insert(message.urn.clone())
-            {
-                fresh += 1;
-                run.pending.messages.push(message);
-            }
-        }
-        run.counters.messages_fetched += fresh;
-        match oldest {
-            // One millisecond past the oldest, so that messages sharing its timestamp beyond
-            // this page are not skipped; repeats are dropped by URN.
-            Some(oldest) if fresh > 0 && !reached_synced => {
-                current.next = MessagesQuery::Before(oldest + Duration::milliseconds(1));
-                current.taken_at_anchor = at_oldest;
-            }
-            _ => {
-                let done = (urn, current.conversation.last_activity_at);
-                if let Some(pass) = run.pass.as_mut() {
-                    pass.current = None;
-                }
-                run.completed.push(done);
-            }
-        }
+        let first_page = current.next == MessagesQuery::Latest;
+        let verdict = read_page(current, page, floor, &pass.listed, self.state.cursors_seen);
+        self.state.cursors_seen |= cursors;
+        run.counters.messages_fetched += verdict.fresh.len() as u32;
+        run.pending.messages.extend(verdict.fresh);
+        // A conversation seen for the first time brings only its newest page in the pass;
+        // its older messages come later, within the budget (recent first).
+        let history = match verdict.next {
+            None => GapChange::Keep,
+            Some(_) if first_page && floor.is_none() => GapChange::Open(Box::new(current.clone())),
+            Some(_) => return,
+        };
+        let last_activity = current.conversation.last_activity_at;
+        pass.current = None;
+        run.completed.push(Done {
+            urn,
+            through: Some(last_activity),
+            history,
+        });
     }
 
     /// The next step of the pass.
     pub(super) fn advance(&mut self, run: &mut Run, now: DateTime<Utc>) -> Step {
-        if run.pending.messages.len() >= self.config.max_batch_messages
-            || run.pending.conversations.len() >= self.config.max_batch_conversations
-        {
+        if self.batch_full(run) {
             return self.push(run, now);
         }
         let Some(pass) = run.pass.as_mut() else {
@@ -176,31 +170,52 @@ impl Planner {
         };
         if !pass.deletions_checked {
             let query = ConversationsQuery::SyncToken(self.state.sync_token.clone());
-            return self.fetch(run, VoyagerCall::Conversations { query });
+            return self.fetch(run, VoyagerCall::Conversations { query }, now);
+        }
+        // Recent first: every change with its latest message, in bounded batches, as the list
+        // pages come; then each changed conversation's newest messages.
+        let mut announced = false;
+        while run.pending.messages.len() < self.config.max_batch_messages
+            && run.pending.conversations.len() < self.config.max_batch_conversations
+        {
+            let Some(conversation) = pass.to_announce.pop_front() else {
+                break;
+            };
+            if let Some(latest) = pass.latest.remove(&conversation.urn)
+                && pass.listed.insert(latest.urn.clone())
+            {
+                run.pending.messages.push(latest);
+                run.counters.messages_fetched += 1;
+            }
+            run.pending.conversations.push(conversation.clone());
+            pass.queue.push_back(conversation);
+            announced = true;
+        }
+        // The last changes of the list go out at once, before any message page.
+        if !pass.to_announce.is_empty() || (announced && pass.next_page.is_none()) {
+            return self.push(run, now);
+        }
+        if let Some(query) = pass.next_page.clone() {
+            return self.fetch(run, VoyagerCall::Conversations { query }, now);
         }
         if let Some(current) = &pass.current {
             let call = VoyagerCall::Messages {
                 conversation: current.conversation.urn.clone(),
                 query: current.next.clone(),
             };
-            return self.fetch(run, call);
+            return self.fetch(run, call, now);
         }
         if let Some(conversation) = pass.queue.pop_front() {
             let call = VoyagerCall::Messages {
                 conversation: conversation.urn.clone(),
                 query: MessagesQuery::Latest,
             };
-            run.pending.conversations.push(conversation.clone());
             pass.current = Some(InProgress {
                 conversation,
                 next: MessagesQuery::Latest,
                 taken_at_anchor: Vec::new(),
             });
-            run.messages_seen.clear();
-            return self.fetch(run, call);
-        }
-        if let Some(query) = pass.next_page.clone() {
-            return self.fetch(run, VoyagerCall::Conversations { query });
+            return self.fetch(run, call, now);
         }
         if !run.pending.is_empty() || !run.completed.is_empty() {
             return self.push(run, now);
@@ -208,9 +223,15 @@ impl Planner {
         self.complete_pass(run, now)
     }
 
-    fn push(&mut self, run: &mut Run, now: DateTime<Utc>) -> Step {
+    pub(super) fn batch_full(&self, run: &Run) -> bool {
+        run.pending.messages.len() >= self.config.max_batch_messages
+            || run.pending.conversations.len() >= self.config.max_batch_conversations
+    }
+
+    pub(super) fn push(&mut self, run: &mut Run, now: DateTime<Utc>) -> Step {
         // A conversation split over several batches travels with each of its batches.
-        if let Some(current) = run.pass.as_ref().and_then(|pass| pass.current.as_ref()) {
+        let paged = run.pass.as_ref().and_then(|pass| pass.current.as_ref());
+        if let Some(current) = paged.or(run.history.as_ref()) {
             let urn = &current.conversation.urn;
             let has_messages = run
                 .pending
@@ -236,7 +257,7 @@ impl Planner {
         &mut self,
         run: &mut Run,
         batch: PushPlan,
-        completed: Vec<(ConversationUrn, DateTime<Utc>)>,
+        completed: Vec<Done>,
         now: DateTime<Utc>,
     ) -> Step {
         let Some(account) = self.state.account.clone() else {
@@ -254,7 +275,7 @@ impl Planner {
         &mut self,
         run: &mut Run,
         batch: PushPlan,
-        completed: Vec<(ConversationUrn, DateTime<Utc>)>,
+        completed: Vec<Done>,
         result: Result<PushAck, PushFailure>,
         now: DateTime<Utc>,
     ) -> Step {
@@ -263,11 +284,17 @@ impl Planner {
                 run.attempts = 0;
                 run.counters.messages += batch.messages.len() as u32;
                 run.counters.conversations += completed.len() as u32;
-                self.state.synced_through.extend(completed);
+                for done in completed {
+                    acknowledge(&mut self.state, done);
+                }
                 // The checkpoint: everything up to the live position is acknowledged now.
-                self.state.pass = run.pass.clone();
+                if run.phase == Phase::History {
+                    self.checkpoint_history(run);
+                } else {
+                    self.state.pass = run.pass.clone();
+                }
                 run.request_backfill(ack.backfill_needed, ack.avatar_requests);
-                self.advance(run, now).saving()
+                self.carry_on(run, now).saving()
             }
             Err(failure) => {
                 self.on_push_failure(run, failure, Resume::Repush { batch, completed }, now)
@@ -324,7 +351,32 @@ impl Planner {
             run.pass = Some(Pass::begin(run.trigger, self.state.watermark, now));
             return self.advance(run, now).saving();
         }
-        run.phase = Phase::Backfill;
-        self.advance_backfill(run, now).saving()
+        run.phase = Phase::History;
+        self.advance_history(run, now).saving()
+    }
+}
+
+pub(super) fn note_skipped_messages(run: &mut Run, page: &MessagePage) {
+    for skipped in &page.skipped {
+        run.note_error(format!(
+            "skipped a message LinkedIn sent that could not be read: {}",
+            skipped.reason
+        ));
+    }
+}
+
+/// A conversation's part of an acknowledged batch is the state's now.
+fn acknowledge(state: &mut SyncState, done: Done) {
+    if let Some(through) = done.through {
+        state.synced_through.insert(done.urn.clone(), through);
+    }
+    match done.history {
+        GapChange::Keep => {}
+        GapChange::Open(gap) => {
+            state.history.insert(done.urn, *gap);
+        }
+        GapChange::Close => {
+            state.history.remove(&done.urn);
+        }
     }
 }

@@ -31,10 +31,10 @@ impl Planner {
                 // then through an open LinkedIn tab, whose requests are same-origin.
                 run.csrf_failures += 1;
                 match run.csrf_failures {
-                    1 => self.fetch(run, call),
+                    1 => self.fetch(run, call, now),
                     2 => {
                         run.transport = Transport::Tab;
-                        self.fetch(run, call)
+                        self.fetch(run, call, now)
                     }
                     _ => {
                         let detail = "LinkedIn refused the request's CSRF token, even through an open LinkedIn tab: reload linkedin.com and try again".to_owned();
@@ -45,13 +45,25 @@ impl Planner {
             VoyagerFailure::Throttled {
                 challenge: true, ..
             } => {
+                // Never retry into a challenge: stop, stay away, then go carefully.
                 self.state.retry_after = Some(now + self.config.challenge_pause);
-                self.give_up(run, StopReason::LinkedInChallenge, now)
+                self.state
+                    .pace
+                    .slow_down(now + self.config.challenge_slowdown);
+                self.stop(
+                    run,
+                    RunOutcome::Interrupted,
+                    StopReason::LinkedInChallenge,
+                    now,
+                )
             }
             VoyagerFailure::Throttled {
                 retry_after_secs,
                 challenge: false,
             } => {
+                self.state
+                    .pace
+                    .slow_down(now + self.config.throttle_slowdown);
                 run.attempts += 1;
                 let delay = match retry_after_secs {
                     Some(seconds) => Duration::seconds(
@@ -82,7 +94,7 @@ impl Planner {
                 let choice = run.query_choice.entry(kind).or_insert(0);
                 *choice += 1;
                 if *choice < candidates {
-                    return self.fetch(run, call);
+                    return self.fetch(run, call, now);
                 }
                 let tried = query_id.map(|id| id.to_string()).unwrap_or_default();
                 let error = format!(
@@ -118,6 +130,31 @@ impl Planner {
                 self.give_up(run, StopReason::Failed { detail }, now)
             }
         }
+    }
+
+    /// A call budget is spent for longer than a run waits. Profiles wait for a later run; a
+    /// sync stops with its checkpoint and continues once the budget frees.
+    pub(super) fn budget_spent(
+        &mut self,
+        run: &mut Run,
+        until: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Step {
+        if run.phase == Phase::Backfill {
+            run.note_error(format!(
+                "profile lookups wait for a later sync to stay within LinkedIn's limits (after {})",
+                until.format("%H:%M UTC")
+            ));
+            run.backfill_next = run.backfill.len();
+            return self.advance_backfill(run, now);
+        }
+        self.state.retry_after = self.state.retry_after.max(Some(until));
+        self.stop(
+            run,
+            RunOutcome::Interrupted,
+            StopReason::BudgetSpent { until },
+            now,
+        )
     }
 
     /// Stops what cannot go on. During backfill the pass is already complete, so the run

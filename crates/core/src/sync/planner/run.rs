@@ -2,10 +2,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 
-use crate::ids::{ConversationUrn, MessageUrn, ProfileUrn, QueryId};
+use crate::ids::{ConversationUrn, ProfileUrn, QueryId};
 use crate::model::Profile;
 use crate::sync::effects::{AvatarTransfer, PushPlan, Transport};
-use crate::sync::state::Pass;
+use crate::sync::state::{InProgress, Pass};
 use crate::sync::trigger::SyncTrigger;
 use crate::voyager::{QueryKind, VoyagerCall};
 
@@ -23,10 +23,12 @@ pub(super) struct Run {
     /// The pass was begun by an earlier, interrupted run.
     pub resumed: bool,
     pub pending: PushPlan,
-    /// Conversations whose every new message is in `pending`, with their last activity.
-    pub completed: Vec<(ConversationUrn, DateTime<Utc>)>,
-    /// Messages of the current conversation already taken, to skip repeats across pages.
-    pub messages_seen: BTreeSet<MessageUrn>,
+    /// Conversations whose wanted messages are all in `pending`.
+    pub completed: Vec<Done>,
+    /// The conversation whose older history is being paged (after the pass).
+    pub history: Option<InProgress>,
+    /// Conversations whose history this run has begun, so that none is paged twice.
+    pub history_begun: BTreeSet<ConversationUrn>,
     pub awaiting: Option<Awaiting>,
     pub transport: Transport,
     pub csrf_failures: u32,
@@ -50,6 +52,8 @@ pub(super) enum Phase {
     Identify,
     /// Listing conversations and paging their messages.
     Pass,
+    /// Paging back through older messages, recent conversations first.
+    History,
     /// Fetching profiles the backend asked for, then uploading avatars.
     Backfill,
 }
@@ -62,7 +66,7 @@ pub(super) enum Awaiting {
     },
     Push {
         batch: PushPlan,
-        completed: Vec<(ConversationUrn, DateTime<Utc>)>,
+        completed: Vec<Done>,
     },
     PushProfiles {
         profiles: Vec<Profile>,
@@ -80,12 +84,29 @@ pub(super) enum Resume {
     },
     Repush {
         batch: PushPlan,
-        completed: Vec<(ConversationUrn, DateTime<Utc>)>,
+        completed: Vec<Done>,
     },
     RepushProfiles {
         profiles: Vec<Profile>,
     },
     Continue,
+}
+
+/// A conversation whose wanted messages are all pushed once its batch is acknowledged.
+pub(super) struct Done {
+    pub urn: ConversationUrn,
+    /// Its new synced-through mark, when the batch moves it.
+    pub through: Option<DateTime<Utc>>,
+    pub history: GapChange,
+}
+
+/// What an acknowledged batch does to a conversation's older history.
+pub(super) enum GapChange {
+    Keep,
+    /// Older messages remain, from here back.
+    Open(Box<InProgress>),
+    /// The history is complete.
+    Close,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -108,7 +129,8 @@ impl Run {
             resumed: false,
             pending: PushPlan::default(),
             completed: Vec::new(),
-            messages_seen: BTreeSet::new(),
+            history: None,
+            history_begun: BTreeSet::new(),
             awaiting: None,
             transport: Transport::Direct,
             csrf_failures: 0,
