@@ -12,10 +12,10 @@ use crate::store::{RateLimitStore, StoreError};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limit {
     scope: &'static str,
-    pub max: u64,
-    pub window: Duration,
+    max: u64,
+    window: Duration,
     /// What the refused client is told, ending in what to do.
-    pub refusal: &'static str,
+    refusal: &'static str,
 }
 
 /// Wrong pairing codes, per client address and per user.
@@ -45,7 +45,7 @@ pub const FAILED_LOGINS: Limit = Limit {
 
 impl Limit {
     /// The store key of one subject, e.g. `pairing:ip:203.0.113.7`.
-    pub fn key(&self, subject: &str) -> String {
+    fn key(&self, subject: &str) -> String {
         format!("{}:{subject}", self.scope)
     }
 
