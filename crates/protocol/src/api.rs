@@ -236,6 +236,11 @@ pub struct PushResponse {
     pub backfill_needed: Vec<BackfillRequest>,
     /// Avatars the backend could not download itself: fetch the bytes and upload them.
     pub avatar_requests: Vec<AvatarRequest>,
+    /// Conversations of this batch whose older history the backend already holds (imported
+    /// from LinkedIn's data export and joined to what was synced live): do not page their
+    /// older messages. Absent from backends that predate imports.
+    #[serde(default)]
+    pub history_covered: Vec<ConversationUrn>,
 }
 
 /// A contact the backend wants a full profile for.

@@ -209,6 +209,7 @@ fn api_types_keep_their_wire_shape() {
                 member: peer(),
                 url: "https://media.licdn.com/x".into()
             }],
+            history_covered: vec![conversation_urn()],
         }
     );
     insta::assert_json_snapshot!(
@@ -374,4 +375,13 @@ fn a_bad_record_is_rejected_alone() {
         "{}",
         rejected[0].reason
     );
+}
+
+#[test]
+fn a_push_answer_without_history_covered_still_reads() {
+    let older = r#"{"conversations":{"created":0,"updated":0,"unchanged":0},
+        "messages":{"created":0,"updated":0,"unchanged":0},
+        "rejected":[],"backfillNeeded":[],"avatarRequests":[]}"#;
+    let answer: PushResponse = serde_json::from_str(older).unwrap();
+    assert!(answer.history_covered.is_empty());
 }

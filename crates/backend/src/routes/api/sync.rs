@@ -41,6 +41,7 @@ pub async fn push(
         rejected,
         backfill_needed,
         avatar_requests,
+        history_covered: Vec::new(),
     }))
 }
 
