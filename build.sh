@@ -74,6 +74,13 @@ cmd_lint() {
     log "rustfmt and clippy"
     cargo fmt --all --check
     cargo clippy --workspace --all-targets --quiet -- -D warnings
+    # The JS <-> worker seam: extension/types/worker.d.ts must be what the Rust wire types
+    # render to (regenerate with UPDATE_TYPES=1), and the extension's JS must type-check
+    # against it and @types/chrome.
+    log "worker message declarations and tsc over the extension's JS"
+    cargo test -p ping-protocol --features schema --test worker_types --quiet
+    setup_node
+    tsc --noEmit -p tsconfig.json
 }
 
 cmd_test() {

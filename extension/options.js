@@ -1,23 +1,47 @@
+// @ts-check
 // The options page: backend address, throttle and pause (ping_protocol::worker::ExtensionSettings).
-const $ = (id) => document.getElementById(id);
-const DEFAULTS = { backendUrl: 'http://127.0.0.1:8787', throttleMinutes: 120, paused: false };
+// The worker owns the settings: it answers them (the defaults before any save) and keeps what
+// is saved normalised (ExtensionSettings::normalise), so this page holds no defaults or
+// bounds of its own. It converts hours to minutes and asks Chrome for access to the backend.
+/** @import { ExtensionSettings, WorkerReply, WorkerRequest } from './types/worker.js' */
+
+/** @param {string} id */
+const input = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
+const form = /** @type {HTMLFormElement} */ (document.getElementById('settings-form'));
+const status = /** @type {HTMLElement} */ (document.getElementById('settings-status'));
+/** @type {(message: WorkerRequest) => Promise<WorkerReply | undefined>} */
+const send = (message) => chrome.runtime.sendMessage(message);
 // Granted at install (manifest host_permissions); any other backend is asked for when saved.
 const PREGRANTED = ['127.0.0.1', 'localhost'];
 
-async function load() {
-  const { settings } = await chrome.storage.local.get('settings');
-  const current = { ...DEFAULTS, ...settings };
-  $('backend-url').value = current.backendUrl;
-  $('throttle-hours').value = current.throttleMinutes / 60;
-  $('paused').checked = current.paused;
+/** @param {ExtensionSettings} settings */
+function show(settings) {
+  input('backend-url').value = settings.backendUrl;
+  input('throttle-hours').value = String(settings.throttleMinutes / 60);
+  input('paused').checked = settings.paused;
 }
 
-$('settings-form').addEventListener('submit', async (event) => {
+/** @param {WorkerReply | undefined} reply */
+const failure = (reply) => (reply?.type === 'error' ? reply.message : 'no answer');
+
+async function load() {
+  try {
+    const reply = await send({ type: 'getSettings' });
+    if (reply?.type === 'settings') show(reply.settings);
+    else status.textContent = `The settings could not be read: ${failure(reply)}`;
+  } finally {
+    // The controls start disabled so nothing typed before the answer is overwritten by it.
+    const controls = /** @type {NodeListOf<HTMLInputElement | HTMLButtonElement>} */ (
+      form.querySelectorAll('input, button'));
+    for (const control of controls) control.disabled = false;
+  }
+}
+
+form.addEventListener('submit', async (event) => {
   event.preventDefault();
-  const status = $('settings-status');
   let url;
   try {
-    url = new URL($('backend-url').value.trim());
+    url = new URL(input('backend-url').value.trim());
   } catch {
     status.textContent = 'That is not a valid address.';
     return;
@@ -31,12 +55,17 @@ $('settings-form').addEventListener('submit', async (event) => {
     }
   }
   const settings = {
-    backendUrl: url.origin + url.pathname.replace(/\/+$/, ''),
-    throttleMinutes: Math.max(15, Math.round(Number($('throttle-hours').value) * 60)),
-    paused: $('paused').checked,
+    backendUrl: url.href,
+    throttleMinutes: Math.round(Number(input('throttle-hours').value) * 60),
+    paused: input('paused').checked,
   };
-  const reply = await chrome.runtime.sendMessage({ type: 'saveSettings', settings });
-  status.textContent = reply?.type === 'ack' ? 'Saved.' : `Not saved: ${reply?.message ?? 'no answer'}`;
+  const reply = await send({ type: 'saveSettings', settings });
+  if (reply?.type === 'settings') {
+    show(reply.settings); // as the worker keeps them
+    status.textContent = 'Saved.';
+  } else {
+    status.textContent = `Not saved: ${failure(reply)}`;
+  }
 });
 
 load();

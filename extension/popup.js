@@ -1,46 +1,72 @@
+// @ts-check
 // The popup: asks the worker for its state (ping_protocol::worker::PopupState) and shows it.
 // It re-asks whenever chrome.storage changes (sync progress, pairing, run reports) and every
 // 2 s while a pairing code waits (the worker polls the backend on each ask).
-const $ = (id) => document.getElementById(id);
+/** @import { PopupState, WorkerReply, WorkerRequest } from './types/worker.js' */
+/** @typedef {PopupState['state']} StateName */
+/**
+ * The PopupState variant named `S`.
+ * @template {StateName} S
+ * @typedef {Extract<PopupState, { state: S }>} StateOf
+ */
+
+// popup.html has every id this script asks for.
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const syncNowButton = /** @type {HTMLButtonElement} */ ($('sync-now'));
+const claimButton = /** @type {HTMLButtonElement} */ ($('claim-code'));
+const codeInput = /** @type {HTMLInputElement} */ ($('code-input'));
+/** @type {(message: WorkerRequest) => Promise<WorkerReply | undefined>} */
 const send = (message) => chrome.runtime.sendMessage(message);
 
-let current = null;       // the last PopupState shown
-let countdownTimer = null;
-let pollTimer = null;
+/** @type {PopupState | null} the last state shown */
+let current = null;
+/** @type {number | undefined} */
+let countdownTimer;
+/** @type {number | undefined} */
+let pollTimer;
 let requestingCode = false;
 
+/** @type {Record<StateName, string>} */
 const BADGES = {
   unpaired: 'Not connected', connected: 'Connected', syncing: 'Syncing',
   linkedInSessionExpired: 'Logged out', pairingExpired: 'Pairing expired',
   backendUnreachable: 'Offline', throttledByLinkedIn: 'Paused',
 };
 
+/** @param {number} n @param {string} word */
 function plural(n, word) { return `${n} ${word}${n === 1 ? '' : 's'}`; }
 
+/** @param {string} iso */
 function relative(iso) {
-  const seconds = Math.round((new Date(iso) - Date.now()) / 1000);
+  const seconds = Math.round((Date.parse(iso) - Date.now()) / 1000);
   const abs = Math.abs(seconds);
+  /** @type {[number, Intl.RelativeTimeFormatUnit]} */
   const [value, unit] = abs < 60 ? [abs, 'second'] : abs < 3600 ? [Math.round(abs / 60), 'minute']
     : abs < 86400 ? [Math.round(abs / 3600), 'hour'] : [Math.round(abs / 86400), 'day'];
   if (abs < 30) return seconds > 0 ? 'in a moment' : 'just now';
   return new Intl.RelativeTimeFormat('en', { numeric: 'auto' }).format(seconds < 0 ? -value : value, unit);
 }
 
+/** @param {string} iso */
 function clock(iso) {
   return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
+/** @param {string} id @param {boolean} visible */
 function show(id, visible) { $(id).hidden = !visible; }
 
+/** @param {string | null} text */
 function showMessage(text) {
   $('message').textContent = text ?? '';
   show('message', Boolean(text));
 }
 
+/** @param {string} expiresAt */
 function startCountdown(expiresAt) {
   clearInterval(countdownTimer);
   const tick = () => {
-    const left = Math.max(0, Math.round((new Date(expiresAt) - Date.now()) / 1000));
+    const left = Math.max(0, Math.round((Date.parse(expiresAt) - Date.now()) / 1000));
     const mm = String(Math.floor(left / 60)).padStart(1, '0');
     const ss = String(left % 60).padStart(2, '0');
     $('pairing-countdown').textContent = left > 0 ? `Expires in ${mm}:${ss}` : 'This code has expired.';
@@ -64,12 +90,13 @@ async function requestCode() {
   }
 }
 
+/** @param {StateOf<'unpaired' | 'pairingExpired'>} state */
 function renderPairing(state) {
   show('pairing', true);
   if (state.code) {
     $('pairing-code').textContent = state.code;
     show('new-code', false);
-    startCountdown(state.expiresAt);
+    if (state.expiresAt) startCountdown(state.expiresAt);
   } else {
     clearInterval(countdownTimer);
     $('pairing-countdown').textContent = '';
@@ -78,6 +105,7 @@ function renderPairing(state) {
   }
 }
 
+/** @param {StateOf<'connected'>} state */
 function renderConnected(state) {
   show('connected', true);
   show('sync-now', true);
@@ -87,7 +115,7 @@ function renderConnected(state) {
   $('last-sync').textContent = run
     ? `${relative(run.finishedAt)} · ${plural(run.conversationsProcessed, 'conversation')}, ${plural(run.messagesProcessed, 'message')}`
     : 'not yet';
-  $('next-sync').textContent = state.nextAutomaticSyncAt && new Date(state.nextAutomaticSyncAt) > Date.now()
+  $('next-sync').textContent = state.nextAutomaticSyncAt && Date.parse(state.nextAutomaticSyncAt) > Date.now()
     ? `${relative(state.nextAutomaticSyncAt)} (${clock(state.nextAutomaticSyncAt)})`
     : 'on your next LinkedIn visit';
   const errors = run?.errors ?? [];
@@ -95,6 +123,7 @@ function renderConnected(state) {
   show('last-errors', errors.length > 0);
 }
 
+/** @type {{ [S in StateName]: (state: StateOf<S>) => void }} */
 const RENDER = {
   unpaired(state) {
     $('status-title').textContent = state.code ? 'Waiting for pairing' : 'Connect to Ping';
@@ -127,7 +156,7 @@ const RENDER = {
     $('status-title').textContent = 'Ping is unreachable';
     $('status-detail').textContent = `The Ping backend did not answer (${state.detail}). Check that it is running, or change its address in Settings.`;
     show('sync-now', true);
-    $('sync-now').textContent = 'Try again';
+    syncNowButton.textContent = 'Try again';
     show('unpair', true);
   },
   throttledByLinkedIn(state) {
@@ -137,25 +166,29 @@ const RENDER = {
   },
 };
 
+/** @param {PopupState} state */
 function render(state) {
   const changed = current?.state !== state.state;
   current = state;
   document.body.dataset.state = state.state;
   $('state-badge').textContent = BADGES[state.state] ?? '';
   for (const id of ['pairing', 'connected', 'syncing', 'sync-now', 'open-linkedin', 'unpair', 'new-code']) show(id, false);
-  $('sync-now').textContent = 'Sync Now';
-  $('sync-now').disabled = false;
+  syncNowButton.textContent = 'Sync Now';
+  syncNowButton.disabled = false;
   if (changed) showMessage(null);
-  RENDER[state.state]?.(state);
+  // Each renderer takes its own variant; TypeScript cannot pair `state.state` with `state`.
+  /** @type {(state: PopupState) => void} */ (RENDER[state.state])?.(state);
   schedulePoll(state);
 }
 
+/** @param {WorkerReply | undefined} reply */
 function apply(reply) {
   if (!reply) return;
   if (reply.type === 'state') render(reply.state);
   else if (reply.type === 'error') showMessage(reply.message);
 }
 
+/** @param {PopupState} state */
 function schedulePoll(state) {
   clearTimeout(pollTimer);
   if ((state.state === 'unpaired' || state.state === 'pairingExpired') && state.code) {
@@ -167,13 +200,14 @@ async function refresh() {
   try {
     apply(await send({ type: 'getState' }));
   } catch (error) {
-    showMessage(`The extension is restarting (${error.message}); try again in a moment.`);
+    const reason = error instanceof Error ? error.message : String(error);
+    showMessage(`The extension is restarting (${reason}); try again in a moment.`);
   }
 }
 
 // --- Actions ---------------------------------------------------------------------------------
-$('sync-now').addEventListener('click', async () => {
-  $('sync-now').disabled = true;
+syncNowButton.addEventListener('click', async () => {
+  syncNowButton.disabled = true;
   showMessage(null);
   apply(await send({ type: 'syncNow' }));
   // Progress arrives through storage.onChanged.
@@ -183,16 +217,16 @@ $('new-code').addEventListener('click', () => { showMessage(null); requestCode()
 
 $('claim-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const code = $('code-input').value.trim().toUpperCase();
+  const code = codeInput.value.trim().toUpperCase();
   if (!code) return;
-  $('claim-code').disabled = true;
+  claimButton.disabled = true;
   showMessage(null);
   try {
     const reply = await send({ type: 'enterPairingCode', code });
     apply(reply);
-    if (reply?.type === 'state') $('code-input').value = '';
+    if (reply?.type === 'state') codeInput.value = '';
   } finally {
-    $('claim-code').disabled = false;
+    claimButton.disabled = false;
   }
 });
 
@@ -218,7 +252,8 @@ $('unpair').addEventListener('click', async (event) => {
 });
 
 // Any stored change (progress, token, run report, state) may change what to show.
-let pending = null;
+/** @type {number | undefined} */
+let pending;
 chrome.storage.onChanged.addListener(() => {
   clearTimeout(pending);
   pending = setTimeout(refresh, 50);

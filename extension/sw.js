@@ -1,22 +1,34 @@
+// @ts-check
 // The service worker's bootstrap. Chrome only delivers events to listeners registered
 // synchronously at the top level, so they are all here; each one awaits the wasm module and
 // hands the message to Rust (crates/ext). Module workers allow no top-level await and no
 // dynamic import(), hence the static import and the `ready` promise.
+/** @import { WorkerReply, WorkerRequest } from './types/worker.js' */
+// @ts-ignore -- pkg/ is wasm-bindgen's output (./build.sh build), absent when lint runs first.
 import init, { handle_message } from './pkg/ping_ext.js';
 
+/** @type {Promise<unknown>} */
 const ready = init({ module_or_path: chrome.runtime.getURL('pkg/ping_ext_bg.wasm') });
 
-// Messages are ping_protocol::worker::WorkerRequest ({type: ...}); replies are WorkerReply.
+/**
+ * Hands a message to Rust, which answers every one (an unknown one with an error reply); a
+ * module that fails to load or traps is answered with an error reply here.
+ * @param {WorkerRequest} message
+ * @returns {Promise<WorkerReply>}
+ */
 async function dispatch(message) {
-  await ready;
-  return JSON.parse(await handle_message(JSON.stringify(message)));
+  try {
+    await ready;
+    return JSON.parse(await handle_message(JSON.stringify(message)));
+  } catch (error) {
+    return { type: 'error', message: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   // Only this extension's own pages and content scripts talk to the worker.
   if (sender.id !== chrome.runtime.id) return false;
-  dispatch(message).then(sendResponse, (error) =>
-    sendResponse({ type: 'error', message: String(error?.message ?? error) }));
+  dispatch(message).then(sendResponse);
   return true; // the reply is asynchronous
 });
 

@@ -41,9 +41,15 @@ async fn handle(request: WorkerRequest) -> Result<WorkerReply, WorkerError> {
         WorkerRequest::RequestPairingCode => pairing::request_code().await?,
         WorkerRequest::EnterPairingCode { code } => pairing::claim(&code).await?,
         WorkerRequest::Unpair => store::forget_pairing().await?,
+        WorkerRequest::GetSettings => {
+            let settings = store::settings().await?;
+            return Ok(WorkerReply::Settings { settings });
+        }
         WorkerRequest::SaveSettings { settings } => {
+            // The options page sends what was typed; the rules are ExtensionSettings'.
+            let settings = settings.normalise();
             store::save_settings(&settings).await?;
-            return Ok(WorkerReply::Ack);
+            return Ok(WorkerReply::Settings { settings });
         }
         WorkerRequest::SyncNow => {
             spawn_trigger(SyncTrigger::Manual);

@@ -1,5 +1,6 @@
 //! Messages inside the extension: popup and content script to the service worker, and the
-//! worker to the content script (the tab transport). The JS side uses the same `type` tags.
+//! worker to the content script (the tab transport). The JS side uses the same `type` tags;
+//! `extension/types/worker.d.ts` is generated from these types (tests/worker_types.rs).
 
 use chrono::{DateTime, Utc};
 use ping_core::voyager::{HttpRequest, PageMeta};
@@ -9,6 +10,7 @@ use crate::api::RunReport;
 
 /// A message to the service worker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(
     tag = "type",
     rename_all = "camelCase",
@@ -17,19 +19,11 @@ use crate::api::RunReport;
 pub enum WorkerRequest {
     /// The content script saw a LinkedIn page load (sync if the throttle allows); `page` is
     /// what the page said about LinkedIn's web client, for the headers of Voyager calls.
-    PageVisit {
-        url: String,
-        page: PageMeta,
-    },
+    PageVisit { url: String, page: PageMeta },
     /// The content script saw a profile page; `html` is the parts the profile parser needs.
-    ProfilePage {
-        url: String,
-        html: String,
-    },
+    ProfilePage { url: String, html: String },
     /// Voyager URLs the page itself requested (from resource timing), to learn rotated query ids.
-    QueryIdsObserved {
-        urls: Vec<String>,
-    },
+    QueryIdsObserved { urls: Vec<String> },
     /// The popup's Sync Now: no throttle.
     SyncNow,
     /// The popup asks what to show.
@@ -37,18 +31,20 @@ pub enum WorkerRequest {
     /// The popup asks for a pairing code to display.
     RequestPairingCode,
     /// The popup's field for a code shown by the web UI.
-    EnterPairingCode {
-        code: String,
-    },
+    EnterPairingCode { code: String },
     /// Forget the token and the sync state.
     Unpair,
-    SaveSettings {
-        settings: ExtensionSettings,
-    },
+    /// The options page asks for the settings in force (the defaults before any save);
+    /// answered with [`WorkerReply::Settings`].
+    GetSettings,
+    /// The options page saves; the worker stores them [normalised](ExtensionSettings::normalise)
+    /// and answers with [`WorkerReply::Settings`], what it stored.
+    SaveSettings { settings: ExtensionSettings },
 }
 
 /// The extension's options page settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ExtensionSettings {
     /// The Ping backend, e.g. `http://127.0.0.1:8787`.
@@ -57,6 +53,30 @@ pub struct ExtensionSettings {
     pub throttle_minutes: u32,
     /// No automatic syncs while paused (Sync Now still works).
     pub paused: bool,
+}
+
+impl ExtensionSettings {
+    /// The shortest throttle: automatic syncs closer together would spend LinkedIn's patience
+    /// on pages that rarely change.
+    pub const MIN_THROTTLE_MINUTES: u32 = 15;
+    /// The longest throttle, a week (the options page's limit too).
+    pub const MAX_THROTTLE_MINUTES: u32 = 7 * 24 * 60;
+
+    /// The settings as the worker keeps them: the backend address without surrounding
+    /// whitespace, query, fragment or trailing slashes (the API paths are appended to it), and
+    /// the throttle within its bounds.
+    #[must_use]
+    pub fn normalise(self) -> Self {
+        let url = self.backend_url.trim();
+        let url = url.split(['?', '#']).next().unwrap_or(url);
+        Self {
+            backend_url: url.trim_end_matches('/').to_owned(),
+            throttle_minutes: self
+                .throttle_minutes
+                .clamp(Self::MIN_THROTTLE_MINUTES, Self::MAX_THROTTLE_MINUTES),
+            paused: self.paused,
+        }
+    }
 }
 
 impl Default for ExtensionSettings {
@@ -71,6 +91,7 @@ impl Default for ExtensionSettings {
 
 /// What the popup shows; one variant per state a user can meet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(
     tag = "state",
     rename_all = "camelCase",
@@ -109,19 +130,29 @@ pub enum PopupState {
 
 /// The worker's reply to any [`WorkerRequest`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(
     tag = "type",
     rename_all = "camelCase",
     rename_all_fields = "camelCase"
 )]
 pub enum WorkerReply {
-    State { state: PopupState },
+    State {
+        state: PopupState,
+    },
+    /// The settings in force, after `getSettings` and `saveSettings`.
+    Settings {
+        settings: ExtensionSettings,
+    },
     Ack,
-    Error { message: String },
+    Error {
+        message: String,
+    },
 }
 
 /// A message from the worker to the content script of an open LinkedIn tab.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(
     tag = "type",
     rename_all = "camelCase",
@@ -130,4 +161,56 @@ pub enum WorkerReply {
 pub enum ContentRequest {
     /// Fetch this Voyager request from the page (same origin, the tab's own cookies).
     Fetch { request: HttpRequest },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(backend_url: &str, throttle_minutes: u32) -> ExtensionSettings {
+        ExtensionSettings {
+            backend_url: backend_url.to_owned(),
+            throttle_minutes,
+            paused: true,
+        }
+    }
+
+    #[test]
+    fn normalise_keeps_the_address_the_api_paths_append_to_and_bounds_the_throttle() {
+        for (given, minutes, expected_url, expected_minutes) in [
+            ("http://127.0.0.1:8787", 120, "http://127.0.0.1:8787", 120),
+            (
+                "  https://ping.example/crm/// ",
+                0,
+                "https://ping.example/crm",
+                15,
+            ),
+            (
+                "http://localhost:8787/?tab=1#top",
+                14,
+                "http://localhost:8787",
+                15,
+            ),
+            ("https://ping.example#x", 15, "https://ping.example", 15),
+            (
+                "https://ping.example",
+                u32::MAX,
+                "https://ping.example",
+                10_080,
+            ),
+        ] {
+            let normalised = settings(given, minutes).normalise();
+            assert_eq!(
+                normalised,
+                settings(expected_url, expected_minutes),
+                "{given:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn normal_settings_stay_as_they_are() {
+        let defaults = ExtensionSettings::default();
+        assert_eq!(defaults.clone().normalise(), defaults);
+    }
 }

@@ -315,6 +315,7 @@ fn worker_messages_keep_their_wire_shape() {
         WorkerRequest::RequestPairingCode,
         WorkerRequest::EnterPairingCode { code: "PING-X7K3M2".into() },
         WorkerRequest::Unpair,
+        WorkerRequest::GetSettings,
         WorkerRequest::SaveSettings { settings: ExtensionSettings::default() },
     ];
     insta::assert_json_snapshot!("worker_requests", requests);
@@ -347,6 +348,9 @@ fn worker_messages_keep_their_wire_shape() {
         .into_iter()
         .map(|state| WorkerReply::State { state })
         .chain([
+            WorkerReply::Settings {
+                settings: ExtensionSettings::default(),
+            },
             WorkerReply::Ack,
             WorkerReply::Error {
                 message: "the backend refused the code".into(),

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// It never holds `li_at`: the browser attaches LinkedIn's cookies itself. It does hold the
 /// `csrf-token` header, so it must not be logged or sent anywhere but LinkedIn.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct HttpRequest {
     /// Absolute URL on `https://www.linkedin.com`.
@@ -25,6 +26,7 @@ impl std::fmt::Debug for HttpRequest {
 
 /// LinkedIn's answer as any transport saw it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct HttpResponse {
     /// HTTP status; 0 when the transport failed before any answer (network error).
