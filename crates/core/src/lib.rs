@@ -5,6 +5,7 @@
 
 mod entity;
 pub mod ids;
+pub mod media;
 pub mod model;
 pub mod profile_page;
 pub mod restli;
