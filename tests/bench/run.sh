@@ -12,6 +12,9 @@ cargo bench --quiet -p ping-backend --features postgres --bench ingest
 section "Voyager requests per sync (ping-core planner against fake-linkedin, native)"
 cargo bench --quiet -p fake-linkedin --bench sync_requests
 
+section "Account safety: a first sync at the default pace, in simulated time"
+cargo bench --quiet -p fake-linkedin --bench pacing
+
 section "Extension size"
 wasm="dist/pkg/ping_ext_bg.wasm"
 if [ -f "$wasm" ]; then

@@ -82,6 +82,7 @@ impl SyncState {
                 .filter(|current| !self.synced_through.contains_key(&current.conversation.urn));
             pass.queue
                 .iter()
+                .chain(&pass.bare)
                 .filter(|conversation| !self.synced_through.contains_key(&conversation.urn))
                 .count()
                 + usize::from(current.is_some())
@@ -148,6 +149,10 @@ pub(crate) struct Pass {
     pub next_page: Option<ConversationsQuery>,
     /// Changed conversations listed in this pass whose newest page is not fetched yet.
     pub queue: VecDeque<Conversation>,
+    /// Those whose latest message the list did not carry: their newest page comes first, so
+    /// that every conversation shows its latest message as early as possible.
+    #[serde(default)]
+    pub bare: VecDeque<Conversation>,
     /// The conversation whose messages are being paged, and the next page to ask for.
     pub current: Option<InProgress>,
     /// Conversations listed in this pass, to skip repeats when pages overlap.
@@ -193,6 +198,7 @@ impl Pass {
             // must not fall outside the first page.
             next_page: Some(ConversationsQuery::Before(now + Duration::days(1))),
             queue: VecDeque::new(),
+            bare: VecDeque::new(),
             current: None,
             seen: BTreeSet::new(),
             to_announce: VecDeque::new(),

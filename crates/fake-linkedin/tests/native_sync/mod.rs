@@ -28,16 +28,26 @@ pub struct Backend {
     /// Conversations reported deleted on LinkedIn.
     pub deleted: BTreeSet<ConversationUrn>,
     pub batches: u32,
+    /// When each message and conversation first arrived, by the harness's clock.
+    pub message_arrived: BTreeMap<MessageUrn, DateTime<Utc>>,
+    pub conversation_arrived: BTreeMap<ConversationUrn, DateTime<Utc>>,
 }
 
 impl Backend {
-    pub fn accept(&mut self, batch: &PushPlan) -> PushAck {
+    pub fn accept(&mut self, batch: &PushPlan, now: DateTime<Utc>) -> PushAck {
         self.batches += 1;
         for message in &batch.messages {
             *self.messages.entry(message.urn.clone()).or_default() += 1;
+            self.message_arrived
+                .entry(message.urn.clone())
+                .or_insert(now);
         }
-        self.conversations
-            .extend(batch.conversations.iter().map(|c| c.urn.clone()));
+        for conversation in &batch.conversations {
+            self.conversations.insert(conversation.urn.clone());
+            self.conversation_arrived
+                .entry(conversation.urn.clone())
+                .or_insert(now);
+        }
         self.deleted.extend(batch.deleted.iter().cloned());
         PushAck::default()
     }
@@ -52,6 +62,8 @@ pub struct Harness {
     pub backend: Backend,
     /// The pace of every run; the clock jumps over its gaps.
     pub pace: PacePreset,
+    /// When each Voyager call went, by the clock.
+    pub call_times: Vec<DateTime<Utc>>,
     /// Waits are skipped: the clock jumps instead of the test sleeping.
     pub clock: DateTime<Utc>,
 }
@@ -88,6 +100,7 @@ impl Harness {
             registry: QueryIdRegistry::builtin(),
             backend: Backend::default(),
             pace: PacePreset::Compressed,
+            call_times: Vec::new(),
             clock: DateTime::<Utc>::from(std::time::SystemTime::now()),
         }
     }
@@ -255,6 +268,7 @@ impl SyncHost for NativeWorker<'_> {
         fetch: &VoyagerFetch,
     ) -> Result<Result<VoyagerAnswer, VoyagerFailure>, Stopped> {
         self.effect()?;
+        self.harness.call_times.push(self.harness.clock);
         let harness = &*self.harness;
         fetch_over_http(&mut NativeTransport(harness), &harness.context, fetch).await
     }
@@ -265,7 +279,8 @@ impl SyncHost for NativeWorker<'_> {
         batch: &PushPlan,
     ) -> Result<Result<PushAck, PushFailure>, Stopped> {
         self.effect()?;
-        Ok(Ok(self.harness.backend.accept(batch)))
+        let now = self.harness.clock;
+        Ok(Ok(self.harness.backend.accept(batch, now)))
     }
 
     async fn push_profiles(

@@ -181,14 +181,17 @@ impl Planner {
             let Some(conversation) = pass.to_announce.pop_front() else {
                 break;
             };
-            if let Some(latest) = pass.latest.remove(&conversation.urn)
-                && pass.listed.insert(latest.urn.clone())
-            {
-                run.pending.messages.push(latest);
-                run.counters.messages_fetched += 1;
-            }
             run.pending.conversations.push(conversation.clone());
-            pass.queue.push_back(conversation);
+            match pass.latest.remove(&conversation.urn) {
+                Some(latest) => {
+                    if pass.listed.insert(latest.urn.clone()) {
+                        run.pending.messages.push(latest);
+                        run.counters.messages_fetched += 1;
+                    }
+                    pass.queue.push_back(conversation);
+                }
+                None => pass.bare.push_back(conversation),
+            }
             announced = true;
         }
         // The last changes of the list go out at once, before any message page.
@@ -205,7 +208,7 @@ impl Planner {
             };
             return self.fetch(run, call, now);
         }
-        if let Some(conversation) = pass.queue.pop_front() {
+        if let Some(conversation) = pass.bare.pop_front().or_else(|| pass.queue.pop_front()) {
             let call = VoyagerCall::Messages {
                 conversation: conversation.urn.clone(),
                 query: MessagesQuery::Latest,

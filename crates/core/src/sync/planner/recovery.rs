@@ -148,6 +148,10 @@ impl Planner {
             run.backfill_next = run.backfill.len();
             return self.advance_backfill(run, now);
         }
+        // What was fetched is kept: pushing it costs LinkedIn nothing.
+        if !run.pending.is_empty() || !run.completed.is_empty() {
+            return self.push(run, now);
+        }
         self.state.retry_after = self.state.retry_after.max(Some(until));
         self.stop(
             run,
