@@ -124,7 +124,7 @@ async fn export(args: &ExportArgs) -> anyhow::Result<()> {
         .with_context(|| format!("no user {}", args.user))?;
     let body = match args.kind {
         ExportKind::ContactsVcard => export::vcards(&store.export_contacts(user.id).await?),
-        ExportKind::ContactsCsv => export::csv(&store.export_contacts(user.id).await?),
+        ExportKind::ContactsCsv => export::csv(&store.export_contacts(user.id).await?)?,
         ExportKind::Conversations => {
             export::conversations_json(&store.all_conversations(user.id).await?)
         }

@@ -6,6 +6,7 @@
 
 mod avatars;
 mod cli;
+mod export;
 mod fixtures;
 mod helpers;
 mod openapi;

@@ -43,10 +43,12 @@ pub async fn contacts_csv(
     PageSession(session): PageSession,
 ) -> Result<Response, PageError> {
     let contacts = state.store.export_contacts(session.user).await?;
+    let body =
+        export::csv(&contacts).map_err(|error| ApiError::Internal(format!("CSV: {error}")))?;
     Ok(download(
         "text/csv; charset=utf-8",
         "ping-contacts.csv",
-        export::csv(&contacts),
+        body,
     ))
 }
 
