@@ -1,9 +1,10 @@
 // @ts-check
-// The options page: backend address, throttle and pause (ping_protocol::worker::ExtensionSettings).
+// The options page: backend address, throttle, pause and pace
+// (ping_protocol::worker::ExtensionSettings).
 // The worker owns the settings: it answers them (the defaults before any save) and keeps what
 // is saved normalised (ExtensionSettings::normalise), so this page holds no defaults or
 // bounds of its own. It converts hours to minutes and asks Chrome for access to the backend.
-/** @import { ExtensionSettings, WorkerReply, WorkerRequest } from './types/worker.js' */
+/** @import { ExtensionSettings, PacePreset, WorkerReply, WorkerRequest } from './types/worker.js' */
 
 /** @param {string} id */
 const input = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
@@ -19,6 +20,16 @@ function show(settings) {
   input('backend-url').value = settings.backendUrl;
   input('throttle-hours').value = String(settings.throttleMinutes / 60);
   input('paused').checked = settings.paused;
+  for (const radio of form.querySelectorAll('input[name="pace"]')) {
+    const choice = /** @type {HTMLInputElement} */ (radio);
+    choice.checked = choice.value === settings.pace;
+  }
+}
+
+/** @returns {PacePreset} the pace chosen (the form offers only the user-facing presets) */
+function chosenPace() {
+  const checked = /** @type {HTMLInputElement | null} */ (form.querySelector('input[name="pace"]:checked'));
+  return /** @type {PacePreset} */ (checked?.value ?? 'standard');
 }
 
 /** @param {WorkerReply | undefined} reply */
@@ -58,6 +69,7 @@ form.addEventListener('submit', async (event) => {
     backendUrl: url.href,
     throttleMinutes: Math.round(Number(input('throttle-hours').value) * 60),
     paused: input('paused').checked,
+    pace: chosenPace(),
   };
   const reply = await send({ type: 'saveSettings', settings });
   if (reply?.type === 'settings') {

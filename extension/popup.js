@@ -31,8 +31,11 @@ let requestingCode = false;
 const BADGES = {
   unpaired: 'Not connected', connected: 'Connected', syncing: 'Syncing',
   linkedInSessionExpired: 'Logged out', pairingExpired: 'Pairing expired',
-  backendUnreachable: 'Offline', throttledByLinkedIn: 'Paused',
+  backendUnreachable: 'Offline', throttledByLinkedIn: 'Paused', securityCheck: 'Security check',
 };
+
+/** @param {number} n */
+const count = (n) => n.toLocaleString('en');
 
 /** @param {number} n @param {string} word */
 function plural(n, word) { return `${n} ${word}${n === 1 ? '' : 's'}`; }
@@ -121,6 +124,25 @@ function renderConnected(state) {
   const errors = run?.errors ?? [];
   $('last-errors').textContent = errors.join(' ');
   show('last-errors', errors.length > 0);
+  renderSafety(state, state.nextAutomaticSyncAt);
+}
+
+/**
+ * History progress and the calls spent against LinkedIn's budgets.
+ * @param {StateOf<'connected' | 'syncing'>} state
+ * @param {string | null | undefined} continuesAt when the sync goes on, if it waits
+ */
+function renderSafety(state, continuesAt) {
+  show('safety', true);
+  const history = state.history;
+  show('history', Boolean(history));
+  if (history) {
+    const wait = continuesAt && Date.parse(continuesAt) > Date.now()
+      ? ` · continues at ${clock(continuesAt)} to stay within LinkedIn's limits` : '';
+    $('history').textContent = `History: ${count(history.complete)} of ${count(history.known)} conversations complete${wait}`;
+  }
+  const budget = state.budget;
+  $('budget').textContent = `LinkedIn calls (${budget.pace} pace): ${count(budget.thisHour)} of ${count(budget.hourly)} this hour, ${count(budget.today)} of ${count(budget.daily)} today`;
 }
 
 /** @type {{ [S in StateName]: (state: StateOf<S>) => void }} */
@@ -145,6 +167,17 @@ const RENDER = {
     $('status-detail').textContent = `Started ${relative(state.startedAt)}.`;
     show('syncing', true);
     $('progress').textContent = `${plural(state.conversations, 'conversation')} and ${plural(state.messages, 'message')} so far`;
+    renderSafety(state, null);
+  },
+  securityCheck(state) {
+    $('status-title').textContent = 'LinkedIn wants a security check';
+    $('status-detail').textContent = 'Open LinkedIn and complete the check it shows. To protect your account, every sync waits until the cool-down is over.';
+    show('open-linkedin', true);
+    show('sync-now', true);
+    syncNowButton.disabled = true;
+    $('sync-now-reason').textContent = `Sync Now is off until ${clock(state.until)} (${relative(state.until)}): calling LinkedIn again right after a security check risks a restriction.`;
+    show('sync-now-reason', true);
+    show('unpair', true);
   },
   linkedInSessionExpired() {
     $('status-title').textContent = 'LinkedIn session expired';
@@ -172,7 +205,7 @@ function render(state) {
   current = state;
   document.body.dataset.state = state.state;
   $('state-badge').textContent = BADGES[state.state] ?? '';
-  for (const id of ['pairing', 'connected', 'syncing', 'sync-now', 'open-linkedin', 'unpair', 'new-code']) show(id, false);
+  for (const id of ['pairing', 'connected', 'syncing', 'safety', 'sync-now', 'sync-now-reason', 'open-linkedin', 'unpair', 'new-code']) show(id, false);
   syncNowButton.textContent = 'Sync Now';
   syncNowButton.disabled = false;
   if (changed) showMessage(null);

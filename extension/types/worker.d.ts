@@ -1,6 +1,9 @@
 // Generated from ping_protocol::worker by crates/protocol/tests/worker_types.rs; do not edit.
 // Regenerate: UPDATE_TYPES=1 cargo test -p ping-protocol --features schema --test worker_types
 
+/** LinkedIn calls made against the budgets of the pace in force. */
+export interface BudgetView { pace: PacePreset; thisHour: number; hourly: number; today: number; daily: number }
+
 /** A message from the worker to the content script of an open LinkedIn tab. */
 export type ContentRequest =
   /** Fetch this Voyager request from the page (same origin, the tab's own cookies). */
@@ -14,6 +17,16 @@ export interface ExtensionSettings {
   throttleMinutes: number;
   /** No automatic syncs while paused (Sync Now still works). */
   paused: boolean;
+  /** How fast the extension may call LinkedIn. */
+  pace?: PacePreset;
+}
+
+/** How much of the mailbox's history is synced. */
+export interface HistoryView {
+  /** Conversations whose whole history is in Ping. */
+  complete: number;
+  /** Conversations known so far. */
+  known: number;
 }
 
 /**
@@ -40,6 +53,20 @@ export interface HttpResponse {
   redirectedTo?: string | null;
 }
 
+/** How fast the extension may call LinkedIn. There is deliberately no unlimited setting. */
+export type PacePreset =
+  /** For new accounts or accounts with few connections: half the pace of Standard. */
+  | "careful"
+  /** Well under every public report of trouble; the default. */
+  | "standard"
+  /** Ping CRM's one-second floor; more risk, for established accounts. */
+  | "faster"
+  /**
+   * Standard's shape with timing compressed a thousandfold, for the browser suite only;
+   * the options page never offers it.
+   */
+  | "compressed";
+
 /**
  * What a LinkedIn page says about LinkedIn's web client, as the content script read it, for
  * the headers of later calls (voyager-api.md §1.4). Unchecked: [`VoyagerContext::from_page`]
@@ -61,9 +88,22 @@ export type PopupState =
   /** Not paired: show the code, its countdown, and the field for a code from the web UI. */
   | { state: "unpaired"; code?: string | null; expiresAt?: string | null }
   /** Paired and idle. */
-  | { state: "connected"; accountName?: string | null; lastRun?: RunReport | null; nextAutomaticSyncAt?: string | null }
+  | {
+  state: "connected";
+  budget: BudgetView;
+  accountName?: string | null;
+  /** While older history is still coming. */
+  history?: HistoryView | null;
+  lastRun?: RunReport | null;
+  nextAutomaticSyncAt?: string | null;
+}
   /** A sync is running. */
-  | { state: "syncing"; conversations: number; messages: number; startedAt: string }
+  | { state: "syncing"; conversations: number; messages: number; startedAt: string; budget: BudgetView; history?: HistoryView | null }
+  /**
+   * LinkedIn asked for a security check: every sync, Sync Now included, waits until
+   * `until`; the user completes the check on linkedin.com.
+   */
+  | { state: "securityCheck"; until: string }
   /** No usable LinkedIn cookies: visit linkedin.com and log in. */
   | { state: "linkedInSessionExpired" }
   /** The backend refused the token (expired or revoked): pair again. */

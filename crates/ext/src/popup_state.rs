@@ -1,9 +1,9 @@
 //! What the popup shows, derived from what is stored. Pure, so every state is tested natively.
 
 use chrono::{DateTime, Utc};
-use ping_core::sync::{Progress, StopReason, SyncState};
+use ping_core::sync::{Lane, PacePreset, Progress, StopReason, SyncState};
 use ping_protocol::api::{ExtensionToken, PairingCodeResponse, RunReport};
-use ping_protocol::worker::PopupState;
+use ping_protocol::worker::{BudgetView, HistoryView, PopupState};
 
 /// Everything the popup state depends on, as read from storage.
 pub struct Facts<'a> {
@@ -20,6 +20,8 @@ pub struct Facts<'a> {
     pub backend_problem: Option<&'a str>,
     /// From the throttle: when the next page visit will sync (`None`: the next one will).
     pub next_automatic_sync_at: Option<DateTime<Utc>>,
+    /// The pace the user chose.
+    pub pace: PacePreset,
     pub now: DateTime<Utc>,
 }
 
@@ -42,7 +44,15 @@ pub fn popup_state(facts: &Facts<'_>) -> PopupState {
             conversations: progress.conversations,
             messages: progress.messages,
             started_at: progress.started_at,
+            history: history(facts.sync),
+            budget: budget(facts),
         };
+    }
+    if let (Some(StopReason::LinkedInChallenge), Some(until)) =
+        (facts.sync.stop_reason(), facts.sync.retry_after())
+        && until > facts.now
+    {
+        return PopupState::SecurityCheck { until };
     }
     if let Some(detail) = facts.backend_problem {
         return PopupState::BackendUnreachable {
@@ -73,6 +83,42 @@ pub fn popup_state(facts: &Facts<'_>) -> PopupState {
         }),
         last_run: facts.last_run.cloned(),
         next_automatic_sync_at: facts.next_automatic_sync_at,
+        history: history(facts.sync),
+        budget: budget(facts),
+    }
+}
+
+/// History progress while older messages are still coming.
+fn history(sync: &SyncState) -> Option<HistoryView> {
+    if !sync.has_pending_history() && !sync.has_unfinished_pass() {
+        return None;
+    }
+    let progress = sync.history_progress();
+    Some(HistoryView {
+        complete: u32::try_from(progress.complete).unwrap_or(u32::MAX),
+        known: u32::try_from(progress.known).unwrap_or(u32::MAX),
+    })
+}
+
+/// Calls made within the shortest and the longest budget window of the pace in force.
+fn budget(facts: &Facts<'_>) -> BudgetView {
+    let pace = facts.sync.pace().preset_in_force(facts.pace, facts.now);
+    let policy = pace.policy();
+    let shortest = policy.budgets.iter().min_by_key(|budget| budget.window);
+    let longest = policy.budgets.iter().max_by_key(|budget| budget.window);
+    let used = |window| {
+        let calls = facts
+            .sync
+            .pace()
+            .calls_within(Lane::Messaging, window, facts.now);
+        u32::try_from(calls).unwrap_or(u32::MAX)
+    };
+    BudgetView {
+        pace,
+        this_hour: shortest.map_or(0, |budget| used(budget.window)),
+        hourly: shortest.map_or(0, |budget| budget.calls),
+        today: longest.map_or(0, |budget| used(budget.window)),
+        daily: longest.map_or(0, |budget| budget.calls),
     }
 }
 
@@ -111,7 +157,18 @@ mod tests {
             last_run: None,
             backend_problem: None,
             next_automatic_sync_at: None,
+            pace: PacePreset::Standard,
             now: now(),
+        }
+    }
+
+    fn unused_budget() -> BudgetView {
+        BudgetView {
+            pace: PacePreset::Standard,
+            this_hour: 0,
+            hourly: 120,
+            today: 0,
+            daily: 600,
         }
     }
 
@@ -184,7 +241,9 @@ mod tests {
             PopupState::Syncing {
                 conversations: 3,
                 messages: 40,
-                started_at: now()
+                started_at: now(),
+                history: None,
+                budget: unused_budget(),
             }
         );
     }
@@ -250,8 +309,31 @@ mod tests {
             PopupState::Connected {
                 account_name: None,
                 last_run: None,
-                next_automatic_sync_at: Some(next)
+                next_automatic_sync_at: Some(next),
+                history: None,
+                budget: unused_budget(),
             }
         );
+    }
+
+    #[test]
+    fn a_security_check_blocks_syncing_until_its_cool_down_ends() {
+        let until = now() + Duration::hours(24);
+        let sync: SyncState = serde_json::from_value(serde_json::json!({
+            "stopReason": {"reason": "linkedInChallenge"},
+            "retryAfter": until,
+            "syncedThrough": {}
+        }))
+        .expect("a sync state");
+        let token = token();
+        assert_eq!(
+            popup_state(&facts(Some(&token), &sync)),
+            PopupState::SecurityCheck { until }
+        );
+        let later = Facts {
+            now: until + Duration::seconds(1),
+            ..facts(Some(&token), &sync)
+        };
+        assert!(matches!(popup_state(&later), PopupState::Connected { .. }));
     }
 }

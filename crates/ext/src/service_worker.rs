@@ -179,6 +179,7 @@ async fn current_state() -> Result<PopupState, WorkerError> {
         last_run: last_run.as_ref(),
         backend_problem: backend_problem.as_deref(),
         next_automatic_sync_at: next_automatic_sync(&sync_state, &sync::throttle_policy(&settings)),
+        pace: settings.pace,
         now,
     };
     Ok(popup_state(&facts))

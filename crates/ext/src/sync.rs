@@ -72,7 +72,11 @@ pub async fn run_if_due(
     let Some(lease) = take_lease(&run_id, now).await? else {
         return Ok(None);
     };
-    let mut planner = Planner::new(SyncConfig::default(), state, &store::query_ids().await?);
+    let config = SyncConfig {
+        pace: settings.pace,
+        ..SyncConfig::default()
+    };
+    let mut planner = Planner::new(config, state, &store::query_ids().await?);
     let mut worker = Worker {
         backend: Backend::new(&settings.backend_url, Some(&token)),
         context: VoyagerContext::from_page(&store::page_meta().await?),

@@ -148,7 +148,7 @@ pub struct ExtensionToken {
     schemars(rename = "PushBatch")
 )]
 #[serde(rename_all = "camelCase")]
-pub struct PushBatch<C = Conversation, M = Message> {
+pub struct PushBatch<C = Conversation, M = Message, D = ConversationUrn> {
     /// The sync run this batch belongs to.
     pub run_id: String,
     /// The mailbox owner; decides which messages are outbound.
@@ -156,12 +156,13 @@ pub struct PushBatch<C = Conversation, M = Message> {
     pub conversations: Vec<C>,
     pub messages: Vec<M>,
     /// Conversations LinkedIn reported deleted.
-    #[serde(default)]
-    pub deleted_conversations: Vec<ConversationUrn>,
+    // A path rather than plain `default`: serde would ask `D: Default` of the generic.
+    #[serde(default = "Vec::<D>::new")]
+    pub deleted_conversations: Vec<D>,
 }
 
-/// The backend's view of a push batch as raw records.
-pub type RawPushBatch = PushBatch<serde_json::Value, serde_json::Value>;
+/// The backend's view of a push batch as raw records (deleted conversations included).
+pub type RawPushBatch = PushBatch<serde_json::Value, serde_json::Value, serde_json::Value>;
 
 /// Which list a rejected record came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,6 +172,8 @@ pub enum RecordKind {
     Conversation,
     Message,
     Profile,
+    /// An entry of a push's `deletedConversations`.
+    DeletedConversation,
 }
 
 /// One record the backend did not store, and why. The rest of the batch is stored.

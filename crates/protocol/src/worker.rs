@@ -3,6 +3,7 @@
 //! `extension/types/worker.d.ts` is generated from these types (tests/worker_types.rs).
 
 use chrono::{DateTime, Utc};
+use ping_core::sync::PacePreset;
 use ping_core::voyager::{HttpRequest, PageMeta};
 use serde::{Deserialize, Serialize};
 
@@ -53,6 +54,9 @@ pub struct ExtensionSettings {
     pub throttle_minutes: u32,
     /// No automatic syncs while paused (Sync Now still works).
     pub paused: bool,
+    /// How fast the extension may call LinkedIn.
+    #[serde(default)]
+    pub pace: PacePreset,
 }
 
 impl ExtensionSettings {
@@ -75,6 +79,12 @@ impl ExtensionSettings {
                 .throttle_minutes
                 .clamp(Self::MIN_THROTTLE_MINUTES, Self::MAX_THROTTLE_MINUTES),
             paused: self.paused,
+            // The compressed test timing is never saved from a page: it would call LinkedIn
+            // a thousand times faster than Standard.
+            pace: match self.pace {
+                PacePreset::Compressed => PacePreset::Standard,
+                pace => pace,
+            },
         }
     }
 }
@@ -85,8 +95,32 @@ impl Default for ExtensionSettings {
             backend_url: "http://127.0.0.1:8787".to_owned(),
             throttle_minutes: 120,
             paused: false,
+            pace: PacePreset::Standard,
         }
     }
+}
+
+/// How much of the mailbox's history is synced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryView {
+    /// Conversations whose whole history is in Ping.
+    pub complete: u32,
+    /// Conversations known so far.
+    pub known: u32,
+}
+
+/// LinkedIn calls made against the budgets of the pace in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct BudgetView {
+    pub pace: PacePreset,
+    pub this_hour: u32,
+    pub hourly: u32,
+    pub today: u32,
+    pub daily: u32,
 }
 
 /// What the popup shows; one variant per state a user can meet.
@@ -108,13 +142,21 @@ pub enum PopupState {
         account_name: Option<String>,
         last_run: Option<RunReport>,
         next_automatic_sync_at: Option<DateTime<Utc>>,
+        /// While older history is still coming.
+        history: Option<HistoryView>,
+        budget: BudgetView,
     },
     /// A sync is running.
     Syncing {
         conversations: u32,
         messages: u32,
         started_at: DateTime<Utc>,
+        history: Option<HistoryView>,
+        budget: BudgetView,
     },
+    /// LinkedIn asked for a security check: every sync, Sync Now included, waits until
+    /// `until`; the user completes the check on linkedin.com.
+    SecurityCheck { until: DateTime<Utc> },
     /// No usable LinkedIn cookies: visit linkedin.com and log in.
     LinkedInSessionExpired,
     /// The backend refused the token (expired or revoked): pair again.
@@ -172,7 +214,20 @@ mod tests {
             backend_url: backend_url.to_owned(),
             throttle_minutes,
             paused: true,
+            pace: PacePreset::Careful,
         }
+    }
+
+    #[test]
+    fn the_compressed_test_pace_is_never_saved_from_a_page() {
+        let saved = ExtensionSettings {
+            pace: PacePreset::Compressed,
+            ..ExtensionSettings::default()
+        }
+        .normalise();
+        assert_eq!(saved.pace, PacePreset::Standard);
+        let careful = settings("http://127.0.0.1:8787", 120).normalise();
+        assert_eq!(careful.pace, PacePreset::Careful);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use ping_core::ids::{ConversationUrn, MessageUrn, ProfileUrn};
 use ping_core::model::*;
+use ping_core::sync::PacePreset;
 use ping_core::voyager::PageMeta;
 use ping_protocol::worker::*;
 use ping_protocol::*;
@@ -328,12 +329,32 @@ fn worker_messages_keep_their_wire_shape() {
             account_name: Some("Ada Example".into()),
             last_run: Some(run_report()),
             next_automatic_sync_at: Some(at(7200)),
+            history: Some(HistoryView {
+                complete: 312,
+                known: 1204,
+            }),
+            budget: BudgetView {
+                pace: PacePreset::Standard,
+                this_hour: 87,
+                hourly: 120,
+                today: 412,
+                daily: 600,
+            },
         },
         PopupState::Syncing {
             conversations: 3,
             messages: 40,
             started_at: at(0),
+            history: None,
+            budget: BudgetView {
+                pace: PacePreset::Careful,
+                this_hour: 3,
+                hourly: 60,
+                today: 3,
+                daily: 300,
+            },
         },
+        PopupState::SecurityCheck { until: at(86_400) },
         PopupState::LinkedInSessionExpired,
         PopupState::PairingExpired {
             code: None,
