@@ -303,3 +303,179 @@ async fn messages_of_an_unknown_conversation_are_rejected_not_dropped_silently()
     assert_eq!(response["rejected"][0]["index"], 0);
     assert_eq!(response["messages"]["created"], 0);
 }
+
+#[tokio::test]
+async fn one_bad_deleted_conversation_is_rejected_alone() {
+    let app = TestApp::new().await;
+    let (_, token) = app.paired_user("ada@example.com").await;
+    let t = start_time();
+    let mut body = to_json(&batch(
+        vec![
+            conversation("2-zoe", &[(&member(1), "Zoe")], t),
+            conversation("2-yuri", &[(&member(2), "Yuri")], t),
+        ],
+        vec![],
+    ));
+    app.post("/api/v1/sync/push", Some(&token), body.clone())
+        .await;
+    let elsewhere = ping_core::ids::ConversationUrn::new(member(9), "2-zoe").unwrap();
+    body["conversations"] = json!([]);
+    body["deletedConversations"] = json!([
+        "not a conversation urn",
+        elsewhere.to_string(),
+        42,
+        conversation_urn("2-zoe").to_string(),
+    ]);
+    let (status, response) = app.post("/api/v1/sync/push", Some(&token), body).await;
+    assert_eq!(status, StatusCode::OK, "{response}");
+    let rejected: Vec<_> = response["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["kind"].clone(), r["index"].clone(), r["urn"].clone()))
+        .collect();
+    assert_eq!(
+        rejected,
+        [
+            (
+                json!("deletedConversation"),
+                json!(0),
+                json!("not a conversation urn")
+            ),
+            (
+                json!("deletedConversation"),
+                json!(1),
+                json!(elsewhere.to_string())
+            ),
+            (json!("deletedConversation"), json!(2), json!(null)),
+        ]
+    );
+    let user = user_id(&app, "ada@example.com").await;
+    let left: Vec<String> = app
+        .store
+        .all_conversations(user)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.urn)
+        .collect();
+    assert_eq!(
+        left,
+        [conversation_urn("2-yuri").to_string()],
+        "the good one is hidden"
+    );
+}
+
+#[tokio::test]
+async fn nul_characters_are_dropped_and_every_record_is_stored() {
+    let app = TestApp::new().await;
+    let (_, token) = app.paired_user("ada@example.com").await;
+    let mut batch = small_batch();
+    batch.account.first_name = "A\0da".into();
+    batch.conversations[0].title = Some("Tues\0day".into());
+    batch.conversations[0].participants[1].display_name = "Zoe\0 Example".into();
+    batch.conversations[0].participants[1].headline = Some("\0".into());
+    batch.messages[0].body = "Hello\0 Ada".into();
+    let (status, response) = app
+        .post("/api/v1/sync/push", Some(&token), to_json(&batch))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{response}");
+    assert_eq!(response["rejected"], json!([]));
+    assert_eq!(response["messages"]["created"], 3);
+    let user = user_id(&app, "ada@example.com").await;
+    let conversation = &app.store.all_conversations(user).await.unwrap()[0];
+    assert_eq!(conversation.title.as_deref(), Some("Tuesday"));
+    assert_eq!(conversation.participants[0].display_name, "Zoe Example");
+    assert!(conversation.messages.iter().any(|m| m.body == "Hello Ada"));
+    let zoe = app
+        .store
+        .find_contact_by_urn(user, &member(1).to_string())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        zoe.fields.headline, None,
+        "a headline of only NUL is no headline"
+    );
+}
+
+#[tokio::test]
+async fn a_participant_of_several_conversations_keeps_what_each_of_them_says() {
+    let app = TestApp::new().await;
+    let (_, token) = app.paired_user("ada@example.com").await;
+    let zoe = member(1);
+    let t = start_time();
+    let mut older = conversation("2-old", &[(&zoe, "Zoe")], t - Duration::days(30));
+    older.participants[1].headline = Some("CTO at Acme".into());
+    older.participants[1].picture = Some(picture("https://media.licdn.com/dms/image/z", "asset-z"));
+    let mut newer = conversation("2-new", &[(&zoe, "Zoe"), (&member(2), "Yuri")], t);
+    newer.participants[1].display_name = "Zoë Example".into();
+    newer.participants[1].headline = None;
+    newer.participants[1].picture = None;
+    // The newer conversation comes first in the batch, the older one last.
+    let body = to_json(&batch(vec![newer, older], vec![]));
+    let (status, _) = app.post("/api/v1/sync/push", Some(&token), body).await;
+    assert_eq!(status, StatusCode::OK);
+    let user = user_id(&app, "ada@example.com").await;
+    let contact = app
+        .store
+        .find_contact_by_urn(user, &zoe.to_string())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        contact.fields.display_name, "Zoë Example",
+        "the newest name"
+    );
+    assert_eq!(
+        contact.fields.headline.as_deref(),
+        Some("CTO at Acme"),
+        "only the older conversation knew it"
+    );
+    assert_eq!(
+        contact.avatar_url.as_deref(),
+        Some("https://media.licdn.com/dms/image/z"),
+        "nor the picture"
+    );
+}
+
+#[tokio::test]
+async fn only_https_www_linkedin_com_profile_urls_are_stored() {
+    let app = TestApp::new().await;
+    let (_, token) = app.paired_user("ada@example.com").await;
+    let t = start_time();
+    let urls = [
+        "javascript:alert(document.cookie)",
+        "https://www.linkedin.com/in/zoe\r\nEMAIL:evil@example.com",
+        "https://evil.example/in/zoe",
+        "https://www.linkedin.com/in/yuri-example",
+    ];
+    let mut conversations = Vec::new();
+    for (n, url) in urls.iter().enumerate() {
+        let mut c = conversation(&format!("2-c{n}"), &[(&member(n as u32 + 1), "Peer")], t);
+        c.participants[1].profile_url = Some((*url).to_owned());
+        conversations.push(c);
+    }
+    app.post(
+        "/api/v1/sync/push",
+        Some(&token),
+        to_json(&batch(conversations, vec![])),
+    )
+    .await;
+    let user = user_id(&app, "ada@example.com").await;
+    let mut stored = Vec::new();
+    for n in 1..=4 {
+        let contact = app
+            .store
+            .find_contact_by_urn(user, &member(n).to_string())
+            .await
+            .unwrap()
+            .unwrap();
+        stored.push(contact.fields.profile_url);
+    }
+    assert_eq!(
+        stored,
+        [None, None, None, Some(urls[3].to_owned())],
+        "only the https://www.linkedin.com/ one"
+    );
+}

@@ -4,6 +4,7 @@
 mod batch;
 mod contacts;
 mod profiles;
+mod text;
 
 pub use batch::{orphans_rejected, prepare_batch};
 pub use profiles::prepare_profiles;

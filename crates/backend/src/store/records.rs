@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use ping_core::model::Account;
-use ping_protocol::PushCounts;
+use ping_protocol::{PushCounts, RejectedRecord};
 use serde::Serialize;
 
 use crate::ids::{AvatarJobId, ContactId, TokenId, UserId};
@@ -214,6 +214,13 @@ pub struct MessageRow {
     pub fingerprint: String,
 }
 
+/// A conversation LinkedIn reported deleted, from a push's `deletedConversations`.
+#[derive(Debug, Clone)]
+pub struct DeletedConversationRow {
+    pub index: usize,
+    pub urn: String,
+}
+
 /// One push batch, validated and converted to rows.
 #[derive(Debug, Clone)]
 pub struct IngestBatch {
@@ -221,7 +228,7 @@ pub struct IngestBatch {
     pub contacts: Vec<ContactUpsert>,
     pub conversations: Vec<ConversationRow>,
     pub messages: Vec<MessageRow>,
-    pub deleted_conversations: Vec<String>,
+    pub deleted_conversations: Vec<DeletedConversationRow>,
 }
 
 /// What a batch changed.
@@ -231,6 +238,9 @@ pub struct IngestCounts {
     pub messages: PushCounts,
     /// Messages whose conversation is neither in the batch nor stored: (index, urn).
     pub orphaned_messages: Vec<(usize, String)>,
+    /// Records the database refused to hold, each with the reason; the rest of the batch is
+    /// stored.
+    pub refused: Vec<RejectedRecord>,
 }
 
 /// Bits of [`ContactRecord::user_edited`]: fields sync never overwrites again.

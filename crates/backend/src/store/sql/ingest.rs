@@ -83,14 +83,14 @@ impl IngestStore for SqlStore {
             let change = upsert_message(&mut tx, user, conversation_id, sender, row, now).await?;
             count(&mut counts.messages, change);
         }
-        for urn in &batch.deleted_conversations {
+        for deleted in &batch.deleted_conversations {
             sqlx::query(
                 "UPDATE conversations SET deleted_at = $1 \
                  WHERE user_id = $2 AND urn = $3 AND deleted_at IS NULL",
             )
             .bind(ms(now))
             .bind(user.0)
-            .bind(urn)
+            .bind(&deleted.urn)
             .execute(&mut *tx)
             .await?;
         }
