@@ -62,6 +62,7 @@ function startProcess(command, args, { env = {}, ready, name }) {
 
 /** The fake LinkedIn over HTTPS on a free port, with its control API. */
 export async function startFake({ conversations = 12, messages = '0..8', seed = 7, extra = [] } = {}) {
+  // Every argument below is a flag of crates/fake-linkedin's binary (`fake-linkedin --help`).
   const fixtures = path.join(ROOT, 'tests/fixtures/linkedin');
   const args = ['--bind', '127.0.0.1:0', '--tls', '--conversations', String(conversations),
     '--messages-per-conversation', messages, '--seed', String(seed), ...extra];
@@ -99,6 +100,9 @@ export async function startFake({ conversations = 12, messages = '0..8', seed = 
     session: (revoked) => control('POST', 'session', { revoked }),
     rotate: () => control('POST', 'rotate'),
     snapshot: () => control('GET', 'snapshot'),
+    // LinkedIn's punishment: 429s over the limits, then a checkpoint, then a revoked session.
+    limiter: (limits = {}) => control('POST', 'limiter', limits),
+    limiterState: () => control('GET', 'limiter'),
   };
 }
 
@@ -224,6 +228,17 @@ export async function configureBackend(browser, backendUrl) {
   await page.close();
 }
 
+/**
+ * Sets the pace the extension calls LinkedIn at. The browser tests run at 'compressed' (Standard
+ * with its timing a thousand times shorter), which no page can save: it goes into storage.
+ */
+export async function setPace(page, pace) {
+  await page.evaluate(async (choice) => {
+    const { settings } = await chrome.storage.local.get('settings');
+    await chrome.storage.local.set({ settings: { ...settings, pace: choice } });
+  }, pace);
+}
+
 /** Waits until the popup shows `state` (body[data-state]). */
 export async function waitForPopupState(popup, state, timeout = 30_000) {
   await popup.waitForSelector(`body[data-state="${state}"]`, { timeout });
@@ -254,7 +269,7 @@ export async function pairFromPopup(browser, backend, popup, web) {
  * `proxy`), and Chromium with the extension, logged in to the web UI and paired. If a step
  * fails, what was already started is stopped.
  */
-export async function startPaired({ fake: fakeOptions, proxy = false } = {}) {
+export async function startPaired({ fake: fakeOptions, proxy = false, pace = 'compressed' } = {}) {
   const world = {};
   try {
     world.fake = await startFake(fakeOptions);
@@ -263,6 +278,7 @@ export async function startPaired({ fake: fakeOptions, proxy = false } = {}) {
     world.browser = await launchBrowser({ fakePort: world.fake.port });
     await configureBackend(world.browser, (world.proxy ?? world.backend).base);
     world.popup = await openPopup(world.browser);
+    await setPace(world.popup, pace);
     world.web = await loginWeb(world.browser, world.backend);
     await pairFromPopup(world.browser, world.backend, world.popup, world.web);
     return world;

@@ -105,6 +105,8 @@ fn batch(n: usize, now: DateTime<Utc>) -> PushBatch {
         conversations,
         messages,
         deleted_conversations: vec![],
+        history_pending: vec![],
+        history_complete: vec![],
     }
 }
 

@@ -121,6 +121,8 @@ pub fn batch(conversations: Vec<Conversation>, messages: Vec<Message>) -> PushBa
         conversations,
         messages,
         deleted_conversations: vec![],
+        history_pending: vec![],
+        history_complete: vec![],
     }
 }
 

@@ -28,6 +28,8 @@ pub fn push_batch(run_id: &str, account: &Account, batch: &PushPlan) -> PushBatc
         conversations: batch.conversations.clone(),
         messages: batch.messages.clone(),
         deleted_conversations: batch.deleted.clone(),
+        history_pending: batch.history_pending.clone(),
+        history_complete: batch.history_complete.clone(),
     }
 }
 
@@ -40,6 +42,7 @@ pub fn push_ack(response: PushResponse) -> PushAck {
             .map(|request| request.member)
             .collect(),
         avatar_requests: avatar_transfers(response.avatar_requests),
+        history_covered: response.history_covered,
     }
 }
 
@@ -48,6 +51,7 @@ pub fn profiles_ack(response: ProfilesResponse) -> PushAck {
     PushAck {
         backfill_needed: Vec::new(),
         avatar_requests: avatar_transfers(response.avatar_requests),
+        history_covered: Vec::new(),
     }
 }
 

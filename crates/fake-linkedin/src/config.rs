@@ -14,6 +14,9 @@ pub struct AccountSpec {
     pub conversations: usize,
     /// How many messages each conversation has (drawn uniformly per conversation).
     pub messages_per_conversation: RangeInclusive<usize>,
+    /// The share of conversations, in percent, whose list entry embeds the last message
+    /// (LinkedIn's normally do; the rest exercise the fallback).
+    pub embed_last_percent: u32,
 }
 
 impl Default for AccountSpec {
@@ -22,6 +25,7 @@ impl Default for AccountSpec {
             seed: 7,
             conversations: 50,
             messages_per_conversation: 0..=40,
+            embed_last_percent: 90,
         }
     }
 }

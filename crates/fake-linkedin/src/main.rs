@@ -54,6 +54,9 @@ struct Args {
     /// Seed of the generated account.
     #[arg(long, default_value_t = 7)]
     seed: u64,
+    /// Percent of conversations whose list entry embeds the last message.
+    #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u32).range(0..=100))]
+    embed_last_percent: u32,
     /// Order of anchor-timestamp message pages.
     #[arg(long, value_enum, default_value = "ascending")]
     anchor_order: AnchorOrderArg,
@@ -128,6 +131,7 @@ async fn main() -> std::io::Result<()> {
             seed: args.seed,
             conversations: args.conversations,
             messages_per_conversation: args.messages_per_conversation,
+            embed_last_percent: args.embed_last_percent,
         },
         tls: args.tls,
         li_at: args.li_at,

@@ -159,6 +159,13 @@ pub struct PushBatch<C = Conversation, M = Message, D = ConversationUrn> {
     // A path rather than plain `default`: serde would ask `D: Default` of the generic.
     #[serde(default = "Vec::<D>::new")]
     pub deleted_conversations: Vec<D>,
+    /// Conversations whose older messages are still to come: the first sync brings each
+    /// conversation's newest messages first and its history later, within LinkedIn's limits.
+    #[serde(default = "Vec::<D>::new")]
+    pub history_pending: Vec<D>,
+    /// Conversations whose older messages have all come now.
+    #[serde(default = "Vec::<D>::new")]
+    pub history_complete: Vec<D>,
 }
 
 /// The backend's view of a push batch as raw records (deleted conversations included).

@@ -104,6 +104,8 @@ fn push_batch() -> PushBatch {
             }],
         }],
         deleted_conversations: vec![],
+        history_pending: vec![],
+        history_complete: vec![],
     }
 }
 

@@ -117,11 +117,19 @@ pub struct PushPlan {
     pub conversations: Vec<Conversation>,
     pub messages: Vec<Message>,
     pub deleted: Vec<ConversationUrn>,
+    /// Conversations whose older messages are still to come (recent first).
+    pub history_pending: Vec<ConversationUrn>,
+    /// Conversations whose older messages have all come now.
+    pub history_complete: Vec<ConversationUrn>,
 }
 
 impl PushPlan {
     pub(crate) fn is_empty(&self) -> bool {
-        self.conversations.is_empty() && self.messages.is_empty() && self.deleted.is_empty()
+        self.conversations.is_empty()
+            && self.messages.is_empty()
+            && self.deleted.is_empty()
+            && self.history_pending.is_empty()
+            && self.history_complete.is_empty()
     }
 }
 
@@ -133,6 +141,9 @@ pub struct PushAck {
     pub backfill_needed: Vec<ProfileUrn>,
     /// Avatars to fetch in the browser and upload.
     pub avatar_requests: Vec<AvatarTransfer>,
+    /// Conversations whose older history the backend already holds (from LinkedIn's data
+    /// export): their history is not paged.
+    pub history_covered: Vec<ConversationUrn>,
 }
 
 /// One avatar the backend could not download itself.

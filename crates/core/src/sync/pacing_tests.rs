@@ -167,6 +167,45 @@ fn a_security_checkpoint_pauses_every_sync_and_slows_the_pace_afterwards() {
     );
 }
 
+#[test]
+fn history_the_data_export_covers_costs_no_request() {
+    let sizes = vec![100; 10];
+    let without = {
+        let mut linkedin = SimLinkedIn::new(&sizes);
+        run_sync(
+            &mut linkedin,
+            &mut SimBackend::default(),
+            SyncState::default(),
+            SyncTrigger::Manual,
+            None,
+        );
+        linkedin.calls.len()
+    };
+    let mut linkedin = SimLinkedIn::new(&sizes);
+    let imported: std::collections::BTreeSet<_> = linkedin.conversations[..6]
+        .iter()
+        .map(|(c, _)| c.urn.clone())
+        .collect();
+    let mut backend = SimBackend {
+        imported,
+        ..SimBackend::default()
+    };
+    let (state, report) = run_sync(
+        &mut linkedin,
+        &mut backend,
+        SyncState::default(),
+        SyncTrigger::Manual,
+        None,
+    );
+    assert_eq!(report.expect("finished").outcome, RunOutcome::Completed);
+    assert!(!state.has_pending_history());
+    // A hundred messages are six pages: the five older ones of six conversations were not
+    // asked for.
+    assert_eq!(linkedin.calls.len(), without - 6 * 5);
+    let (_, messages) = &linkedin.conversations[7];
+    assert!(messages.iter().all(|m| backend.stored.contains_key(&m.urn)));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 

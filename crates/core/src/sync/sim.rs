@@ -275,6 +275,8 @@ pub struct SimBackend {
     pub largest_batch: (usize, usize),
     /// Every push fails so while set.
     pub refuse: Option<PushFailure>,
+    /// Conversations whose history came from LinkedIn's data export.
+    pub imported: BTreeSet<ConversationUrn>,
 }
 
 impl SimBackend {
@@ -292,6 +294,15 @@ impl SimBackend {
         Ok(PushAck {
             backfill_needed: std::mem::take(&mut self.backfill),
             avatar_requests: vec![],
+            // Like the backend: of the conversations the batch names, those imported.
+            history_covered: batch
+                .conversations
+                .iter()
+                .map(|conversation| &conversation.urn)
+                .chain(&batch.history_pending)
+                .filter(|urn| self.imported.contains(*urn))
+                .cloned()
+                .collect(),
         })
     }
 }

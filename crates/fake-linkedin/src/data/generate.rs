@@ -203,7 +203,7 @@ impl Account {
                 state,
                 parties,
                 created_at,
-                embed_last: !messages.is_empty() && rng.chance(90),
+                embed_last: !messages.is_empty() && rng.chance(u64::from(spec.embed_last_percent)),
                 messages,
                 unread: if rank < 4 && rng.chance(50) { 1 } else { 0 },
                 changed_seq: 0,
@@ -224,6 +224,7 @@ mod tests {
             seed: 7,
             conversations: 2000,
             messages_per_conversation: 0..=300,
+            ..AccountSpec::default()
         };
         let account = Account::generate(&spec, Mix::default());
         assert_eq!(account.ordered().count(), 2000);

@@ -25,6 +25,7 @@ pub async fn start_with(
             seed: 7,
             conversations,
             messages_per_conversation: messages,
+            ..AccountSpec::default()
         },
         ..FakeConfig::default()
     };

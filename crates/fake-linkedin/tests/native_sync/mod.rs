@@ -75,6 +75,7 @@ impl Harness {
                 seed: 7,
                 conversations,
                 messages_per_conversation: messages,
+                ..AccountSpec::default()
             },
             ..FakeConfig::default()
         };

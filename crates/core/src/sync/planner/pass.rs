@@ -250,8 +250,15 @@ impl Planner {
                 run.pending.conversations.push(current.conversation.clone());
             }
         }
-        let batch = mem::take(&mut run.pending);
+        let mut batch = mem::take(&mut run.pending);
         let completed = mem::take(&mut run.completed);
+        for done in &completed {
+            match done.history {
+                GapChange::Keep => {}
+                GapChange::Open(_) => batch.history_pending.push(done.urn.clone()),
+                GapChange::Close => batch.history_complete.push(done.urn.clone()),
+            }
+        }
         self.send_push(run, batch, completed, now)
     }
 
@@ -289,6 +296,17 @@ impl Planner {
                 run.counters.conversations += completed.len() as u32;
                 for done in completed {
                     acknowledge(&mut self.state, done);
+                }
+                // The backend holds these histories already: no request is spent on them.
+                for urn in &ack.history_covered {
+                    self.state.history.remove(urn);
+                    if run
+                        .history
+                        .as_ref()
+                        .is_some_and(|gap| &gap.conversation.urn == urn)
+                    {
+                        run.history = None;
+                    }
                 }
                 // The checkpoint: everything up to the live position is acknowledged now.
                 if run.phase == Phase::History {
