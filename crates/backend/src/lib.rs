@@ -8,6 +8,7 @@ pub mod clock;
 pub mod error;
 pub mod export;
 pub mod ids;
+pub mod import;
 pub mod ingest;
 pub mod pairing;
 pub mod rate_limit;

@@ -9,6 +9,7 @@ mod cli;
 mod export;
 mod fixtures;
 mod helpers;
+mod import;
 mod openapi;
 mod pairing;
 mod profiles;

@@ -7,6 +7,8 @@
 //! live here, so several processes can share one PostgreSQL.
 
 mod contact_merge;
+pub mod import_match;
+mod imports;
 mod records;
 pub mod sql;
 mod views;
@@ -18,6 +20,7 @@ use ping_protocol::{
     AccountStatus, AvatarRequest, BackfillRequest, PushCounts, RunReport, SyncRequest,
 };
 
+pub use imports::*;
 pub use records::*;
 pub use views::*;
 
@@ -46,7 +49,14 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Everything the backend stores. Every method that reads or writes a user's data takes the
 /// owning [`UserId`] and never touches another user's rows.
 pub trait Store:
-    UserStore + PairingStore + RateLimitStore + IngestStore + LibraryStore + AvatarStore + RunStore
+    UserStore
+    + PairingStore
+    + RateLimitStore
+    + IngestStore
+    + LibraryStore
+    + AvatarStore
+    + RunStore
+    + ImportStore
 {
 }
 
@@ -58,6 +68,7 @@ impl<T> Store for T where
         + LibraryStore
         + AvatarStore
         + RunStore
+        + ImportStore
 {
 }
 

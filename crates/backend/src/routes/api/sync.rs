@@ -14,6 +14,7 @@ use super::json::ApiJson;
 use crate::auth::{ExtensionAuth, Owner};
 use crate::backfill::BACKFILL;
 use crate::error::ApiError;
+use crate::import::{history_covered, pending_history};
 use crate::ingest::{orphans_rejected, prepare_batch};
 use crate::pairing;
 use crate::secrets::random_token;
@@ -25,8 +26,10 @@ pub async fn push(
     ApiJson(raw): ApiJson<RawPushBatch>,
 ) -> Result<Json<PushResponse>, ApiError> {
     let now = state.clock.now();
+    let pending = pending_history(&raw);
     let (batch, mut rejected) = prepare_batch(raw);
     let counts = state.store.ingest_batch(auth.user, &batch, now).await?;
+    let history_covered = history_covered(&*state.store, auth.user, &batch, &pending).await?;
     rejected.extend(orphans_rejected(&counts));
     state.avatar_wakeup.notify_one();
     let backfill_needed = BACKFILL
@@ -41,7 +44,7 @@ pub async fn push(
         rejected,
         backfill_needed,
         avatar_requests,
-        history_covered: Vec::new(),
+        history_covered,
     }))
 }
 

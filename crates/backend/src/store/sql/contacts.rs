@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row as _};
 
+use super::import_links::absorb_slug_twins;
 use super::ms;
 use crate::ids::{ContactId, UserId};
 use crate::store::{AvatarSource, ContactFields, ContactUpsert, StoreResult, contact_merge};
@@ -154,6 +155,9 @@ pub(super) async fn upsert_contact(
         .execute(&mut *conn)
         .await?;
         change = Change::Updated;
+    }
+    if let (Some(_), Some(slug)) = (&merged.urn, &incoming.public_identifier) {
+        absorb_slug_twins(conn, user, stored.id.0, slug, now).await?;
     }
     if let Some(avatar) = &incoming.avatar {
         let new_picture = match (&avatar.asset_id, &stored.avatar_asset_id) {

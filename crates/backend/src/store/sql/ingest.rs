@@ -9,6 +9,7 @@ use ping_protocol::{AvatarRequest, BackfillRequest, MissingField, PushCounts};
 use sqlx::Row as _;
 
 use super::contacts::{Change, Mode, upsert_contact};
+use super::import_links::{adopt_stand_in_account, link_one_to_one};
 use super::rows::{contact_id_by_urn, upsert_account, upsert_conversation, upsert_message};
 use super::{SqlStore, ms};
 use crate::ids::UserId;
@@ -32,6 +33,7 @@ impl IngestStore for SqlStore {
     ) -> StoreResult<IngestCounts> {
         let mut tx = self.begin_write().await?;
         let account_id = upsert_account(&mut tx, user, batch, now).await?;
+        adopt_stand_in_account(&mut tx, user, account_id, &batch.account).await?;
         let mut contacts: HashMap<String, i64> = HashMap::new();
         for contact in &batch.contacts {
             let upserted = upsert_contact(&mut tx, user, contact, now, Mode::Upsert).await?;
@@ -57,6 +59,7 @@ impl IngestStore for SqlStore {
                     .await?;
                 }
             }
+            link_one_to_one(&mut tx, user, id, now).await?;
         }
         for row in &batch.messages {
             let conversation_id = match conversations.get(row.conversation_urn.as_str()) {

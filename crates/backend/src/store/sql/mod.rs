@@ -6,6 +6,8 @@
 
 mod avatars;
 mod contacts;
+mod import_links;
+mod imports;
 mod ingest;
 mod library;
 mod open;

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{AnyConnection, Row as _};
 
 use super::contacts::Change;
+use super::import_links::{adopt_imported_conversation, adopt_imported_message};
 use super::ms;
 use crate::ids::UserId;
 use crate::store::{ConversationRow, IngestBatch, MessageRow, StoreResult};
@@ -41,6 +42,7 @@ pub(super) async fn upsert_conversation(
     row: &ConversationRow,
     now: DateTime<Utc>,
 ) -> StoreResult<(i64, Change)> {
+    adopt_imported_conversation(conn, user, account_id, &row.urn).await?;
     let stored = sqlx::query(
         "SELECT id, fingerprint, deleted_at FROM conversations WHERE user_id = $1 AND urn = $2",
     )
@@ -145,6 +147,11 @@ pub(super) async fn upsert_message(
         .execute(&mut *conn)
         .await?;
         return Ok(Change::Updated);
+    }
+    if let Some(change) =
+        adopt_imported_message(conn, user, conversation_id, sender_contact, row, now).await?
+    {
+        return Ok(change);
     }
     sqlx::query(
         "INSERT INTO messages (user_id, conversation_id, urn, sender_urn, sender_contact_id, \

@@ -105,7 +105,8 @@ impl RunStore for SqlStore {
 
     async fn list_accounts(&self, user: UserId) -> StoreResult<Vec<AccountStatus>> {
         let accounts = sqlx::query(
-            "SELECT id, profile_urn, name FROM linkedin_accounts WHERE user_id = $1 ORDER BY name",
+            "SELECT id, profile_urn, name FROM linkedin_accounts WHERE user_id = $1 \
+             AND imported_only = 0 ORDER BY name",
         )
         .bind(user.0)
         .fetch_all(&self.pool)
