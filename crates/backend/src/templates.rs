@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::error::ApiError;
 
-const TEMPLATES: [(&str, &str); 10] = [
+const TEMPLATES: [(&str, &str); 11] = [
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("login.html", include_str!("../templates/login.html")),
@@ -21,6 +21,7 @@ const TEMPLATES: [(&str, &str); 10] = [
     ("search.html", include_str!("../templates/search.html")),
     ("history.html", include_str!("../templates/history.html")),
     ("settings.html", include_str!("../templates/settings.html")),
+    ("import.html", include_str!("../templates/import.html")),
     ("error.html", include_str!("../templates/error.html")),
 ];
 

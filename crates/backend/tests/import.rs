@@ -647,3 +647,83 @@ fn the_cli_imports_an_archive_and_prints_its_summary() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn settings_import_uploads_the_archive_shows_progress_and_then_the_summary() {
+    let (app, _user, _token, dir) = basic_app().await;
+    let browser = app.login("me@example.com").await;
+    let (status, page) = app.page("/settings/import", &browser.cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("id=\"import-form\"") && page.contains("id=\"no-imports\""));
+
+    let archive = std::fs::read(dir.path().join("basic.zip")).unwrap();
+    let boundary = "----ping-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"archive\"; \
+         filename=\"Basic_LinkedInDataExport_03-04-2025.zip\"\r\n\
+         Content-Type: application/zip\r\n\r\n",
+        browser.csrf
+    )
+    .into_bytes();
+    body.extend_from_slice(&archive);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let request = axum::http::Request::post("/settings/import")
+        .header(axum::http::header::COOKIE, &browser.cookie)
+        .header(
+            axum::http::header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let (status, headers, _) = app.send(request).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = headers["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/settings/import/"), "{location}");
+
+    let mut page = String::new();
+    for _ in 0..200 {
+        let (status, html) = app.page(&location, &browser.cookie).await;
+        assert_eq!(status, StatusCode::OK);
+        page = html;
+        if !page.contains("data-state=\"running\"") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(page.contains("id=\"import-done\""), "{page}");
+    let row = |kind: &str| {
+        page.split(&format!("data-kind=\"{kind}\""))
+            .nth(1)
+            .and_then(|rest| rest.split("</tr>").next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(
+        row("messages").contains("<td>8</td><td>0</td><td>1</td>"),
+        "{}",
+        row("messages")
+    );
+    assert!(
+        row("conversations").contains("<td>4</td>"),
+        "{}",
+        row("conversations")
+    );
+    assert!(page.contains("a draft, never sent"));
+    let (_, listing) = app.page("/settings/import", &browser.cookie).await;
+    assert!(listing.contains("Basic_LinkedInDataExport_03-04-2025.zip"));
+
+    // A form without its CSRF token is refused before the file is read.
+    let request = axum::http::Request::post("/settings/import")
+        .header(axum::http::header::COOKIE, &browser.cookie)
+        .header(
+            axum::http::header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(axum::body::Body::from(format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"archive\"; filename=\"a.zip\"\r\n\r\nPK\r\n--{boundary}--\r\n"
+        )))
+        .unwrap();
+    let (status, _, _) = app.send(request).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -1,12 +1,14 @@
 //! The web UI: server-rendered pages, forms with CSRF tokens, a little plain JS.
 
 mod files;
+mod import;
 mod login;
 mod page;
 mod pages;
 mod settings;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 use crate::state::AppState;
@@ -25,6 +27,13 @@ pub fn router() -> Router<AppState> {
         .route("/search", get(pages::search))
         .route("/history", get(pages::history))
         .route("/settings/integrations/linkedin", get(settings::page))
+        .route(
+            "/settings/import",
+            get(import::page)
+                .post(import::upload)
+                .layer(DefaultBodyLimit::max(import::MAX_UPLOAD_BYTES)),
+        )
+        .route("/settings/import/{id}", get(import::status))
         .route("/settings/integrations/linkedin/pair", post(settings::pair))
         .route(
             "/settings/integrations/linkedin/code",
