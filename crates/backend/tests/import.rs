@@ -727,3 +727,31 @@ async fn settings_import_uploads_the_archive_shows_progress_and_then_the_summary
     let (status, _, _) = app.send(request).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_history_covered_as_an_optional_list_of_urns() {
+    let app = TestApp::new().await;
+    let (status, document) = app.get("/api/v1/openapi.json", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let answer = &document["components"]["schemas"]["PushResponse"];
+    let field = &answer["properties"]["historyCovered"];
+    assert_eq!(field["type"], "array", "{answer:#}");
+    assert_eq!(
+        field["items"]["$ref"],
+        "#/components/schemas/ConversationUrn"
+    );
+    let urn = &document["components"]["schemas"]["ConversationUrn"];
+    assert!(
+        urn["pattern"]
+            .as_str()
+            .is_some_and(|p| p.starts_with("^urn:li:msg_conversation:")),
+        "{urn:#}"
+    );
+    let required = answer["required"].as_array().cloned().unwrap_or_default();
+    assert!(
+        !required.contains(&json!("historyCovered")),
+        "older backends omit it"
+    );
+    let batch = &document["components"]["schemas"]["PushBatch"]["properties"];
+    assert!(batch["historyPending"].is_object(), "{batch:#}");
+}
