@@ -78,7 +78,7 @@ describe('the deep history within the budget', () => {
   before(async () => {
     // The compressed test pace: Standard's budgets in windows a thousand times shorter.
     ({ fake, backend, browser, popup, web } =
-      await startPaired({ fake: { conversations: 300, messages: '0..50', seed: 12 } }));
+      await startPaired({ fake: { conversations: 200, messages: '10..90', seed: 12 } }));
   });
 
   after(() => stopAll(browser, backend, fake));

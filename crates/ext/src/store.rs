@@ -1,12 +1,13 @@
 //! What the extension keeps in `chrome.storage`, one typed function per key.
 //!
 //! `chrome.storage.local` (kept across restarts): `settings`, `token`, `pairingAttempt`,
-//! `pairingExpired`, `syncState`, `queryIds`, `lastRun`, `backendProblem`, `pageMeta`.
+//! `pairingExpired`, `syncState`, `paceLog` (the calls made, for the budgets), `queryIds`,
+//! `lastRun`, `backendProblem`, `pageMeta`.
 //! `chrome.storage.session` (this browser session, shared by worker instances): `lease`,
 //! `progress` (read by the popup through `storage.onChanged`).
 //! No LinkedIn cookie is ever stored.
 
-use ping_core::sync::{Lease, Progress, SyncState};
+use ping_core::sync::{Lease, PaceLog, Progress, SyncState};
 use ping_core::voyager::{PageMeta, QueryIdRegistry};
 use ping_protocol::api::{ExtensionToken, PairingCodeResponse, RunReport};
 use ping_protocol::worker::ExtensionSettings;
@@ -19,6 +20,7 @@ const TOKEN: &str = "token";
 const PAIRING_ATTEMPT: &str = "pairingAttempt";
 const PAIRING_EXPIRED: &str = "pairingExpired";
 const SYNC_STATE: &str = "syncState";
+const PACE_LOG: &str = "paceLog";
 const QUERY_IDS: &str = "queryIds";
 const LAST_RUN: &str = "lastRun";
 const BACKEND_PROBLEM: &str = "backendProblem";
@@ -79,8 +81,15 @@ pub async fn forget_pairing() -> Result<(), ChromeError> {
     remove(Area::Local, &keys).await
 }
 
+/// The sync state with the calls made, which are saved apart and far more often.
 pub async fn sync_state() -> Result<SyncState, ChromeError> {
-    Ok(get(Area::Local, SYNC_STATE).await?.unwrap_or_default())
+    let state: SyncState = get(Area::Local, SYNC_STATE).await?.unwrap_or_default();
+    let pace: PaceLog = get(Area::Local, PACE_LOG).await?.unwrap_or_default();
+    Ok(state.with_pace(pace))
+}
+
+pub async fn save_pace_log(pace: &PaceLog) -> Result<(), ChromeError> {
+    set(Area::Local, PACE_LOG, pace).await
 }
 
 pub async fn save_sync_state(state: &SyncState) -> Result<(), ChromeError> {

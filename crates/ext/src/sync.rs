@@ -6,9 +6,9 @@ use chrono::{DateTime, Duration, Utc};
 use ping_core::ids::ProfileUrn;
 use ping_core::model::{Account, Profile};
 use ping_core::sync::{
-    Lease, Planner, Progress, PushAck, PushFailure, PushPlan, SyncConfig, SyncDecision, SyncHost,
-    SyncState, SyncTrigger, ThrottlePolicy, Transport, VoyagerFetch, VoyagerHttp, acquire_lease,
-    decide_sync, drive, fetch_over_http,
+    Lease, PaceLog, Planner, Progress, PushAck, PushFailure, PushPlan, SyncConfig, SyncDecision,
+    SyncHost, SyncState, SyncTrigger, ThrottlePolicy, Transport, VoyagerFetch, VoyagerHttp,
+    acquire_lease, decide_sync, drive, fetch_over_http,
 };
 use ping_core::voyager::{
     HttpRequest, HttpResponse, LinkedInSession, VoyagerAnswer, VoyagerContext, VoyagerFailure,
@@ -238,6 +238,10 @@ impl SyncHost for Worker {
 
     async fn save_state(&mut self, state: &SyncState) -> Result<(), WorkerError> {
         Ok(store::save_sync_state(state).await?)
+    }
+
+    async fn save_pace(&mut self, pace: &PaceLog) -> Result<(), WorkerError> {
+        Ok(store::save_pace_log(pace).await?)
     }
 
     /// Renews the lease and publishes progress for the popup.

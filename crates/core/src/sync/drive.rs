@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::Transport;
 use super::effects::{Effect, Next, Outcome, PushAck, PushFailure, PushPlan, VoyagerFetch};
+use super::pace::PaceLog;
 use super::planner::{Planner, Progress};
 use super::report::RunReport;
 use super::state::SyncState;
@@ -57,8 +58,10 @@ pub trait SyncHost {
     ) -> Result<Result<(), String>, Self::Error>;
     /// Returns at `until` (or at once, for a host whose clock it controls).
     async fn wait_until(&mut self, until: DateTime<Utc>) -> Result<(), Self::Error>;
-    /// Persists the state: a checkpoint to resume from.
+    /// Persists the state: a checkpoint to resume from. Its pace log is saved apart.
     async fn save_state(&mut self, state: &SyncState) -> Result<(), Self::Error>;
+    /// Persists the calls made, before each call goes (a stopped worker still counts it).
+    async fn save_pace(&mut self, pace: &PaceLog) -> Result<(), Self::Error>;
     /// Called after every step with the run's progress (a place to publish it, or to renew a
     /// lease).
     async fn step_taken(&mut self, progress: Option<Progress>) -> Result<(), Self::Error> {
@@ -81,10 +84,14 @@ pub async fn drive<H: SyncHost>(
         if step.save_state {
             host.save_state(planner.state()).await?;
         }
+        if step.save_pace {
+            host.save_pace(planner.state().pace()).await?;
+        }
         let effect = match step.next {
             Next::Effect(effect) => effect,
             Next::Finished(report) => {
                 host.save_state(planner.state()).await?;
+                host.save_pace(planner.state().pace()).await?;
                 return Ok(report);
             }
         };

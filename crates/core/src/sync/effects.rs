@@ -14,6 +14,8 @@ use super::report::RunReport;
 pub struct Step {
     /// A checkpoint was reached: persist [`super::Planner::state`] before anything else.
     pub save_state: bool,
+    /// A call is about to be made: persist the state's [`super::PaceLog`] before it goes.
+    pub save_pace: bool,
     pub next: Next,
 }
 
@@ -34,6 +36,7 @@ impl Step {
     pub(crate) fn effect(effect: Effect) -> Self {
         Self {
             save_state: false,
+            save_pace: false,
             next: Next::Effect(effect),
         }
     }
@@ -41,8 +44,15 @@ impl Step {
     pub(crate) fn finished(report: RunReport) -> Self {
         Self {
             save_state: false,
+            save_pace: false,
             next: Next::Finished(report),
         }
+    }
+
+    /// The same step, after persisting the calls made.
+    pub(crate) fn saving_pace(mut self) -> Self {
+        self.save_pace = true;
+        self
     }
 
     /// The same step, after persisting the state.

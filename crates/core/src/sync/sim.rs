@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use crate::ids::{ConversationUrn, Cursor, MessageUrn, ProfileUrn, SyncToken};
 use crate::model::*;
 use crate::sync::{
-    PacePreset, Planner, PushAck, PushFailure, PushPlan, RunReport, SyncConfig, SyncHost,
+    PaceLog, PacePreset, Planner, PushAck, PushFailure, PushPlan, RunReport, SyncConfig, SyncHost,
     SyncState, SyncTrigger, VoyagerFetch, drive,
 };
 use crate::voyager::{
@@ -397,6 +397,11 @@ impl SyncHost for SimHost<'_> {
 
     async fn save_state(&mut self, state: &SyncState) -> Result<(), Stopped> {
         self.saved = state.clone();
+        Ok(())
+    }
+
+    async fn save_pace(&mut self, pace: &PaceLog) -> Result<(), Stopped> {
+        self.saved.pace = pace.clone();
         Ok(())
     }
 }

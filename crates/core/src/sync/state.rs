@@ -39,8 +39,10 @@ pub struct SyncState {
     /// one is the end of a conversation's history, and no confirming request is needed.
     #[serde(default)]
     pub(crate) cursors_seen: bool,
-    /// The calls made within the budget windows.
-    #[serde(default)]
+    /// The calls made within the budget windows. Saved on its own before every call
+    /// ([`super::SyncHost::save_pace`]), far more often than the rest, so it is not part of
+    /// the state's serialized form.
+    #[serde(skip)]
     pub(crate) pace: PaceLog,
 }
 
@@ -95,6 +97,11 @@ impl SyncState {
     /// The calls made within the budget windows.
     pub fn pace(&self) -> &PaceLog {
         &self.pace
+    }
+    /// The state with the calls made, as saved by [`super::SyncHost::save_pace`].
+    #[must_use]
+    pub fn with_pace(self, pace: PaceLog) -> Self {
+        Self { pace, ..self }
     }
 }
 

@@ -11,9 +11,9 @@ use fake_linkedin::{AccountSpec, FakeConfig, FakeServer};
 use ping_core::ids::{ConversationUrn, MessageUrn, ProfileUrn};
 use ping_core::model::{Account, Profile};
 use ping_core::sync::{
-    PacePreset, Planner, PushAck, PushFailure, PushPlan, RunOutcome, RunReport, StopReason,
-    SyncConfig, SyncHost, SyncState, SyncTrigger, Transport, VoyagerFetch, VoyagerHttp, drive,
-    fetch_over_http,
+    PaceLog, PacePreset, Planner, PushAck, PushFailure, PushPlan, RunOutcome, RunReport,
+    StopReason, SyncConfig, SyncHost, SyncState, SyncTrigger, Transport, VoyagerFetch, VoyagerHttp,
+    drive, fetch_over_http,
 };
 use ping_core::voyager::{
     HttpRequest, HttpResponse, LinkedInSession, QueryIdRegistry, VoyagerAnswer, VoyagerContext,
@@ -308,7 +308,12 @@ impl SyncHost for NativeWorker<'_> {
     }
 
     async fn save_state(&mut self, state: &SyncState) -> Result<(), Stopped> {
-        self.saved = state.clone();
+        self.saved = state.clone().with_pace(self.saved.pace().clone());
+        Ok(())
+    }
+
+    async fn save_pace(&mut self, pace: &PaceLog) -> Result<(), Stopped> {
+        self.saved = std::mem::take(&mut self.saved).with_pace(pace.clone());
         Ok(())
     }
 }

@@ -311,7 +311,7 @@ impl Planner {
                 .as_ref()
                 .map(|account| account.profile.clone()),
         }))
-        .saving()
+        .saving_pace()
     }
 
     fn wait(run: &mut Run, until: DateTime<Utc>, then: Resume) -> Step {
