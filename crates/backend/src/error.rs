@@ -48,6 +48,14 @@ pub enum ApiError {
     /// 422: an avatar the backend will not store (host, size or type).
     #[error("{0}")]
     AvatarRefused(String),
+    /// 421: the request names a host this backend does not answer for (DNS rebinding, or a
+    /// `PING_PUBLIC_URL` that is not the address in use); the message names the right one.
+    #[error("{0}")]
+    MisdirectedHost(String),
+    /// 422: the database refused to hold what the request carries (a character or a size it
+    /// cannot store). Retrying the same data fails the same way, so it is not a 5xx.
+    #[error("the backend's database could not store this data: {0}")]
+    DataRefused(String),
     /// 500: the detail is logged, the client gets a generic message.
     #[error("something went wrong inside the backend; the details are in its log")]
     Internal(String),
@@ -65,7 +73,8 @@ impl ApiError {
             Self::PairingCodeExpired => StatusCode::GONE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
-            Self::AvatarRefused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::AvatarRefused(_) | Self::DataRefused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::MisdirectedHost(_) => StatusCode::MISDIRECTED_REQUEST,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -76,7 +85,10 @@ impl ApiError {
             Self::TokenRevoked => ErrorCode::TokenRevoked,
             Self::TokenInvalid => ErrorCode::TokenInvalid,
             Self::Unauthenticated => ErrorCode::Unauthenticated,
-            Self::CsrfMismatch | Self::InvalidRequest(_) => ErrorCode::InvalidRequest,
+            Self::CsrfMismatch
+            | Self::InvalidRequest(_)
+            | Self::MisdirectedHost(_)
+            | Self::DataRefused(_) => ErrorCode::InvalidRequest,
             Self::PairingCodeUnknown => ErrorCode::PairingCodeUnknown,
             Self::PairingCodeExpired => ErrorCode::PairingCodeExpired,
             Self::RateLimited { .. } => ErrorCode::RateLimited,

@@ -12,9 +12,12 @@ use ping_protocol::{
 use crate::error::ApiError;
 use crate::ids::UserId;
 use crate::rate_limit::{PAIRING_CODES_ISSUED, WRONG_PAIRING_CODES, address};
-use crate::secrets::{constant_time_eq, normalize_code, pairing_code, random_token, sha256_hex};
+use crate::secrets::{
+    constant_time_eq, normalize_code, open_successor, pairing_code, random_token, seal_successor,
+    sha256_hex,
+};
 use crate::state::AppState;
-use crate::store::{CodeDirection, NewToken, PairingCodeRecord, StoreError};
+use crate::store::{CodeDirection, NewToken, PairingCodeRecord, Rotation, StoreError};
 
 /// How long a pairing code can be entered.
 pub const CODE_LIFETIME: Duration = Duration::minutes(10);
@@ -22,6 +25,10 @@ pub const CODE_LIFETIME: Duration = Duration::minutes(10);
 pub const TOKEN_LIFETIME: Duration = Duration::days(30);
 /// A token with less than this left is refreshed at the extension's next check-in.
 pub const REFRESH_WHEN_LEFT: Duration = Duration::days(7);
+/// How long a refreshed token keeps answering, and a refresh of it gets the same successor:
+/// the extension's triggers (alarm, popup, page visit) may refresh at once, and a request sent
+/// with the old token may still be on its way.
+pub const REFRESH_GRACE: Duration = Duration::seconds(60);
 fn user_subject(user: UserId) -> String {
     format!("user:{user}")
 }
@@ -237,10 +244,18 @@ pub fn refresh_due(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     expires_at - now < REFRESH_WHEN_LEFT
 }
 
-/// `POST /pairing/refresh`: a new 30-day token for a still-valid one, which is revoked.
+/// Whether a token replaced at `rotated_at` still answers at `now`.
+pub fn in_grace(rotated_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now < rotated_at + REFRESH_GRACE
+}
+
+/// `POST /pairing/refresh`: a new 30-day token for a still-valid one (`presented`), which is
+/// revoked. Idempotent for [`REFRESH_GRACE`]: refreshes of the same token within it, however
+/// many and however concurrent, all get the same new token.
 pub async fn refresh(
     state: &AppState,
     auth: &crate::auth::ExtensionAuth,
+    presented: &str,
 ) -> Result<ExtensionToken, ApiError> {
     let now = state.clock.now();
     let token = random_token();
@@ -251,9 +266,30 @@ pub async fn refresh(
         created_at: now,
         expires_at: now + TOKEN_LIFETIME,
     };
-    state.store.rotate_token(auth.token.id, &new).await?;
-    Ok(ExtensionToken {
-        token,
-        expires_at: new.expires_at,
-    })
+    let sealed = seal_successor(presented, &token)
+        .ok_or_else(|| ApiError::Internal("a new token that does not seal".into()))?;
+    match state
+        .store
+        .rotate_token(auth.token.id, &new, &sealed)
+        .await?
+    {
+        Rotation::Issued(_) => Ok(ExtensionToken {
+            token,
+            expires_at: new.expires_at,
+        }),
+        Rotation::Replaced(successor)
+            if !successor.revoked && in_grace(successor.rotated_at, now) =>
+        {
+            let token = successor
+                .sealed
+                .as_deref()
+                .and_then(|sealed| open_successor(presented, sealed))
+                .ok_or(ApiError::TokenRevoked)?;
+            Ok(ExtensionToken {
+                token,
+                expires_at: successor.expires_at,
+            })
+        }
+        Rotation::Replaced(_) | Rotation::Revoked => Err(ApiError::TokenRevoked),
+    }
 }

@@ -67,13 +67,6 @@ impl std::str::FromStr for DatabaseUrl {
     }
 }
 
-/// LinkedIn's media hosts; avatars are downloaded from these only.
-pub const DEFAULT_AVATAR_HOSTS: [&str; 3] = [
-    "media.licdn.com",
-    "media-exp1.licdn.com",
-    "media-exp2.licdn.com",
-];
-
 /// Everything `serve` needs.
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
@@ -93,7 +86,8 @@ pub struct Settings {
     #[arg(long, env = "PING_PUBLIC_URL", default_value = "http://127.0.0.1:8787")]
     pub public_url: String,
 
-    /// Extra hosts avatars may be downloaded from (comma separated), besides LinkedIn's.
+    /// Extra hosts avatars may be downloaded from (comma separated), besides LinkedIn's media
+    /// hosts (`ping_core::media::MEDIA_HOSTS`).
     #[arg(long, env = "PING_AVATAR_EXTRA_HOSTS", value_delimiter = ',')]
     pub avatar_extra_hosts: Vec<String>,
 
@@ -105,6 +99,10 @@ pub struct Settings {
     #[arg(long, env = "PING_AVATAR_MAX_BYTES", default_value_t = 5 * 1024 * 1024)]
     pub avatar_max_bytes: usize,
 
+    /// Avatar downloads run at once (per backend process), so one slow server holds one only.
+    #[arg(long, env = "PING_AVATAR_WORKERS", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub avatar_workers: u16,
+
     /// TEST ONLY: run the server's clock ahead by this many seconds (e.g. 2592000 for 30
     /// days), so the browser suite can see a pairing token expire.
     #[arg(
@@ -115,8 +113,19 @@ pub struct Settings {
     )]
     pub clock_offset_secs: i64,
 
-    /// Trust `X-Forwarded-For` for the client address (only behind your own proxy).
-    #[arg(long, env = "PING_TRUST_FORWARDED_FOR", default_value_t = false)]
+    /// How many reverse proxies of your own stand in front of the backend: the client address
+    /// (for rate limits) is then read from `X-Forwarded-For`, that many entries from the right.
+    /// 0: the header is ignored.
+    #[arg(long, env = "PING_TRUSTED_PROXIES", default_value_t = 0)]
+    pub trusted_proxies: usize,
+
+    /// Deprecated: the same as `PING_TRUSTED_PROXIES=1`.
+    #[arg(
+        long,
+        env = "PING_TRUST_FORWARDED_FOR",
+        default_value_t = false,
+        hide = true
+    )]
     pub trust_forwarded_for: bool,
 }
 
@@ -130,9 +139,25 @@ impl Settings {
             avatar_extra_hosts: Vec::new(),
             avatar_allow_http: false,
             avatar_max_bytes: 5 * 1024 * 1024,
+            avatar_workers: 4,
             clock_offset_secs: 0,
+            trusted_proxies: 0,
             trust_forwarded_for: false,
         }
+    }
+
+    /// Proxies in front of the backend, the deprecated `PING_TRUST_FORWARDED_FOR` counting as
+    /// one.
+    pub fn proxies(&self) -> usize {
+        self.trusted_proxies
+            .max(usize::from(self.trust_forwarded_for))
+    }
+
+    /// The host name users reach the backend at (from `PING_PUBLIC_URL`), lowercase.
+    pub fn public_host(&self) -> Option<String> {
+        url::Url::parse(&self.public_url)
+            .ok()
+            .and_then(|url| url.host_str().map(str::to_ascii_lowercase))
     }
 
     /// Cookies get `Secure` when the UI is served over https.
@@ -142,7 +167,7 @@ impl Settings {
 
     /// The media hosts avatars may come from.
     pub fn avatar_hosts(&self) -> Vec<String> {
-        DEFAULT_AVATAR_HOSTS
+        ping_core::media::MEDIA_HOSTS
             .iter()
             .map(|host| (*host).to_owned())
             .chain(self.avatar_extra_hosts.iter().cloned())
@@ -153,16 +178,17 @@ impl Settings {
     pub fn describe(&self) -> String {
         format!(
             "PING_BIND={}\nPING_DATABASE_URL={}\nPING_PUBLIC_URL={}\nPING_AVATAR_EXTRA_HOSTS={}\n\
-             PING_AVATAR_ALLOW_HTTP={}\nPING_AVATAR_MAX_BYTES={}\nPING_CLOCK_OFFSET_SECS={}\n\
-             PING_TRUST_FORWARDED_FOR={}\n",
+             PING_AVATAR_ALLOW_HTTP={}\nPING_AVATAR_MAX_BYTES={}\nPING_AVATAR_WORKERS={}\n\
+             PING_CLOCK_OFFSET_SECS={}\nPING_TRUSTED_PROXIES={}\n",
             self.bind,
             self.database_url,
             self.public_url,
             self.avatar_extra_hosts.join(","),
             self.avatar_allow_http,
             self.avatar_max_bytes,
+            self.avatar_workers,
             self.clock_offset_secs,
-            self.trust_forwarded_for,
+            self.proxies(),
         )
     }
 }
@@ -182,6 +208,16 @@ mod tests {
     #[test]
     fn secrets_are_redacted_in_debug() {
         assert_eq!(format!("{:?}", Secret::new("pw")), "[redacted]");
+    }
+
+    #[test]
+    fn the_deprecated_forwarded_for_switch_counts_as_one_proxy() {
+        let mut settings = Settings::defaults();
+        assert_eq!(settings.proxies(), 0);
+        settings.trust_forwarded_for = true;
+        assert_eq!(settings.proxies(), 1);
+        settings.trusted_proxies = 2;
+        assert_eq!(settings.proxies(), 2);
     }
 
     #[test]

@@ -13,7 +13,11 @@ use crate::store::Store;
 #[derive(Debug, Clone)]
 pub struct AppConfig {
     pub secure_cookies: bool,
-    pub trust_forwarded_for: bool,
+    /// Reverse proxies of the operator's own in front of the backend (`X-Forwarded-For`).
+    pub trusted_proxies: usize,
+    /// The host name of `PING_PUBLIC_URL`: requests naming another host (DNS rebinding) are
+    /// refused, except loopback names.
+    pub public_host: Option<String>,
     pub avatar_policy: AvatarPolicy,
 }
 
@@ -21,7 +25,8 @@ impl AppConfig {
     pub fn from_settings(settings: &Settings) -> Self {
         Self {
             secure_cookies: settings.secure_cookies(),
-            trust_forwarded_for: settings.trust_forwarded_for,
+            trusted_proxies: settings.proxies(),
+            public_host: settings.public_host(),
             avatar_policy: AvatarPolicy {
                 hosts: settings.avatar_hosts(),
                 allow_http: settings.avatar_allow_http,

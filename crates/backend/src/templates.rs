@@ -32,11 +32,20 @@ fn datetime(value: String) -> String {
         .unwrap_or(value)
 }
 
+/// `is web_url`: an http(s) URL, the only kind a page puts in an `href` (a `javascript:` URL
+/// would run in the page when clicked).
+fn web_url(value: &minijinja::Value) -> bool {
+    value
+        .as_str()
+        .is_some_and(|url| url.starts_with("https://") || url.starts_with("http://"))
+}
+
 /// The page templates, parsed on first use. They are constants compiled into the binary, so a
 /// static holds them rather than the router's state.
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
     env.add_filter("datetime", datetime);
+    env.add_test("web_url", web_url);
     for (name, source) in TEMPLATES {
         if let Err(error) = env.add_template(name, source) {
             tracing::error!(template = name, %error, "template does not parse");
@@ -63,6 +72,47 @@ mod tests {
         for (name, _) in TEMPLATES {
             assert!(ENVIRONMENT.get_template(name).is_ok(), "{name}");
         }
+    }
+
+    #[test]
+    fn no_template_runs_inline_script_or_styles() {
+        // The Content-Security-Policy allows scripts and styles from /static/ only.
+        for (name, source) in TEMPLATES {
+            let lower = source.to_ascii_lowercase();
+            for (at, _) in lower.match_indices("<script") {
+                let tag = &lower[at..at + lower[at..].find('>').unwrap_or(0)];
+                assert!(
+                    tag.contains(" src=\"/static/"),
+                    "{name}: inline script {tag}"
+                );
+            }
+            assert!(!lower.contains("<style"), "{name}: a style element");
+            assert!(!lower.contains(" style="), "{name}: a style attribute");
+            assert!(!lower.contains("javascript:"), "{name}: a javascript: URL");
+            let handler = lower
+                .split(|c: char| c.is_whitespace())
+                .find(|word| word.starts_with("on") && word.contains('='));
+            assert_eq!(handler, None, "{name}: an event handler attribute");
+        }
+    }
+
+    #[test]
+    fn a_profile_link_is_only_an_http_url() {
+        let page = |url: &str| {
+            render(
+                "contact.html",
+                minijinja::context! { contact => minijinja::context! {
+                    id => 1, display_name => "Zoe", profile_url => url,
+                } },
+            )
+            .unwrap()
+            .0
+        };
+        assert!(!page("javascript:alert(1)").contains("href=\"javascript"));
+        assert!(!page("javascript:alert(1)").contains("LinkedIn profile"));
+        // Autoescaping writes the slashes as `&#x2f;`, which the browser reads back.
+        let linked = page("https://www.linkedin.com/in/zoe");
+        assert!(linked.contains("LinkedIn profile") && linked.contains("href=\"https:"));
     }
 
     #[test]

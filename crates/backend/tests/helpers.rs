@@ -43,12 +43,23 @@ impl TestApp {
     }
 
     pub async fn with_policy(policy: AvatarPolicy) -> Self {
+        let mut config = AppConfig::from_settings(&Settings::defaults());
+        config.avatar_policy = policy;
+        Self::with_config(config).await
+    }
+
+    /// An app over settings changed from the defaults by `change`.
+    pub async fn with_settings(change: impl FnOnce(&mut Settings)) -> Self {
+        let mut settings = Settings::defaults();
+        change(&mut settings);
+        Self::with_config(AppConfig::from_settings(&settings)).await
+    }
+
+    pub async fn with_config(config: AppConfig) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let store = Arc::new(SqlStore::connect(&url).await.expect("sqlite store"));
         let clock = ManualClock::new(start_time());
-        let mut config = AppConfig::from_settings(&Settings::defaults());
-        config.avatar_policy = policy;
         let state = AppState::new(store.clone(), Arc::new(clock.clone()), config);
         Self {
             state,
@@ -118,6 +129,17 @@ impl TestApp {
         email: &str,
         password: &str,
     ) -> (StatusCode, HeaderMap, String) {
+        self.submit_login_from(email, password, &LoginClient::default())
+            .await
+    }
+
+    /// [`Self::submit_login`] from a given client: its address and the cookies it holds.
+    pub async fn submit_login_from(
+        &self,
+        email: &str,
+        password: &str,
+        client: &LoginClient,
+    ) -> (StatusCode, HeaderMap, String) {
         let (status, headers, page) = self
             .send(Request::get("/login").body(Body::empty()).expect("request"))
             .await;
@@ -135,11 +157,15 @@ impl TestApp {
             urlencode(password),
             urlencode(&csrf)
         );
-        let request = Request::post("/login")
-            .header(header::COOKIE, login_cookie)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(form))
-            .expect("request");
+        let mut cookies = vec![login_cookie];
+        cookies.extend(client.cookies.iter().cloned());
+        let mut request = Request::post("/login")
+            .header(header::COOKIE, cookies.join("; "))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(address) = &client.address {
+            request = request.header("x-forwarded-for", address);
+        }
+        let request = request.body(Body::from(form)).expect("request");
         let (status, headers, body) = self.send(request).await;
         (status, headers, String::from_utf8_lossy(&body).into_owned())
     }
@@ -245,6 +271,34 @@ impl TestApp {
         let token = self.pair_extension(&browser).await;
         (browser, token)
     }
+}
+
+/// Where a login comes from: the client's address (sent as `X-Forwarded-For`, read by an app
+/// behind one trusted proxy) and the cookies its browser holds (`name=value`).
+#[derive(Debug, Clone, Default)]
+pub struct LoginClient {
+    pub address: Option<String>,
+    pub cookies: Vec<String>,
+}
+
+impl LoginClient {
+    pub fn at(address: &str) -> Self {
+        Self {
+            address: Some(address.to_owned()),
+            cookies: Vec::new(),
+        }
+    }
+}
+
+/// The `name=value` of the `Set-Cookie` header that sets `name`, if any.
+pub fn cookie_named(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .filter_map(|value| value.split(';').next())
+        .find(|pair| pair.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
 }
 
 /// The `name=value` of the first `Set-Cookie` header.

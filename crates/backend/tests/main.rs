@@ -15,5 +15,6 @@ mod pairing;
 mod profiles;
 mod push;
 mod runs;
+mod security;
 mod store_contract;
 mod web;

@@ -6,6 +6,18 @@ use serde_json::json;
 
 use crate::helpers::TestApp;
 
+/// The token id of the first paired browser the settings page lists.
+async fn first_paired_browser(app: &TestApp, browser: &crate::helpers::Browser) -> String {
+    let (_, html) = app
+        .page("/settings/integrations/linkedin", &browser.cookie)
+        .await;
+    html.split("data-token-id=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned()
+}
+
 async fn new_code(app: &TestApp) -> serde_json::Value {
     let (status, code) = app
         .post(
@@ -214,15 +226,7 @@ async fn a_token_expires_after_thirty_days() {
 async fn a_revoked_token_is_refused_as_revoked() {
     let app = TestApp::new().await;
     let (browser, token) = app.paired_user("ada@example.com").await;
-    let (_, html) = app
-        .page("/settings/integrations/linkedin", &browser.cookie)
-        .await;
-    let id = html
-        .split("data-token-id=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .to_owned();
+    let id = first_paired_browser(&app, &browser).await;
     let request = axum::http::Request::builder()
         .method(Method::DELETE)
         .uri(format!("/api/v1/pairing/tokens/{id}"))
@@ -259,11 +263,90 @@ async fn refresh_gives_a_new_thirty_day_token_and_revokes_the_old_one() {
     assert_eq!(status, StatusCode::OK);
     let new = fresh["token"].as_str().unwrap();
     assert_ne!(new, old);
+    app.clock.advance(Duration::minutes(2));
     let (_, body) = app.get("/api/v1/sync/status", Some(&old)).await;
-    assert_eq!(body["serviceErrorCode"], "TOKEN_REVOKED");
+    assert_eq!(
+        body["serviceErrorCode"], "TOKEN_REVOKED",
+        "once the grace is over"
+    );
     app.clock.advance(Duration::days(29));
     let (status, _) = app.get("/api/v1/sync/status", Some(new)).await;
     assert_eq!(status, StatusCode::OK, "valid 30 days from the refresh");
+}
+
+#[tokio::test]
+async fn four_concurrent_refreshes_of_one_token_all_get_the_same_new_token() {
+    let app = TestApp::new().await;
+    let (_, old) = app.paired_user("ada@example.com").await;
+    app.clock.advance(Duration::days(25));
+    let refresh = || app.post("/api/v1/pairing/refresh", Some(&old), json!({}));
+    let (a, b, c, d) = tokio::join!(refresh(), refresh(), refresh(), refresh());
+    let mut tokens = Vec::new();
+    for (status, body) in [a, b, c, d] {
+        assert_eq!(status, StatusCode::OK, "{body}");
+        tokens.push(body["token"].as_str().unwrap().to_owned());
+    }
+    tokens.dedup();
+    assert_eq!(tokens.len(), 1, "one new token for all four: {tokens:?}");
+    let new = &tokens[0];
+    assert_ne!(new, &old);
+
+    // Within the grace period a late refresh gets it again, and the old token still answers.
+    app.clock.advance(Duration::seconds(30));
+    let (status, again) = app
+        .post("/api/v1/pairing/refresh", Some(&old), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again["token"], json!(new));
+    let (status, _) = app.get("/api/v1/sync/status", Some(&old)).await;
+    assert_eq!(status, StatusCode::OK);
+    let browser = app.login("ada@example.com").await;
+    let (_, html) = app
+        .page("/settings/integrations/linkedin", &browser.cookie)
+        .await;
+    assert_eq!(
+        html.matches("data-token-id=").count(),
+        1,
+        "one paired browser"
+    );
+
+    // After it, the old token is refused, and so is a refresh of it.
+    app.clock.advance(Duration::seconds(31));
+    let (_, body) = app.get("/api/v1/sync/status", Some(&old)).await;
+    assert_eq!(body["serviceErrorCode"], "TOKEN_REVOKED");
+    let (_, body) = app
+        .post("/api/v1/pairing/refresh", Some(&old), json!({}))
+        .await;
+    assert_eq!(body["serviceErrorCode"], "TOKEN_REVOKED");
+    let (status, _) = app.get("/api/v1/sync/status", Some(new)).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn revoking_the_new_token_ends_the_old_ones_grace_at_once() {
+    let app = TestApp::new().await;
+    let (browser, old) = app.paired_user("ada@example.com").await;
+    let (_, fresh) = app
+        .post("/api/v1/pairing/refresh", Some(&old), json!({}))
+        .await;
+    let new = fresh["token"].as_str().unwrap();
+    let id = first_paired_browser(&app, &browser).await;
+    let (status, _, _) = app
+        .form(
+            &format!("/settings/integrations/linkedin/tokens/{id}/revoke"),
+            &browser,
+            &[("csrf", &browser.csrf)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    for token in [new, old.as_str()] {
+        let (_, body) = app.get("/api/v1/sync/status", Some(token)).await;
+        assert_eq!(body["serviceErrorCode"], "TOKEN_REVOKED");
+    }
+    let (_, body) = app
+        .post("/api/v1/pairing/refresh", Some(&old), json!({}))
+        .await;
+    assert_eq!(body["serviceErrorCode"], "TOKEN_REVOKED");
 }
 
 #[tokio::test]

@@ -152,25 +152,62 @@ async fn contract(store: &dyn Store) {
             .is_none()
     );
 
-    // Tokens rotate and revoke within their owner only.
+    // Tokens rotate once (a second refresh finds the successor) and revoke within their owner
+    // only; revoking the successor ends the old token's grace.
     let t1 = first.unwrap();
-    let t3 = store
-        .rotate_token(t1, &token(ada, "t3", now))
+    let t3 = match store
+        .rotate_token(t1, &token(ada, "t3", now), "sealed-t3")
         .await
-        .unwrap();
+        .unwrap()
+    {
+        Rotation::Issued(id) => id,
+        other => panic!("the first refresh issues: {other:?}"),
+    };
+    match store
+        .rotate_token(t1, &token(ada, "t4", now), "sealed-t4")
+        .await
+        .unwrap()
+    {
+        Rotation::Replaced(successor) => {
+            assert_eq!(successor.id, t3);
+            assert_eq!(successor.sealed.as_deref(), Some("sealed-t3"));
+            assert_eq!(successor.expires_at, now + Duration::days(30));
+            assert!(!successor.revoked);
+        }
+        other => panic!("a second refresh finds the first one's token: {other:?}"),
+    }
     assert!(
-        store
-            .find_token("t1")
-            .await
-            .unwrap()
-            .unwrap()
-            .revoked_at
-            .is_some()
+        store.find_token("t4").await.unwrap().is_none(),
+        "nothing issued"
     );
+    let replaced = store.find_token("t1").await.unwrap().unwrap();
+    assert!(replaced.revoked_at.is_some() && replaced.rotated_at.is_some());
+    assert_eq!(store.list_tokens(ada).await.unwrap().len(), 1, "t3 alone");
     assert!(!store.revoke_token(bob, t3, now).await.unwrap());
     assert!(store.revoke_token(ada, t3, now).await.unwrap());
     assert!(!store.revoke_token(ada, TokenId(-1), now).await.unwrap());
     assert!(store.list_tokens(ada).await.unwrap().is_empty());
+    assert!(matches!(
+        store
+            .rotate_token(t1, &token(ada, "t5", now), "sealed-t5")
+            .await
+            .unwrap(),
+        Rotation::Revoked
+    ));
+    assert_eq!(
+        store.find_token("t1").await.unwrap().unwrap().rotated_at,
+        None
+    );
+
+    // Browsers remembered at login, until they expire.
+    store
+        .remember_device("d1", ada, now, now + Duration::days(365))
+        .await
+        .unwrap();
+    assert_eq!(store.find_device("d1", now).await.unwrap(), Some(ada));
+    assert_eq!(store.find_device("d2", now).await.unwrap(), None);
+    let later = now + Duration::days(366);
+    assert_eq!(store.find_device("d1", later).await.unwrap(), None);
 
     // Ingest is idempotent and scoped.
     let (batch, rejected) = prepare_batch(serde_json::from_value(to_json(&small_batch())).unwrap());

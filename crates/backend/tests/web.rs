@@ -6,7 +6,7 @@ use ping_backend::routes::api::routes;
 use serde_json::json;
 
 use crate::fixtures::*;
-use crate::helpers::{TestApp, urlencode};
+use crate::helpers::{LoginClient, PASSWORD, TestApp, cookie_named, urlencode};
 
 #[tokio::test]
 async fn pages_send_strangers_to_the_login_page() {
@@ -68,24 +68,95 @@ async fn a_login_posted_from_another_site_is_refused_without_logging_in() {
 }
 
 #[tokio::test]
-async fn after_ten_failed_logins_even_the_right_password_waits_fifteen_minutes() {
-    let app = TestApp::new().await;
+async fn ten_wrong_passwords_lock_their_address_for_fifteen_minutes() {
+    let app = TestApp::with_settings(|settings| settings.trusted_proxies = 1).await;
     app.create_user("ada@example.com").await;
+    let guesser = LoginClient::at("203.0.113.7");
     for _ in 0..10 {
-        let (status, _, _) = app.submit_login("ada@example.com", "guess").await;
+        let (status, _, _) = app
+            .submit_login_from("bob@example.com", "guess", &guesser)
+            .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
     let (status, _, html) = app
-        .submit_login("ada@example.com", crate::helpers::PASSWORD)
+        .submit_login_from("ada@example.com", PASSWORD, &guesser)
         .await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "any email, from there"
+    );
     assert!(html.contains("Too many failed logins: wait fifteen minutes"));
 
     app.clock.advance(chrono::Duration::minutes(16));
     let (status, _, _) = app
-        .submit_login("ada@example.com", crate::helpers::PASSWORD)
+        .submit_login_from("ada@example.com", PASSWORD, &guesser)
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn strangers_wrong_passwords_do_not_lock_the_owner_out() {
+    let app = TestApp::with_settings(|settings| settings.trusted_proxies = 1).await;
+    app.create_user("ada@example.com").await;
+    // Ada logged in from her browser before: it keeps a device cookie.
+    let (status, headers, _) = app
+        .submit_login_from(
+            "ada@example.com",
+            PASSWORD,
+            &LoginClient::at("198.51.100.1"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let device = cookie_named(&headers, "ping_device").expect("a device cookie");
+    let device_header = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|value| value.to_str().unwrap())
+        .find(|value| value.starts_with("ping_device="))
+        .unwrap();
+    assert!(device_header.contains("HttpOnly") && device_header.contains("SameSite=Strict"));
+
+    // Ten wrong passwords for her account, each from an address of its own.
+    for n in 0..10 {
+        let stranger = LoginClient::at(&format!("203.0.113.{n}"));
+        let (status, _, _) = app
+            .submit_login_from("ada@example.com", "guess", &stranger)
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    // The account is closed to browsers it never logged in from, right password or not...
+    let (status, _, _) = app
+        .submit_login_from("ada@example.com", PASSWORD, &LoginClient::at("192.0.2.50"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "per-account protection holds"
+    );
+    // ...but not to Ada's own browser.
+    let ada = LoginClient {
+        address: Some("198.51.100.1".into()),
+        cookies: vec![device],
+    };
+    let (status, headers, _) = app
+        .submit_login_from("ada@example.com", PASSWORD, &ada)
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the owner is not locked out");
+    assert!(cookie_named(&headers, "ping_session").is_some());
+    // A device cookie of another account is no key to this one.
+    app.create_user("eve@example.com").await;
+    let (_, headers, _) = app
+        .submit_login_from("eve@example.com", PASSWORD, &LoginClient::at("192.0.2.9"))
+        .await;
+    let eve = LoginClient {
+        address: Some("192.0.2.9".into()),
+        cookies: vec![cookie_named(&headers, "ping_device").unwrap()],
+    };
+    let (status, _, _) = app
+        .submit_login_from("ada@example.com", PASSWORD, &eve)
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[tokio::test]

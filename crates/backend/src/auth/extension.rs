@@ -1,11 +1,13 @@
 //! The extension's bearer token.
 
 use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
 use crate::error::ApiError;
 use crate::ids::UserId;
+use crate::pairing;
 use crate::secrets::sha256_hex;
 use crate::state::AppState;
 use crate::store::TokenRecord;
@@ -25,7 +27,11 @@ pub async fn authenticate_token(state: &AppState, bearer: &str) -> Result<Extens
         .await?
         .ok_or(ApiError::TokenInvalid)?;
     let now = state.clock.now();
-    if token.revoked_at.is_some() {
+    // A token a refresh replaced answers for a grace period; one revoked in the web UI never.
+    let replaced_lately = token
+        .rotated_at
+        .is_some_and(|rotated_at| pairing::in_grace(rotated_at, now));
+    if token.revoked_at.is_some() && !replaced_lately {
         return Err(ApiError::TokenRevoked);
     }
     if token.expires_at <= now {
@@ -39,9 +45,8 @@ pub async fn authenticate_token(state: &AppState, bearer: &str) -> Result<Extens
 }
 
 /// The token of an `Authorization: Bearer …` header, if any.
-pub(super) fn bearer(parts: &Parts) -> Option<&str> {
-    parts
-        .headers
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Bearer "))
@@ -52,7 +57,7 @@ impl FromRequestParts<AppState> for ExtensionAuth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(parts).ok_or(ApiError::TokenInvalid)?;
+        let token = bearer(&parts.headers).ok_or(ApiError::TokenInvalid)?;
         authenticate_token(state, token).await
     }
 }

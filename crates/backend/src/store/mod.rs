@@ -7,6 +7,7 @@
 //! live here, so several processes can share one PostgreSQL.
 
 mod contact_merge;
+mod fault;
 pub mod import_match;
 mod imports;
 mod records;
@@ -100,6 +101,17 @@ pub trait UserStore: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<SessionRecord>>;
     async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
+    /// Remembers a browser that logged in as `user` until `expires_at` (only the hash of its
+    /// id is kept): the per-account login limit spares it.
+    async fn remember_device(
+        &self,
+        id_hash: &str,
+        user: UserId,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The user a remembered browser logged in as.
+    async fn find_device(&self, id_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<UserId>>;
 }
 
 /// Pairing codes and extension tokens.
@@ -120,8 +132,16 @@ pub trait PairingStore: Send + Sync + 'static {
         id: TokenId,
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
-    /// Revokes `old` and issues `new` in one transaction.
-    async fn rotate_token(&self, old: TokenId, new: &NewToken) -> StoreResult<TokenId>;
+    /// Replaces `old` by `new` in one transaction: `old` is revoked and remembers its
+    /// successor (`sealed`: the new token sealed with the old one). If `old` was replaced
+    /// already, nothing is issued and the successor it has is returned. Revoking the successor
+    /// ends the old token's grace.
+    async fn rotate_token(
+        &self,
+        old: TokenId,
+        new: &NewToken,
+        sealed: &str,
+    ) -> StoreResult<Rotation>;
     async fn list_tokens(&self, user: UserId) -> StoreResult<Vec<TokenRecord>>;
     /// Deletes expired sessions, and pairing codes and failures that ended before
     /// `stale_before`: an expired code is kept a while so that it is refused as expired,

@@ -90,6 +90,32 @@ pub struct TokenRecord {
     pub expires_at: DateTime<Utc>,
     pub last_seen_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// When a refresh replaced it; it answers for a grace period after that.
+    pub rotated_at: Option<DateTime<Utc>>,
+}
+
+/// The token that replaced another one at a refresh.
+#[derive(Debug, Clone)]
+pub struct Successor {
+    pub id: TokenId,
+    /// When the old token was replaced.
+    pub rotated_at: DateTime<Utc>,
+    /// The successor's token sealed with the old one (cleared once the grace is over).
+    pub sealed: Option<String>,
+    pub expires_at: DateTime<Utc>,
+    /// Revoked in the web UI since.
+    pub revoked: bool,
+}
+
+/// What a refresh did in the store.
+#[derive(Debug, Clone)]
+pub enum Rotation {
+    /// The new token was issued and the old one replaced.
+    Issued(TokenId),
+    /// The old token had been replaced already (a concurrent refresh): by this successor.
+    Replaced(Successor),
+    /// The old token was revoked in the web UI, not replaced.
+    Revoked,
 }
 
 /// Whether a message was sent by the account owner. Decided by comparing the sender with the

@@ -9,7 +9,7 @@ use ping_protocol::{
 };
 
 use super::json::ApiJson;
-use crate::auth::{ClientIp, ExtensionAuth, WebSession};
+use crate::auth::{ClientIp, ExtensionAuth, WebSession, bearer};
 use crate::error::ApiError;
 use crate::ids::TokenId;
 use crate::pairing;
@@ -56,8 +56,10 @@ pub async fn claim(
 pub async fn refresh(
     State(state): State<AppState>,
     auth: ExtensionAuth,
+    headers: HeaderMap,
 ) -> Result<Json<ExtensionToken>, ApiError> {
-    Ok(Json(pairing::refresh(&state, &auth).await?))
+    let presented = bearer(&headers).ok_or(ApiError::TokenInvalid)?;
+    Ok(Json(pairing::refresh(&state, &auth, presented).await?))
 }
 
 pub async fn revoke(

@@ -11,6 +11,7 @@ use crate::export;
 use crate::state::AppState;
 
 const STYLESHEET: &str = include_str!("../../../static/style.css");
+const DIALOGS: &str = include_str!("../../../static/dialogs.js");
 
 fn download(content_type: &'static str, filename: &str, body: String) -> Response {
     (
@@ -90,4 +91,9 @@ pub async fn avatar(
 
 pub async fn stylesheet() -> Response {
     ([(CONTENT_TYPE, "text/css; charset=utf-8")], STYLESHEET).into_response()
+}
+
+/// The UI's script (the Content-Security-Policy allows no inline one).
+pub async fn dialogs_script() -> Response {
+    ([(CONTENT_TYPE, "text/javascript; charset=utf-8")], DIALOGS).into_response()
 }

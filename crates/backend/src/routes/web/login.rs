@@ -2,13 +2,19 @@
 //!
 //! The login form has no session to hang a CSRF token on, so it uses a double-submit token: the
 //! form carries the same random value as a short-lived `SameSite=Strict` cookie, which another
-//! site can neither read nor send. Failed logins are rate-limited per address and per email.
+//! site can neither read nor send.
+//!
+//! Failed logins are rate-limited per address, and per account. The per-account limit stops
+//! guessing from many addresses, but anyone can fill it, so it must not lock the owner out: a
+//! browser that logged in before carries a device cookie and is counted under that instead
+//! (OWASP's "device cookies"). An unknown email costs the same Argon2 work as a known one.
 
 use axum::Form;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use chrono::Duration;
 use minijinja::context;
 use serde::Deserialize;
 
@@ -19,13 +25,24 @@ use crate::auth::{
 };
 use crate::error::ApiError;
 use crate::rate_limit::{FAILED_LOGINS, address};
-use crate::secrets::{constant_time_eq, random_token, verify_password};
+use crate::secrets::{constant_time_eq, random_token, sha256_hex, verify_login};
 use crate::state::AppState;
 use crate::templates;
 
 const LOGIN_CSRF_COOKIE: &str = "ping_login_csrf";
 /// Long enough to type a password, short enough that a stale tab asks again.
 const LOGIN_CSRF_SECONDS: i64 = 3600;
+/// A browser that logged in: sent to `/login` only.
+const DEVICE_COOKIE: &str = "ping_device";
+const DEVICE_DAYS: i64 = 365;
+
+fn device_cookie(id: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    let max_age = DEVICE_DAYS * 24 * 3600;
+    format!(
+        "{DEVICE_COOKIE}={id}; Path=/login; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    )
+}
 
 fn login_csrf_cookie(token: &str, secure: bool, max_age: i64) -> String {
     let secure = if secure { "; Secure" } else { "" };
@@ -76,14 +93,26 @@ pub async fn submit(
     headers: HeaderMap,
     Form(login): Form<LoginForm>,
 ) -> Result<Response, PageError> {
-    let email = login.email.trim().to_lowercase();
+    // No email holds a NUL (which PostgreSQL would refuse to even look up).
+    let email = login.email.trim().to_lowercase().replace('\0', "");
     let expected = cookie_value(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if expected.is_empty() || !constant_time_eq(&login.csrf, expected) {
         let message = "This login form expired or came from another site. Log in again here.";
         return login_page(&state, StatusCode::FORBIDDEN, Some(message), &email);
     }
-    let subjects = [address(&ip), format!("email:{email}")];
     let now = state.clock.now();
+    let user = state.store.find_user_by_email(&email).await?;
+    // A browser this account logged in from before is counted apart from strangers.
+    let device = cookie_value(&headers, DEVICE_COOKIE).map(sha256_hex);
+    let known_device = match (&user, &device) {
+        (Some(user), Some(hash)) => state.store.find_device(hash, now).await? == Some(user.id),
+        _ => false,
+    };
+    let account = match &device {
+        Some(hash) if known_device => format!("device:{hash}"),
+        _ => format!("email:{email}"),
+    };
+    let subjects = [address(&ip), account];
     match FAILED_LOGINS
         .ensure_allowed(&*state.store, &subjects, now)
         .await
@@ -100,23 +129,29 @@ pub async fn submit(
         }
         Err(error) => return Err(error.into()),
     }
-    let user = state.store.find_user_by_email(&email).await?;
-    let verified = user.filter(|user| verify_password(&login.password, &user.password_hash));
-    let Some(user) = verified else {
+    let stored = user.as_ref().map(|user| user.password_hash.as_str());
+    let verified = verify_login(stored, &login.password);
+    let Some(user) = user.filter(|_| verified) else {
         FAILED_LOGINS.record(&*state.store, &subjects, now).await?;
         let message = "Wrong email or password.";
         return login_page(&state, StatusCode::UNAUTHORIZED, Some(message), &email);
     };
     let id = start_session(&state, user.id).await?;
     let secure = state.config.secure_cookies;
-    Ok((
-        AppendHeaders([
-            (SET_COOKIE, session_cookie(&id, secure)),
-            (SET_COOKIE, login_csrf_cookie("", secure, 0)),
-        ]),
-        Redirect::to("/contacts"),
-    )
-        .into_response())
+    let mut cookies = vec![
+        (SET_COOKIE, session_cookie(&id, secure)),
+        (SET_COOKIE, login_csrf_cookie("", secure, 0)),
+    ];
+    if !known_device {
+        let device = random_token();
+        let expires_at = now + Duration::days(DEVICE_DAYS);
+        state
+            .store
+            .remember_device(&sha256_hex(&device), user.id, now, expires_at)
+            .await?;
+        cookies.push((SET_COOKIE, device_cookie(&device, secure)));
+    }
+    Ok((AppendHeaders(cookies), Redirect::to("/contacts")).into_response())
 }
 
 /// `"too many failed logins: wait…"` → `"Too many failed logins: wait…."`, for a page.

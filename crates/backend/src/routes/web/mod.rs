@@ -52,4 +52,5 @@ pub fn router() -> Router<AppState> {
         .route("/export/conversations.json", get(files::conversations_json))
         .route("/avatars/{hash}", get(files::avatar))
         .route("/static/style.css", get(files::stylesheet))
+        .route("/static/dialogs.js", get(files::dialogs_script))
 }

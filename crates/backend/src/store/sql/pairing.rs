@@ -8,7 +8,8 @@ use sqlx::any::AnyRow;
 use super::{SqlStore, get_opt_time, get_time, ms};
 use crate::ids::{TokenId, UserId};
 use crate::store::{
-    CodeDirection, NewToken, PairingCodeRecord, PairingStore, StoreError, StoreResult, TokenRecord,
+    CodeDirection, NewToken, PairingCodeRecord, PairingStore, Rotation, StoreError, StoreResult,
+    Successor, TokenRecord,
 };
 
 fn code_from_row(row: &AnyRow) -> StoreResult<PairingCodeRecord> {
@@ -36,11 +37,37 @@ fn token_from_row(row: &AnyRow) -> StoreResult<TokenRecord> {
         expires_at: get_time(row, "expires_at")?,
         last_seen_at: get_opt_time(row, "last_seen_at")?,
         revoked_at: get_opt_time(row, "revoked_at")?,
+        rotated_at: get_opt_time(row, "rotated_at")?,
     })
 }
 
 const TOKEN_COLUMNS: &str =
-    "id, user_id, client_name, created_at, expires_at, last_seen_at, revoked_at";
+    "id, user_id, client_name, created_at, expires_at, last_seen_at, revoked_at, rotated_at";
+
+/// The successor `old` was replaced by, if it was replaced (and not revoked in the web UI).
+async fn successor_of(
+    conn: &mut sqlx::AnyConnection,
+    old: TokenId,
+) -> StoreResult<Option<Successor>> {
+    let row = sqlx::query(
+        "SELECT o.rotated_at, o.successor_id, o.successor_sealed, n.expires_at, n.revoked_at \
+         FROM extension_tokens o JOIN extension_tokens n ON n.id = o.successor_id \
+         WHERE o.id = $1 AND o.rotated_at IS NOT NULL",
+    )
+    .bind(old.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|row| {
+        Ok(Successor {
+            id: TokenId(row.try_get("successor_id")?),
+            rotated_at: get_time(&row, "rotated_at")?,
+            sealed: row.try_get("successor_sealed")?,
+            expires_at: get_time(&row, "expires_at")?,
+            revoked: get_opt_time(&row, "revoked_at")?.is_some(),
+        })
+    })
+    .transpose()
+}
 
 async fn insert_token<'c, E>(executor: E, token: &NewToken) -> StoreResult<TokenId>
 where
@@ -147,6 +174,7 @@ impl PairingStore for SqlStore {
         id: TokenId,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE extension_tokens SET revoked_at = $1 \
              WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
@@ -154,22 +182,55 @@ impl PairingStore for SqlStore {
         .bind(ms(now))
         .bind(id.0)
         .bind(user.0)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        // The token it replaced stops answering too.
+        sqlx::query(
+            "UPDATE extension_tokens SET rotated_at = NULL, successor_sealed = NULL \
+             WHERE successor_id = $1 AND user_id = $2",
+        )
+        .bind(id.0)
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(done.rows_affected() == 1)
     }
 
-    async fn rotate_token(&self, old: TokenId, new: &NewToken) -> StoreResult<TokenId> {
+    async fn rotate_token(
+        &self,
+        old: TokenId,
+        new: &NewToken,
+        sealed: &str,
+    ) -> StoreResult<Rotation> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE extension_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3")
-            .bind(ms(new.created_at))
-            .bind(old.0)
-            .bind(new.user.0)
-            .execute(&mut *tx)
-            .await?;
+        // Only one refresh replaces a token: a concurrent one finds it replaced (on
+        // PostgreSQL it waits for the row, then reads the other's successor).
+        let replaced = sqlx::query(
+            "UPDATE extension_tokens SET revoked_at = $1, rotated_at = $1 \
+             WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+        )
+        .bind(ms(new.created_at))
+        .bind(old.0)
+        .bind(new.user.0)
+        .execute(&mut *tx)
+        .await?;
+        if replaced.rows_affected() != 1 {
+            let successor = successor_of(&mut tx, old).await?;
+            tx.commit().await?;
+            return Ok(successor.map_or(Rotation::Revoked, Rotation::Replaced));
+        }
         let id = insert_token(&mut *tx, new).await?;
+        sqlx::query(
+            "UPDATE extension_tokens SET successor_id = $1, successor_sealed = $2 WHERE id = $3",
+        )
+        .bind(id.0)
+        .bind(sealed)
+        .bind(old.0)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(Rotation::Issued(id))
     }
 
     async fn list_tokens(&self, user: UserId) -> StoreResult<Vec<TokenRecord>> {
@@ -197,6 +258,12 @@ impl PairingStore for SqlStore {
                 stale_before,
             ),
             ("DELETE FROM rate_limit_events WHERE at <= $1", stale_before),
+            ("DELETE FROM login_devices WHERE expires_at <= $1", now),
+            // A replaced token's grace is long over: its successor need not be opened again.
+            (
+                "UPDATE extension_tokens SET successor_sealed = NULL WHERE rotated_at <= $1",
+                stale_before,
+            ),
         ] {
             sqlx::query(sql).bind(ms(time)).execute(&self.pool).await?;
         }

@@ -96,4 +96,37 @@ impl UserStore for SqlStore {
             .await?;
         Ok(())
     }
+
+    async fn remember_device(
+        &self,
+        id_hash: &str,
+        user: UserId,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO login_devices (id_hash, user_id, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id_hash)
+        .bind(user.0)
+        .bind(ms(now))
+        .bind(ms(expires_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn find_device(&self, id_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<UserId>> {
+        let row =
+            sqlx::query("SELECT user_id FROM login_devices WHERE id_hash = $1 AND expires_at > $2")
+                .bind(id_hash)
+                .bind(ms(now))
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row
+            .map(|row| row.try_get::<i64, _>("user_id"))
+            .transpose()?
+            .map(UserId))
+    }
 }
