@@ -29,6 +29,11 @@ pub const REFRESH_WHEN_LEFT: Duration = Duration::days(7);
 /// the extension's triggers (alarm, popup, page visit) may refresh at once, and a request sent
 /// with the old token may still be on its way.
 pub const REFRESH_GRACE: Duration = Duration::seconds(60);
+/// A browser's name as kept: 100 characters at most, without NUL (which PostgreSQL refuses).
+fn client_label(name: &str) -> String {
+    name.chars().filter(|c| *c != '\0').take(100).collect()
+}
+
 fn user_subject(user: UserId) -> String {
     format!("user:{user}")
 }
@@ -82,7 +87,7 @@ pub async fn create_extension_code(
             code: pairing_code(),
             direction: CodeDirection::FromExtension,
             user: None,
-            client_name: client_name.chars().take(100).collect(),
+            client_name: client_label(client_name),
             poll_secret_hash: Some(sha256_hex(&poll_secret)),
             created_at: now,
             expires_at: now + CODE_LIFETIME,
@@ -133,7 +138,7 @@ async fn issue_token(
     let new = NewToken {
         user,
         token_hash: sha256_hex(&token),
-        client_name: client_name.chars().take(100).collect(),
+        client_name: client_label(client_name),
         created_at: now,
         expires_at: now + TOKEN_LIFETIME,
     };

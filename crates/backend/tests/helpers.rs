@@ -11,9 +11,10 @@ use ping_backend::clock::ManualClock;
 use ping_backend::ids::UserId;
 use ping_backend::secrets::hash_password;
 use ping_backend::settings::Settings;
-use ping_backend::store::UserStore as _;
 use ping_backend::store::sql::SqlStore;
+use ping_backend::store::{ContactRecord, LibraryStore as _, UserStore as _};
 use ping_backend::{AppConfig, AppState, app};
+use ping_core::ids::ProfileUrn;
 use serde_json::Value;
 use tempfile::TempDir;
 use tower::ServiceExt as _;
@@ -120,6 +121,24 @@ impl TestApp {
             .create_user(email, &hash, start_time())
             .await
             .expect("user")
+    }
+
+    pub async fn user_id(&self, email: &str) -> UserId {
+        self.store
+            .find_user_by_email(email)
+            .await
+            .expect("store")
+            .expect("a user")
+            .id
+    }
+
+    /// The user's contact for a member.
+    pub async fn contact(&self, user: UserId, member: &ProfileUrn) -> ContactRecord {
+        self.store
+            .find_contact_by_urn(user, &member.to_string())
+            .await
+            .expect("store")
+            .expect("a contact")
     }
 
     /// Opens the login page and submits it the way a browser does: with the form's CSRF field

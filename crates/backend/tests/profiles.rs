@@ -194,3 +194,37 @@ async fn a_visited_profile_of_someone_never_messaged_is_not_added() {
         .id;
     assert!(app.store.list_contacts(user).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_nul_typed_into_the_edit_form_is_dropped_not_stored() {
+    let app = TestApp::new().await;
+    let (browser, token) = app.paired_user("ada@example.com").await;
+    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch()))
+        .await;
+    let user = app.user_id("ada@example.com").await;
+    let contact = app.contact(user, &member(1)).await;
+    let (status, _, _) = app
+        .form(
+            &format!("/contacts/{}", contact.id),
+            &browser,
+            &[
+                ("csrf", &browser.csrf),
+                ("display_name", "Zoe\0"),
+                ("title", ""),
+                ("company", "\0"),
+                ("location", ""),
+                ("notes", "met at\0 RustConf"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let contact = app
+        .store
+        .get_contact(user, contact.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(contact.fields.display_name, "Zoe");
+    assert_eq!(contact.fields.company, None);
+    assert_eq!(contact.notes.as_deref(), Some("met at RustConf"));
+}

@@ -479,3 +479,60 @@ async fn only_https_www_linkedin_com_profile_urls_are_stored() {
         "only the https://www.linkedin.com/ one"
     );
 }
+
+/// Makes the SQLite database refuse message bodies saying "poison" and accounts named
+/// "Poison Account", the way a database refuses what it cannot hold.
+async fn plant_refusals(app: &TestApp) {
+    for statement in [
+        "CREATE TRIGGER poison_messages BEFORE INSERT ON messages \
+         WHEN NEW.body LIKE '%poison%' BEGIN SELECT RAISE(ABORT, 'poisoned message'); END",
+        "CREATE TRIGGER poison_accounts BEFORE INSERT ON linkedin_accounts \
+         WHEN NEW.name = 'Poison Account' BEGIN SELECT RAISE(ABORT, 'poisoned account'); END",
+    ] {
+        sqlx::raw_sql(statement)
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_record_the_database_refuses_is_rejected_alone_and_the_rest_stored() {
+    let app = TestApp::new().await;
+    let (_, token) = app.paired_user("ada@example.com").await;
+    plant_refusals(&app).await;
+    let mut batch = small_batch();
+    batch.messages[1].body = "poison".into();
+    let (status, response) = app
+        .post("/api/v1/sync/push", Some(&token), to_json(&batch))
+        .await;
+    assert_eq!(status, StatusCode::OK, "not a 500: {response}");
+    assert_eq!(response["messages"]["created"], 2);
+    assert_eq!(response["rejected"].as_array().unwrap().len(), 1);
+    assert_eq!(response["rejected"][0]["kind"], "message");
+    assert_eq!(response["rejected"][0]["index"], 1);
+    let reason = response["rejected"][0]["reason"].as_str().unwrap();
+    assert!(reason.contains("poisoned message"), "{reason}");
+}
+
+#[tokio::test]
+async fn data_the_database_refuses_outside_any_record_is_a_422_not_a_500() {
+    let app = TestApp::new().await;
+    let (_, token) = app.paired_user("ada@example.com").await;
+    plant_refusals(&app).await;
+    let mut batch = small_batch();
+    batch.account.first_name = "Poison".into();
+    batch.account.last_name = "Account".into();
+    let (status, response) = app
+        .post("/api/v1/sync/push", Some(&token), to_json(&batch))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{response}");
+    assert_eq!(response["serviceErrorCode"], "INVALID_REQUEST");
+    assert!(
+        response["message"]
+            .as_str()
+            .unwrap()
+            .contains("could not store"),
+        "{response}"
+    );
+}

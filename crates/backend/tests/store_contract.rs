@@ -5,9 +5,11 @@
 use chrono::Duration;
 use ping_backend::ids::TokenId;
 use ping_backend::ingest::{prepare_batch, prepare_profiles};
-use ping_backend::store::sql::SqlStore;
+use ping_backend::store::sql::{Dialect, SqlStore};
 use ping_backend::store::*;
-use ping_protocol::{RunOutcome, RunReport, SyncRequest, SyncRequestState, SyncTrigger};
+use ping_protocol::{
+    RecordKind, RunOutcome, RunReport, SyncRequest, SyncRequestState, SyncTrigger,
+};
 
 use crate::fixtures::*;
 use crate::helpers::start_time;
@@ -280,7 +282,7 @@ async fn contract(store: &dyn Store) {
     let zoe_profile = profiles_push(vec![profile(Some(&member(1)), Some("zoe-example"))]);
     let (profiles, _) = prepare_profiles(serde_json::from_value(zoe_profile).unwrap());
     let counts = store.apply_profiles(ada, &profiles, now).await.unwrap();
-    assert_eq!(counts.updated, 1);
+    assert_eq!(counts.profiles.updated, 1);
     let zoe = store.get_contact(ada, zoe.id).await.unwrap().unwrap();
     assert_eq!(
         (
@@ -467,12 +469,146 @@ async fn contract(store: &dyn Store) {
     assert!(store.list_runs(bob, 10).await.unwrap().is_empty());
 }
 
+/// Makes the database refuse, the way it refuses what it cannot hold: messages whose body says
+/// "poison", contacts named "Poison Pill" and contacts given the headline "Poison".
+async fn plant_refusals(store: &SqlStore) {
+    let statements: &[&str] = match store.dialect() {
+        Dialect::Sqlite => &[
+            "CREATE TRIGGER poison_messages BEFORE INSERT ON messages \
+             WHEN NEW.body LIKE '%poison%' BEGIN SELECT RAISE(ABORT, 'poisoned message'); END",
+            "CREATE TRIGGER poison_contacts BEFORE INSERT ON contacts \
+             WHEN NEW.display_name = 'Poison Pill' \
+             BEGIN SELECT RAISE(ABORT, 'poisoned contact'); END",
+            "CREATE TRIGGER poison_headlines BEFORE UPDATE ON contacts \
+             WHEN NEW.headline = 'Poison' BEGIN SELECT RAISE(ABORT, 'poisoned headline'); END",
+        ],
+        Dialect::Postgres => &[
+            "CREATE FUNCTION poison_message() RETURNS trigger AS $$ BEGIN \
+             IF NEW.body LIKE '%poison%' THEN RAISE EXCEPTION 'poisoned message' \
+             USING ERRCODE = 'check_violation'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+            "CREATE FUNCTION poison_contact() RETURNS trigger AS $$ BEGIN \
+             IF NEW.display_name = 'Poison Pill' OR NEW.headline = 'Poison' THEN \
+             RAISE EXCEPTION 'poisoned contact' USING ERRCODE = 'check_violation'; \
+             END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER poison_messages BEFORE INSERT ON messages \
+             FOR EACH ROW EXECUTE FUNCTION poison_message()",
+            "CREATE TRIGGER poison_contacts BEFORE INSERT OR UPDATE ON contacts \
+             FOR EACH ROW EXECUTE FUNCTION poison_contact()",
+        ],
+    };
+    for statement in statements {
+        sqlx::raw_sql(statement)
+            .execute(store.pool())
+            .await
+            .unwrap();
+    }
+}
+
+/// Every record is accepted or refused on its own: NUL characters (which PostgreSQL cannot
+/// hold) leave at ingest, and a record the database refuses is left out and reported alone,
+/// with the records that hang on it, while the rest of the push is stored.
+async fn refusals(store: &SqlStore) {
+    let now = start_time();
+    let ada = store
+        .create_user("ada@example.com", "hash", now)
+        .await
+        .unwrap();
+
+    let mut nul = small_batch();
+    nul.account.first_name = "A\0da".into();
+    nul.conversations[0].title = Some("Tues\0day".into());
+    nul.conversations[0].participants[1].display_name = "Zoe\0 Example".into();
+    nul.messages[0].body = "Hello\0 Ada".into();
+    let (batch, rejected) = prepare_batch(serde_json::from_value(to_json(&nul)).unwrap());
+    assert!(rejected.is_empty());
+    let counts = store.ingest_batch(ada, &batch, now).await.unwrap();
+    assert_eq!((counts.messages.created, counts.refused.len()), (3, 0));
+    let stored = &store.all_conversations(ada).await.unwrap()[0];
+    assert_eq!(stored.title.as_deref(), Some("Tuesday"));
+    assert_eq!(stored.participants[0].display_name, "Zoe Example");
+    assert!(stored.messages.iter().any(|m| m.body == "Hello Ada"));
+
+    plant_refusals(store).await;
+    let t = now + Duration::hours(1);
+    let (zoe, pill) = (member(1), member(7));
+    let mut poisoned = crate::fixtures::batch(
+        vec![
+            conversation("2-zoe", &[(&zoe, "Zoe")], t),
+            conversation("2-pill", &[(&pill, "Pill")], t),
+        ],
+        vec![
+            message("2-zoe", "2-p0", &zoe, "fine", t),
+            message("2-zoe", "2-p1", &zoe, "this is poison", t),
+            message("2-pill", "2-p2", &pill, "hi", t),
+            message("2-zoe", "2-p3", &owner(), "also fine", t),
+        ],
+    );
+    poisoned.conversations[1].participants[1].display_name = "Poison Pill".into();
+    let (batch, _) = prepare_batch(serde_json::from_value(to_json(&poisoned)).unwrap());
+    let counts = store.ingest_batch(ada, &batch, t).await.unwrap();
+    let refused: Vec<_> = counts
+        .refused
+        .iter()
+        .map(|r| (r.kind, r.index, r.reason.contains("refused")))
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            (RecordKind::Conversation, 1, true),
+            (RecordKind::Message, 1, true),
+            (RecordKind::Message, 2, true),
+        ],
+        "{:?}",
+        counts.refused
+    );
+    assert!(
+        counts.refused[2]
+            .reason
+            .contains("its conversation was refused")
+    );
+    assert_eq!(counts.messages.created, 2, "the rest is stored");
+    let conversations = store.all_conversations(ada).await.unwrap();
+    assert_eq!(conversations.len(), 1);
+    assert_eq!(conversations[0].messages.len(), 5);
+    assert!(
+        store
+            .find_contact_by_urn(ada, &pill.to_string())
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Profiles too: one the database refuses, one it takes.
+    let mut bad = profile(Some(&zoe), Some("zoe-example"));
+    bad.headline = Some("Poison".into());
+    let mut good = profile(Some(&zoe), Some("zoe-example"));
+    good.title = Some("CEO".into());
+    let (profiles, _) =
+        prepare_profiles(serde_json::from_value(profiles_push(vec![bad, good])).unwrap());
+    let counts = store.apply_profiles(ada, &profiles, t).await.unwrap();
+    assert_eq!(counts.profiles.updated, 1);
+    assert_eq!(counts.refused.len(), 1);
+    assert_eq!(
+        (counts.refused[0].kind, counts.refused[0].index),
+        (RecordKind::Profile, 0)
+    );
+}
+
 #[tokio::test]
 async fn the_sqlite_store_keeps_the_contract() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("contract.db").display());
     let store = SqlStore::connect(&url).await.unwrap();
     contract(&store).await;
+    store.close().await;
+}
+
+#[tokio::test]
+async fn the_sqlite_store_refuses_records_one_by_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("refusals.db").display());
+    let store = SqlStore::connect(&url).await.unwrap();
+    refusals(&store).await;
     store.close().await;
 }
 
@@ -536,16 +672,58 @@ mod postgres {
         Some((store, admin, schema))
     }
 
+    async fn drop_schema(store: SqlStore, admin: sqlx::AnyPool, schema: String) {
+        store.close().await;
+        sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+            .execute(&admin)
+            .await
+            .unwrap();
+    }
+
     #[tokio::test]
     async fn the_postgres_store_keeps_the_contract() {
         let Some((store, admin, schema)) = scratch_store().await else {
             return;
         };
         contract(&store).await;
-        store.close().await;
-        sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-            .execute(&admin)
+        drop_schema(store, admin, schema).await;
+    }
+
+    #[tokio::test]
+    async fn the_postgres_store_refuses_records_one_by_one() {
+        let Some((store, admin, schema)) = scratch_store().await else {
+            return;
+        };
+        refusals(&store).await;
+        drop_schema(store, admin, schema).await;
+    }
+
+    /// A refusal of PostgreSQL's own: a body whose full-text vector passes its 1 MiB limit.
+    #[tokio::test]
+    async fn a_message_too_big_for_the_search_index_is_refused_alone() {
+        let Some((store, admin, schema)) = scratch_store().await else {
+            return;
+        };
+        let now = start_time();
+        let ada = store
+            .create_user("ada@example.com", "hash", now)
             .await
             .unwrap();
+        let mut batch = small_batch();
+        batch.messages[1].body = (0..200_000).map(|n| format!("w{n} ")).collect();
+        let (batch, _) = prepare_batch(serde_json::from_value(to_json(&batch)).unwrap());
+        let counts = store.ingest_batch(ada, &batch, now).await.unwrap();
+        assert_eq!(counts.messages.created, 2);
+        assert_eq!(counts.refused.len(), 1, "{:?}", counts.refused);
+        assert_eq!(
+            (counts.refused[0].kind, counts.refused[0].index),
+            (RecordKind::Message, 1)
+        );
+        assert!(
+            counts.refused[0].reason.contains("tsvector"),
+            "{}",
+            counts.refused[0].reason
+        );
+        drop_schema(store, admin, schema).await;
     }
 }

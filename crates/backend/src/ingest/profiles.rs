@@ -10,7 +10,10 @@ use crate::store::ContactUpsert;
 /// Reads every profile of the push: the good ones become contact updates, the bad ones are
 /// reported. A profile with neither a URN nor a public identifier cannot be matched to a
 /// contact, so it is rejected. NUL characters are taken out of every text first, as in a push.
-pub fn prepare_profiles(raw: RawProfilesPush) -> (Vec<ContactUpsert>, Vec<RejectedRecord>) {
+/// The good ones come with their position in the push.
+pub fn prepare_profiles(
+    raw: RawProfilesPush,
+) -> (Vec<(usize, ContactUpsert)>, Vec<RejectedRecord>) {
     let (parsed, mut rejected) =
         parse_records::<Profile>(RecordKind::Profile, strip_nul_in(raw.profiles));
     let mut contacts = Vec::with_capacity(parsed.len());
@@ -23,7 +26,7 @@ pub fn prepare_profiles(raw: RawProfilesPush) -> (Vec<ContactUpsert>, Vec<Reject
                 reason: "a profile needs a urn or a public identifier".into(),
             });
         } else {
-            contacts.push(from_profile(&profile));
+            contacts.push((index, from_profile(&profile)));
         }
     }
     (contacts, rejected)

@@ -26,10 +26,16 @@ fn refused(error: &dyn DatabaseError) -> bool {
             | ErrorKind::NotNullViolation
             | ErrorKind::CheckViolation
     );
+    let sqlite = error
+        .try_downcast_ref::<sqlx::sqlite::SqliteError>()
+        .is_some();
     constraint
-        || error.code().is_some_and(|code| match code.parse::<i64>() {
-            Ok(sqlite) => sqlite_refusal(sqlite),
-            Err(_) => postgres_refusal(&code),
+        || error.code().is_some_and(|code| {
+            if sqlite {
+                code.parse().is_ok_and(sqlite_refusal)
+            } else {
+                postgres_refusal(&code)
+            }
         })
 }
 

@@ -17,9 +17,7 @@ mod views;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ping_core::ids::ProfileUrn;
-use ping_protocol::{
-    AccountStatus, AvatarRequest, BackfillRequest, PushCounts, RunReport, SyncRequest,
-};
+use ping_protocol::{AccountStatus, AvatarRequest, BackfillRequest, RunReport, SyncRequest};
 
 pub use imports::*;
 pub use records::*;
@@ -156,7 +154,9 @@ pub trait PairingStore: Send + Sync + 'static {
 /// What the extension pushes: batches, profiles, and what the backend asks back.
 #[async_trait]
 pub trait IngestStore: Send + Sync + 'static {
-    /// Stores one push batch in one transaction; idempotent by URN.
+    /// Stores one push batch in one transaction; idempotent by URN. A record the database
+    /// refuses (and any record hanging on it) is left out and listed in `refused`; the rest of
+    /// the batch is stored.
     async fn ingest_batch(
         &self,
         user: UserId,
@@ -182,12 +182,13 @@ pub trait IngestStore: Send + Sync + 'static {
     ) -> StoreResult<Vec<AvatarRequest>>;
     /// Enriches the user's existing contacts with profiles (matched by URN, else public
     /// identifier); a profile of someone not in the CRM is counted unchanged and not stored.
+    /// Each profile comes with its position in the push, for the ones the database refuses.
     async fn apply_profiles(
         &self,
         user: UserId,
-        profiles: &[ContactUpsert],
+        profiles: &[(usize, ContactUpsert)],
         now: DateTime<Utc>,
-    ) -> StoreResult<PushCounts>;
+    ) -> StoreResult<ProfileCounts>;
 }
 
 /// Contacts and conversations, for the web UI and exports.

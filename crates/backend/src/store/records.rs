@@ -269,6 +269,14 @@ pub struct IngestCounts {
     pub refused: Vec<RejectedRecord>,
 }
 
+/// What a profiles push changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileCounts {
+    pub profiles: PushCounts,
+    /// Profiles the database refused to hold, each with the reason; the others are stored.
+    pub refused: Vec<RejectedRecord>,
+}
+
 /// Bits of [`ContactRecord::user_edited`]: fields sync never overwrites again.
 pub mod edited {
     pub const NAME: i64 = 1;

@@ -20,17 +20,18 @@ pub async fn push(
     ApiJson(raw): ApiJson<RawProfilesPush>,
 ) -> Result<Json<ProfilesResponse>, ApiError> {
     let now = state.clock.now();
-    let (profiles, rejected) = prepare_profiles(raw);
+    let (profiles, mut rejected) = prepare_profiles(raw);
     let counts = state
         .store
         .apply_profiles(auth.user, &profiles, now)
         .await?;
+    rejected.extend(counts.refused);
     state.avatar_wakeup.notify_one();
     let avatar_requests = BACKFILL
         .avatars_to_fetch(&*state.store, auth.user, now)
         .await?;
     Ok(Json(ProfilesResponse {
-        profiles: counts,
+        profiles: counts.profiles,
         rejected,
         avatar_requests,
     }))

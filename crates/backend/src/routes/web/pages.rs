@@ -60,8 +60,10 @@ pub struct EditForm {
     notes: String,
 }
 
+/// A form field as kept: trimmed, without NUL (which PostgreSQL refuses); empty is none.
 fn optional(value: String) -> Option<String> {
-    let trimmed = value.trim();
+    let trimmed = value.replace('\0', "");
+    let trimmed = trimmed.trim();
     (!trimmed.is_empty()).then(|| trimmed.to_owned())
 }
 
@@ -72,10 +74,9 @@ pub async fn edit_contact(
     Form(form): Form<EditForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf)?;
-    let name = form.display_name.trim().to_owned();
-    if name.is_empty() {
+    let Some(name) = optional(form.display_name) else {
         return Err(ApiError::InvalidRequest("a contact needs a name".into()).into());
-    }
+    };
     let edit = ContactEdit {
         display_name: name,
         title: optional(form.title),

@@ -1,25 +1,235 @@
-//! Push batches and profiles: one transaction each, idempotent by URN.
+//! Push batches and profiles: one transaction each, idempotent by URN, each record accepted or
+//! refused by the database on its own ([`super::savepoint`]).
 
 use std::collections::HashMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ping_core::ids::ProfileUrn;
-use ping_protocol::{AvatarRequest, BackfillRequest, MissingField, PushCounts};
-use sqlx::Row as _;
+use ping_protocol::{
+    AvatarRequest, BackfillRequest, MissingField, PushCounts, RecordKind, RejectedRecord,
+};
+use sqlx::{AnyConnection, Row as _};
 
 use super::contacts::{Change, Mode, upsert_contact};
 use super::import_links::{adopt_stand_in_account, link_one_to_one};
 use super::rows::{contact_id_by_urn, upsert_account, upsert_conversation, upsert_message};
+use super::savepoint::{Isolation, Record, written};
 use super::{SqlStore, ms};
 use crate::ids::UserId;
-use crate::store::{ContactUpsert, IngestBatch, IngestCounts, IngestStore, StoreResult};
+use crate::store::{
+    ContactUpsert, ConversationRow, IngestBatch, IngestCounts, IngestStore, MessageRow,
+    ProfileCounts, StoreResult,
+};
 
 fn count(counts: &mut PushCounts, change: Change) {
     match change {
         Change::Created => counts.created += 1,
         Change::Updated => counts.updated += 1,
         Change::Unchanged => counts.unchanged += 1,
+    }
+}
+
+/// The conversation row of a push and its participants' links.
+async fn store_conversation(
+    conn: &mut AnyConnection,
+    user: UserId,
+    account_id: i64,
+    row: &ConversationRow,
+    contacts: &HashMap<&str, i64>,
+    now: DateTime<Utc>,
+) -> StoreResult<(i64, Change)> {
+    let (id, change) = upsert_conversation(conn, user, account_id, row, now).await?;
+    for urn in &row.participant_urns {
+        if let Some(contact) = contacts.get(urn.as_str()) {
+            sqlx::query(
+                "INSERT INTO conversation_participants (conversation_id, contact_id) \
+                 VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(*contact)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    link_one_to_one(conn, user, id, now).await?;
+    Ok((id, change))
+}
+
+/// A message of a push; `None` when its conversation is neither in the batch nor stored.
+async fn store_message(
+    conn: &mut AnyConnection,
+    user: UserId,
+    row: &MessageRow,
+    conversations: &HashMap<&str, i64>,
+    contacts: &HashMap<&str, i64>,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<Change>> {
+    let conversation_id = match conversations.get(row.conversation_urn.as_str()) {
+        Some(id) => Some(*id),
+        None => sqlx::query("SELECT id FROM conversations WHERE user_id = $1 AND urn = $2")
+            .bind(user.0)
+            .bind(&row.conversation_urn)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|found| found.try_get::<i64, _>("id"))
+            .transpose()?,
+    };
+    let Some(conversation_id) = conversation_id else {
+        return Ok(None);
+    };
+    let sender = match &row.sender_urn {
+        Some(urn) => match contacts.get(urn.as_str()) {
+            Some(id) => Some(*id),
+            None => contact_id_by_urn(conn, user, urn).await?,
+        },
+        None => None,
+    };
+    upsert_message(conn, user, conversation_id, sender, row, now)
+        .await
+        .map(Some)
+}
+
+async fn hide_conversation(
+    conn: &mut AnyConnection,
+    user: UserId,
+    urn: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE conversations SET deleted_at = $1 \
+         WHERE user_id = $2 AND urn = $3 AND deleted_at IS NULL",
+    )
+    .bind(ms(now))
+    .bind(user.0)
+    .bind(urn)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+fn refuse(counts: &mut IngestCounts, kind: RecordKind, index: usize, urn: &str, reason: String) {
+    counts.refused.push(RejectedRecord {
+        kind,
+        index,
+        urn: Some(urn.to_owned()),
+        reason,
+    });
+}
+
+impl SqlStore {
+    /// Writes a push in one transaction; with [`Isolation::EachRecord`], a record the database
+    /// refuses is undone and reported alone (and so are the records that depend on it: a
+    /// conversation whose participant was refused, a message whose conversation was).
+    async fn write_batch(
+        &self,
+        user: UserId,
+        batch: &IngestBatch,
+        now: DateTime<Utc>,
+        isolation: Isolation,
+    ) -> StoreResult<IngestCounts> {
+        let mut tx = self.begin_write().await?;
+        let account_id = upsert_account(&mut tx, user, batch, now).await?;
+        adopt_stand_in_account(&mut tx, user, account_id, &batch.account).await?;
+        let mut counts = IngestCounts::default();
+        let mut contacts: HashMap<&str, i64> = HashMap::new();
+        let mut refused_contacts: HashMap<&str, String> = HashMap::new();
+        for contact in &batch.contacts {
+            let record = Record::start(&mut tx, isolation).await?;
+            let upserted = upsert_contact(&mut tx, user, contact, now, Mode::Upsert).await;
+            let outcome = record.finish(&mut tx, upserted).await?;
+            match (outcome, &contact.urn) {
+                (Ok(Some((id, _))), Some(urn)) => {
+                    contacts.insert(urn, id.0);
+                }
+                (Err(reason), Some(urn)) => {
+                    refused_contacts.insert(urn, reason);
+                }
+                _ => {}
+            }
+        }
+        let mut conversations: HashMap<&str, i64> = HashMap::new();
+        let mut refused_conversations: HashMap<&str, String> = HashMap::new();
+        for row in &batch.conversations {
+            let kind = RecordKind::Conversation;
+            let refused_participant = row.participant_urns.iter().find_map(|urn| {
+                let reason = refused_contacts.get(urn.as_str())?;
+                Some(format!("its participant {urn} was refused: {reason}"))
+            });
+            if let Some(reason) = refused_participant {
+                refuse(&mut counts, kind, row.index, &row.urn, reason.clone());
+                refused_conversations.insert(&row.urn, reason);
+                continue;
+            }
+            let record = Record::start(&mut tx, isolation).await?;
+            let stored = store_conversation(&mut tx, user, account_id, row, &contacts, now).await;
+            match record.finish(&mut tx, stored).await? {
+                Ok((id, change)) => {
+                    count(&mut counts.conversations, change);
+                    conversations.insert(&row.urn, id);
+                }
+                Err(reason) => {
+                    refuse(&mut counts, kind, row.index, &row.urn, reason.clone());
+                    refused_conversations.insert(&row.urn, reason);
+                }
+            }
+        }
+        for row in &batch.messages {
+            let kind = RecordKind::Message;
+            if let Some(reason) = refused_conversations.get(row.conversation_urn.as_str()) {
+                let reason = format!("its conversation was refused: {reason}");
+                refuse(&mut counts, kind, row.index, &row.urn, reason);
+                continue;
+            }
+            let record = Record::start(&mut tx, isolation).await?;
+            let stored = store_message(&mut tx, user, row, &conversations, &contacts, now).await;
+            match record.finish(&mut tx, stored).await? {
+                Ok(Some(change)) => count(&mut counts.messages, change),
+                Ok(None) => counts.orphaned_messages.push((row.index, row.urn.clone())),
+                Err(reason) => refuse(&mut counts, kind, row.index, &row.urn, reason),
+            }
+        }
+        for deleted in &batch.deleted_conversations {
+            let record = Record::start(&mut tx, isolation).await?;
+            let hidden = hide_conversation(&mut tx, user, &deleted.urn, now).await;
+            if let Err(reason) = record.finish(&mut tx, hidden).await? {
+                let kind = RecordKind::DeletedConversation;
+                refuse(&mut counts, kind, deleted.index, &deleted.urn, reason);
+            }
+        }
+        tx.commit().await?;
+        Ok(counts)
+    }
+}
+
+impl SqlStore {
+    async fn write_profiles(
+        &self,
+        user: UserId,
+        profiles: &[(usize, ContactUpsert)],
+        now: DateTime<Utc>,
+        isolation: Isolation,
+    ) -> StoreResult<ProfileCounts> {
+        let mut tx = self.begin_write().await?;
+        let mut counts = ProfileCounts::default();
+        for (index, profile) in profiles {
+            let record = Record::start(&mut tx, isolation).await?;
+            let enriched = upsert_contact(&mut tx, user, profile, now, Mode::EnrichOnly).await;
+            match record.finish(&mut tx, enriched).await? {
+                Ok(enriched) => count(
+                    &mut counts.profiles,
+                    enriched.map_or(Change::Unchanged, |(_, change)| change),
+                ),
+                Err(reason) => counts.refused.push(RejectedRecord {
+                    kind: RecordKind::Profile,
+                    index: *index,
+                    urn: profile.urn.clone(),
+                    reason,
+                }),
+            }
+        }
+        tx.commit().await?;
+        Ok(counts)
     }
 }
 
@@ -31,74 +241,10 @@ impl IngestStore for SqlStore {
         batch: &IngestBatch,
         now: DateTime<Utc>,
     ) -> StoreResult<IngestCounts> {
-        let mut tx = self.begin_write().await?;
-        let account_id = upsert_account(&mut tx, user, batch, now).await?;
-        adopt_stand_in_account(&mut tx, user, account_id, &batch.account).await?;
-        let mut contacts: HashMap<String, i64> = HashMap::new();
-        for contact in &batch.contacts {
-            let upserted = upsert_contact(&mut tx, user, contact, now, Mode::Upsert).await?;
-            if let (Some((id, _)), Some(urn)) = (upserted, &contact.urn) {
-                contacts.insert(urn.clone(), id.0);
-            }
-        }
-        let mut counts = IngestCounts::default();
-        let mut conversations: HashMap<&str, i64> = HashMap::new();
-        for row in &batch.conversations {
-            let (id, change) = upsert_conversation(&mut tx, user, account_id, row, now).await?;
-            count(&mut counts.conversations, change);
-            conversations.insert(&row.urn, id);
-            for urn in &row.participant_urns {
-                if let Some(contact) = contacts.get(urn) {
-                    sqlx::query(
-                        "INSERT INTO conversation_participants (conversation_id, contact_id) \
-                         VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                    )
-                    .bind(id)
-                    .bind(*contact)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-            }
-            link_one_to_one(&mut tx, user, id, now).await?;
-        }
-        for row in &batch.messages {
-            let conversation_id = match conversations.get(row.conversation_urn.as_str()) {
-                Some(id) => Some(*id),
-                None => sqlx::query("SELECT id FROM conversations WHERE user_id = $1 AND urn = $2")
-                    .bind(user.0)
-                    .bind(&row.conversation_urn)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .map(|found| found.try_get::<i64, _>("id"))
-                    .transpose()?,
-            };
-            let Some(conversation_id) = conversation_id else {
-                counts.orphaned_messages.push((row.index, row.urn.clone()));
-                continue;
-            };
-            let sender = match &row.sender_urn {
-                Some(urn) => match contacts.get(urn) {
-                    Some(id) => Some(*id),
-                    None => contact_id_by_urn(&mut tx, user, urn).await?,
-                },
-                None => None,
-            };
-            let change = upsert_message(&mut tx, user, conversation_id, sender, row, now).await?;
-            count(&mut counts.messages, change);
-        }
-        for deleted in &batch.deleted_conversations {
-            sqlx::query(
-                "UPDATE conversations SET deleted_at = $1 \
-                 WHERE user_id = $2 AND urn = $3 AND deleted_at IS NULL",
-            )
-            .bind(ms(now))
-            .bind(user.0)
-            .bind(&deleted.urn)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(counts)
+        written("a push", |isolation| {
+            self.write_batch(user, batch, now, isolation)
+        })
+        .await
     }
 
     async fn take_backfill_requests(
@@ -191,19 +337,12 @@ impl IngestStore for SqlStore {
     async fn apply_profiles(
         &self,
         user: UserId,
-        profiles: &[ContactUpsert],
+        profiles: &[(usize, ContactUpsert)],
         now: DateTime<Utc>,
-    ) -> StoreResult<PushCounts> {
-        let mut tx = self.begin_write().await?;
-        let mut counts = PushCounts::default();
-        for profile in profiles {
-            let enriched = upsert_contact(&mut tx, user, profile, now, Mode::EnrichOnly).await?;
-            count(
-                &mut counts,
-                enriched.map_or(Change::Unchanged, |(_, change)| change),
-            );
-        }
-        tx.commit().await?;
-        Ok(counts)
+    ) -> StoreResult<ProfileCounts> {
+        written("a profiles push", |isolation| {
+            self.write_profiles(user, profiles, now, isolation)
+        })
+        .await
     }
 }

@@ -15,6 +15,7 @@ mod pairing;
 mod rate_limits;
 mod rows;
 mod runs;
+mod savepoint;
 mod search;
 mod users;
 mod views;
