@@ -14,6 +14,7 @@
 //! | `GET /__fake/query-ids` | `{"liveQueryIds":[…]}` |
 //! | `POST /__fake/tuning` `{"rotationAnswer":"badRequest"\|"graphqlErrors","mediaTtlSecs","mediaDirect","filterCategories"}` | changes the given knobs |
 //! | `GET /__fake/snapshot` | the [`crate::Snapshot`] |
+//! | `GET /__fake/export.zip` | the account as LinkedIn's data export (a ZIP of `messages.csv`, `Connections.csv`, …) |
 //! | `POST /__fake/limiter` `{"perMinute"?, "perHour"?, "strikes"?}` | turns the limiter on afresh (missing limits: the LinkedIn-like [`crate::Limits::default`]); answers its state |
 //! | `DELETE /__fake/limiter` | turns it off (a session it revoked stays revoked); answers its state |
 //! | `GET /__fake/limiter` | its [`crate::LimiterState`]: `{"enabled", "limits":{"perMinute","perHour","strikes"}\|null, "calls", "strikes", "checkpointServed", "sessionRevoked", "mostCallsInAMinute", "mostCallsInAnHour"}` |
@@ -124,9 +125,30 @@ fn fault(request: &FaultRequest) -> Option<Fault> {
     })
 }
 
+fn export_zip(shared: &Shared) -> Response {
+    match crate::export::archive(&shared.account.read()) {
+        Ok(bytes) => (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, "application/zip"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"Basic_LinkedInDataExport.zip\"",
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
+}
+
 /// Answers a `/__fake/…` request.
 pub fn handle(shared: &Shared, req: &Req) -> Response {
     let path = req.path.trim_end_matches('/');
+    if req.method == Method::GET && path == "/__fake/export.zip" {
+        return export_zip(shared);
+    }
     let result = match (&req.method, path) {
         (&Method::GET, "/__fake/health") => Ok(json!({"ok": true})),
         (&Method::GET, "/__fake/requests") => {

@@ -20,6 +20,7 @@
 pub mod config;
 mod control;
 mod data;
+mod export;
 mod faults;
 mod limiter;
 mod log;
