@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use ping_protocol::{AvatarRequest, BackfillRequest};
 
+use crate::avatars::AvatarPolicy;
 use crate::ids::UserId;
 use crate::store::{IngestStore, StoreResult};
 
@@ -45,15 +46,21 @@ impl BackfillPolicy {
             .await
     }
 
-    /// The avatars to fetch in the browser and upload, marked asked at `now`.
+    /// The avatars to fetch in the browser and upload, marked asked at `now`. Every URL is
+    /// checked against the avatar policy first, expired ones included: the browser is never
+    /// handed an address off LinkedIn's media hosts (`http://127.0.0.1/…`, a cloud metadata
+    /// address) to fetch.
     pub async fn avatars_to_fetch(
         &self,
         store: &dyn IngestStore,
+        policy: &AvatarPolicy,
         user: UserId,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<AvatarRequest>> {
+        let fetchable = |url: &str| policy.check_url(url).is_ok();
+        let asked_before = now - self.avatar_again_after;
         store
-            .take_avatar_requests(user, self.per_answer, now - self.avatar_again_after, now)
+            .take_avatar_requests(user, self.per_answer, asked_before, now, &fetchable)
             .await
     }
 }

@@ -75,7 +75,10 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let state = AppState::new(store.clone(), clock.clone(), config.clone());
     tokio::spawn(housekeeping(store.clone(), clock.clone()));
     let worker = AvatarWorker::new(store, clock, config.avatar_policy)?;
-    tokio::spawn(worker.run(state.avatar_wakeup.clone()));
+    worker.spawn(
+        usize::from(settings.avatar_workers),
+        state.avatar_wakeup.clone(),
+    );
 
     let listener = tokio::net::TcpListener::bind(settings.bind)
         .await

@@ -13,6 +13,9 @@ use ping_backend::avatars::{
 use ping_backend::store::{LibraryStore as _, UserStore as _};
 use serde_json::json;
 
+use ping_core::ids::ProfileUrn;
+use ping_core::model::Picture;
+
 use crate::fixtures::*;
 use crate::helpers::{TestApp, start_time};
 
@@ -125,8 +128,18 @@ async fn the_worker_downloads_the_best_sized_picture_and_serves_it_to_its_owner_
         .unwrap()
         .unwrap();
     let hash = contact.avatar_hash.expect("stored by content hash");
-    let (status, _) = app.page(&format!("/avatars/{hash}"), &browser.cookie).await;
+    let request = axum::http::Request::get(format!("/avatars/{hash}"))
+        .header(header::COOKIE, &browser.cookie)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (status, headers, _) = app.send(request).await;
     assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "image/png");
+    assert_eq!(
+        headers[header::X_CONTENT_TYPE_OPTIONS],
+        "nosniff",
+        "a browser must not guess"
+    );
     app.create_user("eve@example.com").await;
     let eve = app.login("eve@example.com").await;
     let (status, _) = app.page(&format!("/avatars/{hash}"), &eve.cookie).await;
@@ -286,4 +299,176 @@ async fn an_expired_avatar_url_goes_straight_to_the_extension() {
     )
     .unwrap();
     assert_eq!(worker.run_once().await.unwrap(), JobResult::NeedsUpload);
+}
+
+/// Answers 200 with an image type, then sends one byte every 100 ms (1000 bytes in 100 s).
+async fn drip_server() -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let head =
+                    "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: 1000\r\n\r\n";
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(b"\x89PNG\r\n\x1a\n").await;
+                loop {
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    if socket.write_all(&[7]).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    format!("http://{address}/drip.png")
+}
+
+#[tokio::test]
+async fn a_drip_fed_download_is_cut_at_its_deadline_and_asked_of_the_browser() {
+    let url = drip_server().await;
+    let (app, _, token, worker) = app_with_avatar(&url).await;
+    let worker = worker.with_deadline(std::time::Duration::from_millis(500));
+    let started = std::time::Instant::now();
+    assert_eq!(worker.run_once().await.unwrap(), JobResult::NeedsUpload);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "bounded by the deadline, not the server: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        worker.run_once().await.unwrap(),
+        JobResult::Idle,
+        "not retried"
+    );
+    let (_, response) = app
+        .post("/api/v1/sync/push", Some(&token), to_json(&small_batch()))
+        .await;
+    assert_eq!(response["avatarRequests"][0]["url"], json!(url));
+}
+
+/// Pushes two conversations, with member 1 and member 2 showing these pictures (queued in this
+/// order); returns the two members.
+async fn push_two_pictures(
+    app: &TestApp,
+    token: &str,
+    first: Picture,
+    second: Picture,
+) -> (ProfileUrn, ProfileUrn) {
+    let t = start_time();
+    let (one, two) = (member(1), member(2));
+    let mut batch = batch(
+        vec![
+            conversation("2-one", &[(&one, "One")], t),
+            conversation("2-two", &[(&two, "Two")], t),
+        ],
+        vec![],
+    );
+    batch.conversations[0].participants[1].picture = Some(first);
+    batch.conversations[1].participants[1].picture = Some(second);
+    let (status, _) = app
+        .post("/api/v1/sync/push", Some(token), to_json(&batch))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    (one, two)
+}
+
+#[tokio::test]
+async fn one_slow_download_does_not_hold_the_other_workers() {
+    let (base, _) = media_server().await;
+    let app = TestApp::with_policy(local_policy()).await;
+    let (_, token) = app.paired_user("ada@example.com").await;
+    // The slow picture is queued first, so it is claimed first.
+    let slow = picture(&drip_server().await, "a-1");
+    let fast = picture(&format!("{base}/ok.png"), "a-2");
+    let (slow, fast) = push_two_pictures(&app, &token, slow, fast).await;
+    let worker = AvatarWorker::new(
+        app.state.store.clone(),
+        app.state.clock.clone(),
+        local_policy(),
+    )
+    .unwrap();
+    let workers = worker.spawn(2, app.state.avatar_wakeup.clone());
+    app.state.avatar_wakeup.notify_one();
+    let user = app.user_id("ada@example.com").await;
+    let mut stored = None;
+    for _ in 0..50 {
+        stored = app.contact(user, &fast).await.avatar_hash;
+        if stored.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        stored.is_some(),
+        "the fast picture is stored while the slow one drips"
+    );
+    assert_eq!(
+        app.contact(user, &slow).await.avatar_hash,
+        None,
+        "still dripping"
+    );
+    workers.iter().for_each(tokio::task::JoinHandle::abort);
+}
+
+#[tokio::test]
+async fn a_picture_off_the_media_hosts_is_never_handed_to_the_browser_expired_or_not() {
+    let app = TestApp::new().await;
+    let (_, token) = app.paired_user("ada@example.com").await;
+    let mut expired = picture("http://169.254.169.254/latest/meta-data/iam", "a-1");
+    for artifact in &mut expired.artifacts {
+        artifact.expires_at = Some(start_time() - chrono::Duration::days(1));
+    }
+    let loopback = picture("https://127.0.0.1/admin.png", "a-2");
+    push_two_pictures(&app, &token, expired, loopback).await;
+    let worker = AvatarWorker::new(
+        app.state.store.clone(),
+        app.state.clock.clone(),
+        app.state.config.avatar_policy.clone(),
+    )
+    .unwrap();
+    assert_eq!(
+        worker.run_once().await.unwrap(),
+        JobResult::Failed,
+        "expired, still checked"
+    );
+    assert_eq!(worker.run_once().await.unwrap(), JobResult::Failed);
+    let (_, response) = app
+        .post("/api/v1/sync/push", Some(&token), to_json(&small_batch()))
+        .await;
+    assert_eq!(response["avatarRequests"], json!([]));
+}
+
+#[tokio::test]
+async fn an_off_list_url_already_waiting_for_the_browser_is_dropped_not_handed_out() {
+    let app = TestApp::new().await;
+    let (_, token) = app.paired_user("ada@example.com").await;
+    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch()))
+        .await;
+    // As an older backend left it: waiting for the browser, with an address inside the network.
+    sqlx::query(
+        "UPDATE contacts SET avatar_state = 'needs_upload', \
+         avatar_url = 'http://127.0.0.1:8080/admin' WHERE urn = $1",
+    )
+    .bind(member(1).to_string())
+    .execute(app.store.pool())
+    .await
+    .unwrap();
+    let (_, response) = app
+        .post(
+            "/api/v1/profiles",
+            Some(&token),
+            profiles_push(vec![profile(Some(&member(1)), None)]),
+        )
+        .await;
+    assert_eq!(response["avatarRequests"], json!([]));
+    let state: String = sqlx::query_scalar("SELECT avatar_state FROM contacts WHERE urn = $1")
+        .bind(member(1).to_string())
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(state, "failed", "not met again");
 }

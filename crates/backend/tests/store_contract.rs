@@ -365,13 +365,13 @@ async fn contract(store: &dyn Store) {
         .await
         .unwrap();
     let asked = store
-        .take_avatar_requests(ada, 10, now - Duration::hours(1), now)
+        .take_avatar_requests(ada, 10, now - Duration::hours(1), now, &|_| true)
         .await
         .unwrap();
     assert_eq!(asked.len(), 1);
     assert!(
         store
-            .take_avatar_requests(ada, 10, now - Duration::hours(1), now)
+            .take_avatar_requests(ada, 10, now - Duration::hours(1), now, &|_| true)
             .await
             .unwrap()
             .is_empty()

@@ -20,13 +20,23 @@ pub enum FetchError {
     /// Network trouble or a 5xx: worth another try.
     #[error("transient failure: {0}")]
     Transient(String),
+    /// The whole download (connect, headers and every byte) took longer than its deadline: a
+    /// slow or drip-feeding server, not worth holding a worker for again.
+    #[error("took longer than {0:?}")]
+    TimedOut(Duration),
 }
+
+/// How long one download may take in all, connecting and reading every byte included.
+pub const DOWNLOAD_DEADLINE: Duration = Duration::from_secs(15);
+/// How long connecting may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// An HTTP client that follows redirects only within the allow-list.
 pub fn http_client(policy: &AvatarPolicy) -> reqwest::Result<reqwest::Client> {
     let redirect_policy = policy.clone();
     reqwest::Client::builder()
-        .timeout(Duration::from_secs(20))
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(DOWNLOAD_DEADLINE)
         .redirect(Policy::custom(move |attempt| {
             if attempt.previous().len() >= 5 {
                 attempt.error("too many redirects")
@@ -37,6 +47,18 @@ pub fn http_client(policy: &AvatarPolicy) -> reqwest::Result<reqwest::Client> {
             }
         }))
         .build()
+}
+
+/// [`download`] within `deadline` in all, however slowly the server sends.
+pub async fn download_within(
+    client: &reqwest::Client,
+    policy: &AvatarPolicy,
+    url: &str,
+    deadline: Duration,
+) -> Result<AvatarImage, FetchError> {
+    tokio::time::timeout(deadline, download(client, policy, url))
+        .await
+        .unwrap_or(Err(FetchError::TimedOut(deadline)))
 }
 
 /// Downloads an avatar, refusing anything the policy would not store.

@@ -3,12 +3,14 @@
 //! The backend downloads the best-sized picture Voyager named, promptly (the URLs expire).
 //! When LinkedIn's CDN refuses the server (403) or the URL expired, the next push response asks
 //! the extension to fetch the bytes in the browser and upload them; both paths go through the
-//! same checks: an allow-listed media host, HTTPS, an image type, a size cap.
+//! same checks: an allow-listed media host, HTTPS, an image type, a size cap. Several workers
+//! share the queue, and each download has a deadline, so a slow server holds one worker for a
+//! bounded time and the others go on.
 
 mod fetch;
 mod policy;
 mod worker;
 
-pub use fetch::{FetchError, download, http_client};
+pub use fetch::{DOWNLOAD_DEADLINE, FetchError, download, download_within, http_client};
 pub use policy::AvatarPolicy;
 pub use worker::{AvatarWorker, JobResult};

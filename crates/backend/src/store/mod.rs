@@ -173,12 +173,14 @@ pub trait IngestStore: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<BackfillRequest>>;
     /// Avatars only the browser can fetch, not asked for since `asked_before`; marks them.
+    /// Only URLs `fetchable` allows are handed out: the others are marked failed, never asked.
     async fn take_avatar_requests(
         &self,
         user: UserId,
         limit: u32,
         asked_before: DateTime<Utc>,
         now: DateTime<Utc>,
+        fetchable: &(dyn for<'u> Fn(&'u str) -> bool + Send + Sync),
     ) -> StoreResult<Vec<AvatarRequest>>;
     /// Enriches the user's existing contacts with profiles (matched by URN, else public
     /// identifier); a profile of someone not in the CRM is counted unchanged and not stored.

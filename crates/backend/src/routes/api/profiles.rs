@@ -28,7 +28,7 @@ pub async fn push(
     rejected.extend(counts.refused);
     state.avatar_wakeup.notify_one();
     let avatar_requests = BACKFILL
-        .avatars_to_fetch(&*state.store, auth.user, now)
+        .avatars_to_fetch(&*state.store, &state.config.avatar_policy, auth.user, now)
         .await?;
     Ok(Json(ProfilesResponse {
         profiles: counts.profiles,

@@ -36,7 +36,7 @@ pub async fn push(
         .profiles_to_fetch(&*state.store, auth.user, now)
         .await?;
     let avatar_requests = BACKFILL
-        .avatars_to_fetch(&*state.store, auth.user, now)
+        .avatars_to_fetch(&*state.store, &state.config.avatar_policy, auth.user, now)
         .await?;
     Ok(Json(PushResponse {
         conversations: counts.conversations,

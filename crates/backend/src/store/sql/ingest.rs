@@ -302,33 +302,47 @@ impl IngestStore for SqlStore {
         limit: u32,
         asked_before: DateTime<Utc>,
         now: DateTime<Utc>,
+        fetchable: &(dyn for<'u> Fn(&'u str) -> bool + Send + Sync),
     ) -> StoreResult<Vec<AvatarRequest>> {
         let mut tx = self.begin_write().await?;
-        let rows = sqlx::query(
-            "SELECT id, urn, avatar_url FROM contacts WHERE user_id = $1 AND kind = 'person' \
-             AND avatar_state = 'needs_upload' AND urn IS NOT NULL AND avatar_url IS NOT NULL \
-             AND (avatar_asked_at IS NULL OR avatar_asked_at <= $2) ORDER BY id LIMIT $3",
-        )
-        .bind(user.0)
-        .bind(ms(asked_before))
-        .bind(i64::from(limit))
-        .fetch_all(&mut *tx)
-        .await?;
         let mut requests = Vec::new();
-        for row in rows {
-            let urn: String = row.try_get("urn")?;
-            let Ok(member) = ProfileUrn::parse(&urn) else {
-                continue;
-            };
-            sqlx::query("UPDATE contacts SET avatar_asked_at = $1 WHERE id = $2")
-                .bind(ms(now))
-                .bind(row.try_get::<i64, _>("id")?)
+        // Refused URLs leave the queue as they are met, so a few rounds fill the answer.
+        while requests.len() < limit as usize {
+            let rows = sqlx::query(
+                "SELECT id, urn, avatar_url FROM contacts WHERE user_id = $1 \
+                 AND kind = 'person' AND avatar_state = 'needs_upload' AND urn IS NOT NULL \
+                 AND avatar_url IS NOT NULL \
+                 AND (avatar_asked_at IS NULL OR avatar_asked_at <= $2) ORDER BY id LIMIT $3",
+            )
+            .bind(user.0)
+            .bind(ms(asked_before))
+            .bind(i64::from(limit) - requests.len() as i64)
+            .fetch_all(&mut *tx)
+            .await?;
+            if rows.is_empty() {
+                break;
+            }
+            for row in rows {
+                let id: i64 = row.try_get("id")?;
+                let url: String = row.try_get("avatar_url")?;
+                let member = ProfileUrn::parse(&row.try_get::<String, _>("urn")?);
+                let (state, asked) = match member {
+                    Ok(member) if fetchable(&url) => {
+                        requests.push(AvatarRequest { member, url });
+                        ("needs_upload", Some(ms(now)))
+                    }
+                    // Never handed to anyone to fetch (SSRF), nor met again.
+                    _ => ("failed", None),
+                };
+                sqlx::query(
+                    "UPDATE contacts SET avatar_state = $1, avatar_asked_at = $2 WHERE id = $3",
+                )
+                .bind(state)
+                .bind(asked)
+                .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            requests.push(AvatarRequest {
-                member,
-                url: row.try_get("avatar_url")?,
-            });
+            }
         }
         tx.commit().await?;
         Ok(requests)
