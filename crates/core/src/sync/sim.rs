@@ -8,8 +8,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use crate::ids::{ConversationUrn, Cursor, MessageUrn, ProfileUrn, SyncToken};
 use crate::model::*;
 use crate::sync::{
-    PaceLog, PacePreset, Planner, PushAck, PushFailure, PushPlan, RunReport, SyncConfig, SyncHost,
-    SyncState, SyncTrigger, VoyagerFetch, drive,
+    PaceLog, PacePreset, Planner, PushAck, PushFailure, PushPlan, RunReport, StopReason,
+    SyncConfig, SyncHost, SyncState, SyncTrigger, VoyagerFetch, drive,
 };
 use crate::voyager::{
     ConversationsQuery, MessagesQuery, QueryIdRegistry, VoyagerAnswer, VoyagerCall, VoyagerFailure,
@@ -415,15 +415,36 @@ pub fn run_sync(
     trigger: SyncTrigger,
     stop: Option<Stop>,
 ) -> (SyncState, Option<RunReport>) {
-    // Budgets and gaps are the pacing tests'; here they only make the clock jump.
-    run_paced(
-        linkedin,
-        backend,
-        saved,
-        trigger,
-        stop,
-        PacePreset::Compressed,
-    )
+    // Budgets and gaps are the pacing tests'; here they only make the clock jump, and a run the
+    // budget ends is taken up again once it frees, as the next page visit would.
+    let mut earlier: Option<RunReport> = None;
+    let mut saved = saved;
+    loop {
+        let (state, report) = run_paced(
+            linkedin,
+            backend,
+            saved,
+            trigger,
+            stop,
+            PacePreset::Compressed,
+        );
+        let Some(mut report) = report else {
+            return (state, None);
+        };
+        if let Some(earlier) = earlier.take() {
+            report.conversations_processed += earlier.conversations_processed;
+            report.messages_processed += earlier.messages_processed;
+            report.requests_made += earlier.requests_made;
+        }
+        match state.stop_reason() {
+            Some(StopReason::BudgetSpent { until }) => {
+                linkedin.clock = linkedin.clock.max(*until);
+                saved = state;
+                earlier = Some(report);
+            }
+            _ => return (state, Some(report)),
+        }
+    }
 }
 
 /// [`run_sync`] at the pace of `pace`.

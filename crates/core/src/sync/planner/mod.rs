@@ -282,7 +282,10 @@ impl Planner {
         {
             Slot::Now => {}
             Slot::At(at) => return Self::wait(run, at, Resume::Refetch { call }),
-            Slot::Spent { until } if until - now <= self.config.max_inline_wait => {
+            // A budget that frees within one of the pace's own rests is waited out.
+            Slot::Spent { until }
+                if until - now <= self.config.max_inline_wait.min(policy.rest.max) =>
+            {
                 return Self::wait(run, until, Resume::Refetch { call });
             }
             Slot::Spent { until } => return self.budget_spent(run, until, now),
