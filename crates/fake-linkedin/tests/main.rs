@@ -1,5 +1,6 @@
 //! The fake's integration tests, one binary: each file is a module and `common` starts servers
-//! and speaks Voyager to them. `planner_sync.rs` is still a binary of its own.
+//! and speaks Voyager to them; `native_sync` runs ping-core's sync against the fake (it is also
+//! the benches' harness).
 
 // Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test here.
 #![allow(clippy::unwrap_used, reason = "test code")]
@@ -13,6 +14,8 @@ mod faults;
 mod limiter;
 mod media;
 mod messages;
+mod native_sync;
 mod pages;
+mod planner_sync;
 mod shapes;
 mod tls;

@@ -1,14 +1,10 @@
 //! The sync planner of ping-core driving a running fake LinkedIn over HTTP, with no browser
 //! (see `native_sync`).
 
-#![allow(clippy::unwrap_used)]
-
-mod native_sync;
-
 use std::collections::BTreeSet;
 
 use fake_linkedin::Fault;
-use native_sync::Harness;
+use crate::native_sync::Harness;
 use ping_core::ids::ConversationUrn;
 use ping_core::sync::{RunOutcome, StopReason, SyncState};
 
