@@ -74,6 +74,11 @@ cmd_lint() {
     log "rustfmt and clippy"
     cargo fmt --all --check
     cargo clippy --workspace --all-targets --quiet -- -D warnings
+    # Feature-gated code the workspace run leaves out: the PostgreSQL store and the benchmark hooks.
+    cargo clippy -p ping-backend --all-targets --features postgres --quiet -- -D warnings
+    cargo clippy -p ping-ext --all-targets --features bench --quiet -- -D warnings
+    log "rustdoc over ping-core and ping-protocol (missing docs and broken links are errors)"
+    RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p ping-core -p ping-protocol --quiet
     # The JS <-> worker seam: extension/types/worker.d.ts must be what the Rust wire types
     # render to (regenerate with UPDATE_TYPES=1), and the extension's JS must type-check
     # against it and @types/chrome.
@@ -103,7 +108,9 @@ cmd_test() {
 cmd_run() {
     cmd_build
     has_crate backend || { log "the backend is not written yet"; exit 1; }
-    cargo build --profile native-release -p ping-backend --quiet
+    # The same packages as the browser suite builds, so their dependencies' features match
+    # and `run` after `test` starts at once instead of rebuilding for minutes.
+    cargo build --profile native-release -p ping-backend -p fake-linkedin --quiet
     log "extension: load $ROOT/dist unpacked from chrome://extensions (Developer mode)"
     exec target/native-release/ping-backend serve "$@"
 }

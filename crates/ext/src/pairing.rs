@@ -1,10 +1,13 @@
 //! Pairing this browser with a Ping backend, and keeping the token fresh.
 
 use chrono::Utc;
+use ping_core::ids::ProfileUrn;
 use ping_protocol::api::{
     ClaimRequest, ExtensionToken, HelloRequest, PairingCodeRequest, PairingPollRequest,
     PairingPollResponse, SyncRequest,
 };
+
+use ping_protocol::worker::ExtensionSettings;
 
 use crate::backend::Backend;
 use crate::chrome::runtime;
@@ -105,25 +108,38 @@ pub async fn claim(code: &str) -> Result<(), WorkerError> {
     Ok(())
 }
 
-/// Says hello to the backend at a trigger: refreshes a token near its end, and returns a sync
-/// the web UI asked for. `None` without a token.
-pub async fn check_in(token: &ExtensionToken) -> Result<Option<SyncRequest>, WorkerError> {
-    let settings = store::settings().await?;
-    let backend = Backend::new(&settings.backend_url, Some(token));
-    let account = store::sync_state()
-        .await?
-        .account()
-        .map(|account| account.profile.clone());
+/// What the backend said at a trigger.
+pub struct CheckIn {
+    /// The token to use from now on: refreshed when it was near its end.
+    pub token: ExtensionToken,
+    /// A sync the web UI asked for.
+    pub requested: Option<SyncRequest>,
+}
+
+/// Says hello to the backend at a trigger for the mailbox `account`: refreshes a token near its
+/// end, and returns a sync the web UI asked for.
+pub async fn check_in(
+    settings: &ExtensionSettings,
+    token: ExtensionToken,
+    account: Option<ProfileUrn>,
+) -> Result<CheckIn, WorkerError> {
+    let backend = Backend::new(&settings.backend_url, Some(&token));
     let hello = HelloRequest {
         account,
         extension_version: runtime::extension_version()?,
     };
     let answer = backend.hello(&hello).await?;
-    if answer.refresh_due {
+    let token = if answer.refresh_due {
         let fresh = backend.refresh_token().await?;
         store::save_token(&fresh).await?;
-    }
-    Ok(answer.sync_requested)
+        fresh
+    } else {
+        token
+    };
+    Ok(CheckIn {
+        token,
+        requested: answer.sync_requested,
+    })
 }
 
 #[cfg(test)]

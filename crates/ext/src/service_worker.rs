@@ -106,16 +106,29 @@ fn spawn_trigger(trigger: SyncTrigger) {
     });
 }
 
-/// A sync trigger: check in with the backend, then sync if the throttle allows.
+/// A sync trigger: check in with the backend, then sync if the throttle allows. Settings,
+/// token and sync state are read once, here.
 async fn on_trigger(trigger: SyncTrigger) -> Result<(), WorkerError> {
     let Some(token) = store::token().await? else {
         return Ok(());
     };
-    let Some(requested) = noting_backend(pairing::check_in(&token).await).await? else {
+    let settings = store::settings().await?;
+    let state = store::sync_state().await?;
+    let account = state.account().map(|account| account.profile.clone());
+    let checked_in = pairing::check_in(&settings, token, account).await;
+    let Some(checked_in) = noting_backend(checked_in).await? else {
         return Ok(());
     };
-    let (trigger, force) = with_queued_request(trigger, requested.map(|request| request.force));
-    sync::run_if_due(trigger, force).await.map(drop)
+    let queued_force = checked_in.requested.map(|request| request.force);
+    let (trigger, force) = with_queued_request(trigger, queued_force);
+    let due = sync::Due {
+        trigger,
+        force,
+        settings,
+        token: checked_in.token,
+        state,
+    };
+    sync::run_if_due(due).await.map(drop)
 }
 
 /// Parses a visited profile page and pushes the profile, with its avatar if the backend asks.

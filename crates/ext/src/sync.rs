@@ -13,7 +13,7 @@ use ping_core::sync::{
 use ping_core::voyager::{
     HttpRequest, HttpResponse, LinkedInSession, VoyagerAnswer, VoyagerContext, VoyagerFailure,
 };
-use ping_protocol::api::RunReport;
+use ping_protocol::api::{ExtensionToken, RunReport};
 use ping_protocol::worker::ExtensionSettings;
 
 use crate::backend::{Backend, BackendError};
@@ -49,17 +49,26 @@ fn new_run_id(now: DateTime<Utc>) -> String {
     format!("run-{}-{salt:08x}", now.timestamp_millis())
 }
 
-/// Runs a sync for `trigger` if the throttle and the lease allow; returns its report.
-pub async fn run_if_due(
-    trigger: SyncTrigger,
-    force: bool,
-) -> Result<Option<RunReport>, WorkerError> {
+/// A trigger, with what it was read with.
+pub struct Due {
+    pub trigger: SyncTrigger,
+    /// A web UI request that skips the throttle.
+    pub force: bool,
+    pub settings: ExtensionSettings,
+    pub token: ExtensionToken,
+    pub state: SyncState,
+}
+
+/// Runs a sync for a trigger if the throttle and the lease allow; returns its report.
+pub async fn run_if_due(due: Due) -> Result<Option<RunReport>, WorkerError> {
+    let Due {
+        trigger,
+        force,
+        settings,
+        token,
+        state,
+    } = due;
     let now = Utc::now();
-    let settings = store::settings().await?;
-    let Some(token) = store::token().await? else {
-        return Ok(None);
-    };
-    let state = store::sync_state().await?;
     if let SyncDecision::Skip { .. } =
         decide_sync(&state, &throttle_policy(&settings), trigger, force, now)
     {
