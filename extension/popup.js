@@ -179,9 +179,11 @@ const RENDER = {
     show('sync-now-reason', true);
     show('unpair', true);
   },
-  linkedInSessionExpired() {
+  linkedInSessionExpired(state) {
     $('status-title').textContent = 'LinkedIn session expired';
-    $('status-detail').textContent = 'Visit linkedin.com and log in. Syncing continues on your next visit.';
+    $('status-detail').textContent = state.afterPushback
+      ? 'LinkedIn ended your session soon after it limited requests from this browser. Log in on linkedin.com; syncing continues on your next visit, at the Careful pace for a while.'
+      : 'Visit linkedin.com and log in. Syncing continues on your next visit.';
     show('open-linkedin', true);
     show('unpair', true);
   },

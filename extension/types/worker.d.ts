@@ -105,7 +105,11 @@ export type PopupState =
    */
   | { state: "securityCheck"; until: string }
   /** No usable LinkedIn cookies: visit linkedin.com and log in. */
-  | { state: "linkedInSessionExpired" }
+  | {
+  state: "linkedInSessionExpired";
+  /** LinkedIn ended the session soon after it limited this browser's requests. */
+  afterPushback: boolean;
+}
   /** The backend refused the token (expired or revoked): pair again. */
   | { state: "pairingExpired"; code?: string | null; expiresAt?: string | null }
   /** The backend did not answer. */

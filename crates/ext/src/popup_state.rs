@@ -60,7 +60,11 @@ pub fn popup_state(facts: &Facts<'_>) -> PopupState {
         };
     }
     match facts.sync.stop_reason() {
-        Some(StopReason::LinkedInSessionExpired) => return PopupState::LinkedInSessionExpired,
+        Some(StopReason::LinkedInSessionExpired) => {
+            return PopupState::LinkedInSessionExpired {
+                after_pushback: facts.sync.pace().pushed_back(facts.now),
+            };
+        }
         Some(StopReason::LinkedInThrottled { until }) if *until > facts.now => {
             return PopupState::ThrottledByLinkedIn { retry_at: *until };
         }
@@ -275,7 +279,9 @@ mod tests {
         let token = token();
         assert_eq!(
             popup_state(&facts(Some(&token), &sync)),
-            PopupState::LinkedInSessionExpired
+            PopupState::LinkedInSessionExpired {
+                after_pushback: false
+            }
         );
     }
 

@@ -158,7 +158,10 @@ pub enum PopupState {
     /// `until`; the user completes the check on linkedin.com.
     SecurityCheck { until: DateTime<Utc> },
     /// No usable LinkedIn cookies: visit linkedin.com and log in.
-    LinkedInSessionExpired,
+    LinkedInSessionExpired {
+        /// LinkedIn ended the session soon after it limited this browser's requests.
+        after_pushback: bool,
+    },
     /// The backend refused the token (expired or revoked): pair again.
     PairingExpired {
         code: Option<String>,

@@ -357,7 +357,9 @@ fn worker_messages_keep_their_wire_shape() {
             },
         },
         PopupState::SecurityCheck { until: at(86_400) },
-        PopupState::LinkedInSessionExpired,
+        PopupState::LinkedInSessionExpired {
+            after_pushback: true,
+        },
         PopupState::PairingExpired {
             code: None,
             expires_at: None,

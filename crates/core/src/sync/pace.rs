@@ -278,6 +278,11 @@ impl PaceLog {
         }
     }
 
+    /// Whether LinkedIn pushed back (429, 999, checkpoint) and the slower pace still holds.
+    pub fn pushed_back(&self, now: DateTime<Utc>) -> bool {
+        self.slowed_until.is_some_and(|until| until > now)
+    }
+
     /// Calls in the last `window`, for the popup's budget display.
     pub fn calls_within(&self, lane: Lane, window: Duration, now: DateTime<Utc>) -> usize {
         let calls = match lane {
