@@ -21,9 +21,45 @@ pub fn is_media_host(host: &str) -> bool {
         .any(|allowed| allowed.eq_ignore_ascii_case(host))
 }
 
+/// Whether `url` is `https` on one of [`MEDIA_HOSTS`]: the only media the extension fetches
+/// with the user's session. No user info, any port (the browser suite maps the host).
+pub fn is_media_url(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return false;
+    }
+    let host = authority.split(':').next().unwrap_or_default();
+    is_media_host(host)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_https_urls_on_a_media_host_are_media_urls() {
+        for url in [
+            "https://media.licdn.com/dms/image/v2/C4E03AQ/profile-displayphoto-shrink_100_100/0?e=1",
+            "https://media.licdn.com:8443/dms/image/x",
+        ] {
+            assert!(is_media_url(url), "{url}");
+        }
+        for url in [
+            "http://media.licdn.com/dms/image/x",
+            "https://media.licdn.com.evil.example/x",
+            "https://evil.example@media.licdn.com/x",
+            "https://media.licdn.com@evil.example/x",
+            "https://127.0.0.1/x",
+            "https://169.254.169.254/latest/meta-data",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert!(!is_media_url(url), "{url}");
+        }
+    }
 
     #[test]
     fn only_linkedins_media_hosts_are_media_hosts() {

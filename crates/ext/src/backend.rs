@@ -15,12 +15,16 @@ use web_sys::RequestCredentials;
 /// Why a backend call failed, sorted by what the extension does about it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BackendError {
-    /// No answer, or a 5xx: try again at the next trigger.
+    /// No answer, or a 5xx without the backend's own error: try again at the next trigger.
     #[error("the Ping backend could not be reached ({detail})")]
     Unreachable { detail: String },
-    /// The token expired, was revoked or is unknown: pair again.
+    /// The token expired, was revoked or is unknown: pair again. `refused` names the token
+    /// that was refused, so that a fresher one saved meanwhile is kept.
     #[error("this browser's pairing with Ping has ended ({code:?}): pair it again")]
-    PairingRejected { code: ErrorCode },
+    PairingRejected {
+        code: ErrorCode,
+        refused: Option<TokenTag>,
+    },
     /// The backend answered with an error about this request.
     #[error("the Ping backend refused the request ({status}: {message})")]
     Refused {
@@ -30,17 +34,34 @@ pub enum BackendError {
     },
 }
 
+/// A token's fingerprint: tells tokens apart without carrying the secret into errors or logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenTag(u64);
+
+impl TokenTag {
+    pub fn of(token: &str) -> Self {
+        Self(token.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+        }))
+    }
+}
+
 /// Sorts an HTTP error answer by its status and, when it has LinkedIn's error shape, its code.
-pub fn classify_error(status: u16, body: &str) -> BackendError {
+/// A 5xx in the backend's own error shape is the backend's answer (retrying the same request
+/// would fail the same way), not an unreachable backend; a 502–504 is the way to it failing.
+pub fn classify_error(status: u16, body: &str, token: Option<&str>) -> BackendError {
     let api_error = serde_json::from_str::<ApiError>(body).ok();
     if let Some(code) = api_error
         .as_ref()
         .map(|error| error.service_error_code)
         .filter(|code| code.requires_pairing())
     {
-        return BackendError::PairingRejected { code };
+        return BackendError::PairingRejected {
+            code,
+            refused: token.map(TokenTag::of),
+        };
     }
-    if status >= 500 {
+    if (502..=504).contains(&status) || (status >= 500 && api_error.is_none()) {
         return BackendError::Unreachable {
             detail: format!("HTTP {status}"),
         };
@@ -112,7 +133,7 @@ impl Backend {
         if (200..300).contains(&status) {
             Ok(text)
         } else {
-            Err(classify_error(status, &text))
+            Err(classify_error(status, &text, self.token.as_deref()))
         }
     }
 
@@ -170,18 +191,38 @@ mod tests {
     fn a_revoked_token_means_pairing_again() {
         let body = r#"{"message":"revoked","status":401,"serviceErrorCode":"TOKEN_REVOKED"}"#;
         assert_eq!(
-            classify_error(401, body),
+            classify_error(401, body, Some("t1")),
             BackendError::PairingRejected {
-                code: ErrorCode::TokenRevoked
+                code: ErrorCode::TokenRevoked,
+                refused: Some(TokenTag::of("t1")),
             }
         );
+        assert_ne!(TokenTag::of("t1"), TokenTag::of("t2"));
     }
 
     #[test]
-    fn a_server_error_counts_as_unreachable() {
+    fn a_failing_way_to_the_backend_counts_as_unreachable() {
+        for (status, body) in [
+            (502, "Bad Gateway"),
+            (503, "{}"),
+            (500, "<html>oops</html>"),
+        ] {
+            assert!(
+                matches!(
+                    classify_error(status, body, None),
+                    BackendError::Unreachable { .. }
+                ),
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_server_error_in_the_backends_own_words_is_its_answer() {
+        let body = r#"{"message":"the store refused the batch","status":500,"serviceErrorCode":"INTERNAL"}"#;
         assert!(matches!(
-            classify_error(502, "Bad Gateway"),
-            BackendError::Unreachable { .. }
+            classify_error(500, body, None),
+            BackendError::Refused { status: 500, .. }
         ));
     }
 
@@ -190,7 +231,7 @@ mod tests {
         let body =
             r#"{"message":"no such code","status":404,"serviceErrorCode":"PAIRING_CODE_UNKNOWN"}"#;
         assert_eq!(
-            classify_error(404, body),
+            classify_error(404, body, None),
             BackendError::Refused {
                 status: 404,
                 message: "no such code".to_owned(),

@@ -90,8 +90,8 @@ async fn noting_backend<T>(result: Result<T, WorkerError>) -> Result<Option<T>, 
             store::save_backend_problem(Some(&detail)).await?;
             Ok(None)
         }
-        Err(WorkerError::Backend(BackendError::PairingRejected { .. })) => {
-            store::reject_token().await?;
+        Err(WorkerError::Backend(BackendError::PairingRejected { refused, .. })) => {
+            store::reject_token(refused).await?;
             Ok(None)
         }
         Err(other) => Err(other),

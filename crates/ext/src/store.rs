@@ -12,6 +12,7 @@ use ping_core::voyager::{PageMeta, QueryIdRegistry};
 use ping_protocol::api::{ExtensionToken, PairingCodeResponse, RunReport};
 use ping_protocol::worker::ExtensionSettings;
 
+use crate::backend::TokenTag;
 use crate::chrome::ChromeError;
 use crate::chrome::storage::{Area, get, remove, set};
 
@@ -50,8 +51,15 @@ pub async fn save_token(token: &ExtensionToken) -> Result<(), ChromeError> {
     .await
 }
 
-/// The backend refused the token: forget it and remember why, so the popup offers re-pairing.
-pub async fn reject_token() -> Result<(), ChromeError> {
+/// The backend refused the token `refused`: forget it and remember why, so the popup offers
+/// re-pairing. A different token stored meanwhile (a concurrent refresh saved it) is kept.
+pub async fn reject_token(refused: Option<TokenTag>) -> Result<(), ChromeError> {
+    let stored = token().await?;
+    if let (Some(refused), Some(stored)) = (refused, &stored)
+        && TokenTag::of(&stored.token) != refused
+    {
+        return Ok(());
+    }
     remove(Area::Local, &[TOKEN]).await?;
     set(Area::Local, PAIRING_EXPIRED, &true).await
 }

@@ -97,7 +97,7 @@ pub async fn run_if_due(due: Due) -> Result<Option<RunReport>, WorkerError> {
     let report = report?;
     store::save_last_run(&report).await?;
     match worker.backend.report_run(&report).await {
-        Err(BackendError::PairingRejected { .. }) => store::reject_token().await?,
+        Err(BackendError::PairingRejected { refused, .. }) => store::reject_token(refused).await?,
         Err(error) => web_sys::console::warn_1(&error.to_string().into()),
         Ok(()) => {}
     }
@@ -163,8 +163,8 @@ impl Worker {
     async fn backend_answer<T>(
         result: Result<T, BackendError>,
     ) -> Result<Result<T, PushFailure>, WorkerError> {
-        if let Err(BackendError::PairingRejected { .. }) = &result {
-            store::reject_token().await?;
+        if let Err(BackendError::PairingRejected { refused, .. }) = &result {
+            store::reject_token(*refused).await?;
         }
         Ok(result.map_err(convert::push_failure))
     }
