@@ -14,12 +14,13 @@ const ready = init({ module_or_path: chrome.runtime.getURL('pkg/ping_ext_bg.wasm
  * Hands a message to Rust, which answers every one (an unknown one with an error reply); a
  * module that fails to load or traps is answered with an error reply here.
  * @param {WorkerRequest} message
+ * @param {boolean} fromWebPage sent by a content script, which may only report its page
  * @returns {Promise<WorkerReply>}
  */
-async function dispatch(message) {
+async function dispatch(message, fromWebPage) {
   try {
     await ready;
-    return JSON.parse(await handle_message(JSON.stringify(message)));
+    return JSON.parse(await handle_message(JSON.stringify(message), fromWebPage));
   } catch (error) {
     return { type: 'error', message: error instanceof Error ? error.message : String(error) };
   }
@@ -28,7 +29,10 @@ async function dispatch(message) {
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   // Only this extension's own pages and content scripts talk to the worker.
   if (sender.id !== chrome.runtime.id) return false;
-  dispatch(message).then(sendResponse);
+  // The extension's own pages (popup, options, also when opened as a tab) have its origin;
+  // a content script's sender is the web page it runs in.
+  const fromWebPage = !sender.url?.startsWith(chrome.runtime.getURL(''));
+  dispatch(message, fromWebPage).then(sendResponse);
   return true; // the reply is asynchronous
 });
 

@@ -7,14 +7,14 @@ import {
 } from './harness.mjs';
 
 describe('popup states', () => {
-  let fake; let backend; let browser; let popup;
+  let fake; let backend; let proxy; let browser; let popup;
 
   before(async () => {
-    ({ fake, backend, browser, popup } =
-      await startPaired({ fake: { conversations: 60, messages: '5..20', seed: 8 } }));
+    ({ fake, backend, proxy, browser, popup } =
+      await startPaired({ fake: { conversations: 60, messages: '5..20', seed: 8 }, proxy: true }));
   });
 
-  after(() => stopAll(browser, backend, fake));
+  after(() => stopAll(browser, proxy, backend, fake));
 
   test('Syncing shows the progress the worker writes as it goes', async () => {
     const before = await lastRunId(popup);
@@ -29,15 +29,24 @@ describe('popup states', () => {
   });
 
   test('an unreachable backend is reported with what to check', async () => {
-    // Port 9 (discard) has no listener: the check-in at Sync Now fails to connect.
-    await configureBackend(browser, 'http://127.0.0.1:9');
+    // The way to the backend breaks (the proxy answers 502: port 9, discard, has no listener);
+    // the address the extension is paired with stays the same.
+    proxy.retarget('http://127.0.0.1:9');
     await popup.click('#sync-now');
     await waitForPopupState(popup, 'backendUnreachable');
     assert.equal(await popup.textContent('#status-title'), 'Ping is unreachable');
     assert.equal(await popup.textContent('#sync-now'), 'Try again');
     await screenshot(popup, 'popup-backend-unreachable');
-    await configureBackend(browser, backend.base);
+    proxy.retarget(backend.base);
     await popup.click('#sync-now');
     await waitForPopupState(popup, 'connected');
+  });
+
+  test('another backend address forgets the pairing and asks to pair again', async () => {
+    // The proxy and the backend are one CRM, but a different address could be any other.
+    await configureBackend(browser, backend.base);
+    await popup.reload();
+    await waitForPopupState(popup, 'unpaired');
+    await popup.waitForSelector('#pairing-code:text-matches("PING-")');
   });
 });

@@ -52,6 +52,11 @@ fn observed_ids_come_first_newest_first_without_duplicates() {
     let mut registry = QueryIdRegistry::builtin();
     let older = "messengerMessages.11111111111111111111111111111111";
     let newer = "messengerMessages.22222222222222222222222222222222";
+    let elsewhere = graphql_url(older).replace("www.linkedin.com", "www.linkedin.com.evil.example");
+    assert!(
+        !registry.observe_url(&elsewhere),
+        "only LinkedIn's own host teaches ids"
+    );
     assert!(registry.observe_url(&graphql_url(older)));
     assert!(registry.observe_url(&graphql_url(newer)));
     // A built-in observed live is not listed twice.

@@ -10,6 +10,9 @@ pub enum WorkerError {
     Chrome(#[from] ChromeError),
     #[error(transparent)]
     Backend(#[from] BackendError),
+    /// A web page's content script sent what only the extension's own pages may.
+    #[error("this request is not accepted from a web page")]
+    NotFromWebPages,
     /// The message was not one the worker understands.
     #[error("unknown message: {0}")]
     BadMessage(String),

@@ -14,10 +14,16 @@ use crate::error::WorkerError;
 use crate::popup_state::{Facts, popup_state};
 use crate::{avatar, pairing, store, sync};
 
-/// Handles one message from the popup, the options page or a content script.
+/// Handles one message from the popup, the options page or (`from_web_page`) a content script,
+/// which may only report what its page shows.
 #[wasm_bindgen]
-pub async fn handle_message(message: String) -> String {
+pub async fn handle_message(message: String, from_web_page: bool) -> String {
     let reply = match serde_json::from_str::<WorkerRequest>(&message) {
+        Ok(request) if from_web_page && !request.allowed_from_content_script() => {
+            WorkerReply::Error {
+                message: WorkerError::NotFromWebPages.to_string(),
+            }
+        }
         Ok(request) => handle(request)
             .await
             .unwrap_or_else(|error| WorkerReply::Error {
@@ -48,6 +54,13 @@ async fn handle(request: WorkerRequest) -> Result<WorkerReply, WorkerError> {
         WorkerRequest::SaveSettings { settings } => {
             // The options page sends what was typed; the rules are ExtensionSettings'.
             let settings = settings.normalise();
+            if let Some(problem) = settings.problem() {
+                return Ok(WorkerReply::Error { message: problem });
+            }
+            // Another backend is another CRM: this browser pairs with it anew.
+            if store::settings().await?.backend_url != settings.backend_url {
+                store::forget_pairing().await?;
+            }
             store::save_settings(&settings).await?;
             return Ok(WorkerReply::Settings { settings });
         }

@@ -20,11 +20,24 @@ use crate::api::RunReport;
 pub enum WorkerRequest {
     /// The content script saw a LinkedIn page load (sync if the throttle allows); `page` is
     /// what the page said about LinkedIn's web client, for the headers of Voyager calls.
-    PageVisit { url: String, page: PageMeta },
+    PageVisit {
+        /// The address of the LinkedIn page.
+        url: String,
+        /// The page's locale, client version and page instance id, and the browser's time zone.
+        page: PageMeta,
+    },
     /// The content script saw a profile page; `html` is the parts the profile parser needs.
-    ProfilePage { url: String, html: String },
+    ProfilePage {
+        /// The profile's address, `https://www.linkedin.com/in/<slug>/`.
+        url: String,
+        /// The page's markup as rendered when the content script read it.
+        html: String,
+    },
     /// Voyager URLs the page itself requested (from resource timing), to learn rotated query ids.
-    QueryIdsObserved { urls: Vec<String> },
+    QueryIdsObserved {
+        /// Request URLs; messaging query ids are learnt from their `queryId` parameter.
+        urls: Vec<String>,
+    },
     /// The popup's Sync Now: no throttle.
     SyncNow,
     /// The popup asks what to show.
@@ -32,7 +45,10 @@ pub enum WorkerRequest {
     /// The popup asks for a pairing code to display.
     RequestPairingCode,
     /// The popup's field for a code shown by the web UI.
-    EnterPairingCode { code: String },
+    EnterPairingCode {
+        /// The code as the user typed it, e.g. `PING-X7K3M2`.
+        code: String,
+    },
     /// Forget the token and the sync state.
     Unpair,
     /// The options page asks for the settings in force (the defaults before any save);
@@ -40,7 +56,23 @@ pub enum WorkerRequest {
     GetSettings,
     /// The options page saves; the worker stores them [normalised](ExtensionSettings::normalise)
     /// and answers with [`WorkerReply::Settings`], what it stored.
-    SaveSettings { settings: ExtensionSettings },
+    SaveSettings {
+        /// The settings as the form holds them.
+        settings: ExtensionSettings,
+    },
+}
+
+impl WorkerRequest {
+    /// Whether a web page's content script may send this: page visits, profile pages and
+    /// the query ids it saw, nothing that changes settings, pairing or triggers a sync.
+    pub fn allowed_from_content_script(&self) -> bool {
+        matches!(
+            self,
+            WorkerRequest::PageVisit { .. }
+                | WorkerRequest::ProfilePage { .. }
+                | WorkerRequest::QueryIdsObserved { .. }
+        )
+    }
 }
 
 /// The extension's options page settings.
@@ -65,6 +97,23 @@ impl ExtensionSettings {
     pub const MIN_THROTTLE_MINUTES: u32 = 15;
     /// The longest throttle, a week (the options page's limit too).
     pub const MAX_THROTTLE_MINUTES: u32 = 7 * 24 * 60;
+
+    /// Why these settings cannot be saved: a plain-http backend anywhere but this computer
+    /// would carry the pairing token and the CRM's data unencrypted.
+    pub fn problem(&self) -> Option<String> {
+        let rest = self.backend_url.strip_prefix("http://")?;
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let host = match authority.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or_default(),
+            None => authority.split(':').next().unwrap_or_default(),
+        };
+        let local = ["localhost", "127.0.0.1", "::1"].contains(&host.to_ascii_lowercase().as_str());
+        (!local).then(|| {
+            format!(
+                "{host} would receive your pairing token and CRM data unencrypted over plain http: use an https:// address (plain http is allowed only for this computer, localhost)"
+            )
+        })
+    }
 
     /// The settings as the worker keeps them: the backend address without surrounding
     /// whitespace, query, fragment or trailing slashes (the API paths are appended to it), and
@@ -116,10 +165,15 @@ pub struct HistoryView {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BudgetView {
+    /// The pace in force: the chosen one, or Careful while LinkedIn's pushback lasts.
     pub pace: PacePreset,
+    /// Messaging calls in the last hour.
     pub this_hour: u32,
+    /// The hourly budget of that pace.
     pub hourly: u32,
+    /// Messaging calls in the last 24 hours.
     pub today: u32,
+    /// The daily budget of that pace.
     pub daily: u32,
 }
 
@@ -134,29 +188,43 @@ pub struct BudgetView {
 pub enum PopupState {
     /// Not paired: show the code, its countdown, and the field for a code from the web UI.
     Unpaired {
+        /// The pairing code to enter in the web UI, once the backend issued one.
         code: Option<String>,
+        /// When that code stops working.
         expires_at: Option<DateTime<Utc>>,
     },
     /// Paired and idle.
     Connected {
+        /// The LinkedIn account's owner, once a sync has learnt who it is.
         account_name: Option<String>,
+        /// How the latest sync went.
         last_run: Option<RunReport>,
+        /// The earliest time a LinkedIn page visit syncs again; `None`: the next one does.
         next_automatic_sync_at: Option<DateTime<Utc>>,
         /// While older history is still coming.
         history: Option<HistoryView>,
+        /// LinkedIn calls made against the pace's budgets.
         budget: BudgetView,
     },
     /// A sync is running.
     Syncing {
+        /// Conversations whose messages are all fetched so far.
         conversations: u32,
+        /// Messages fetched so far.
         messages: u32,
+        /// When the run began.
         started_at: DateTime<Utc>,
+        /// While older history is still coming.
         history: Option<HistoryView>,
+        /// LinkedIn calls made against the pace's budgets.
         budget: BudgetView,
     },
     /// LinkedIn asked for a security check: every sync, Sync Now included, waits until
     /// `until`; the user completes the check on linkedin.com.
-    SecurityCheck { until: DateTime<Utc> },
+    SecurityCheck {
+        /// When the cool-down after the check ends.
+        until: DateTime<Utc>,
+    },
     /// No usable LinkedIn cookies: visit linkedin.com and log in.
     LinkedInSessionExpired {
         /// LinkedIn ended the session soon after it limited this browser's requests.
@@ -164,13 +232,21 @@ pub enum PopupState {
     },
     /// The backend refused the token (expired or revoked): pair again.
     PairingExpired {
+        /// A new pairing code to enter in the web UI, once the backend issued one.
         code: Option<String>,
+        /// When that code stops working.
         expires_at: Option<DateTime<Utc>>,
     },
     /// The backend did not answer.
-    BackendUnreachable { detail: String },
+    BackendUnreachable {
+        /// The network error or the HTTP status.
+        detail: String,
+    },
     /// LinkedIn is limiting requests; the sync resumes after `retry_at`.
-    ThrottledByLinkedIn { retry_at: DateTime<Utc> },
+    ThrottledByLinkedIn {
+        /// When LinkedIn's backoff ends.
+        retry_at: DateTime<Utc>,
+    },
 }
 
 /// The worker's reply to any [`WorkerRequest`].
@@ -182,15 +258,21 @@ pub enum PopupState {
     rename_all_fields = "camelCase"
 )]
 pub enum WorkerReply {
+    /// What the popup shows, after `getState`, the pairing requests and `unpair`.
     State {
+        /// The state to render.
         state: PopupState,
     },
     /// The settings in force, after `getSettings` and `saveSettings`.
     Settings {
+        /// The settings stored, normalised.
         settings: ExtensionSettings,
     },
+    /// Done, nothing to show: after `syncNow` and the content script's reports.
     Ack,
+    /// The request failed.
     Error {
+        /// What went wrong, for a person.
         message: String,
     },
 }
@@ -205,7 +287,10 @@ pub enum WorkerReply {
 )]
 pub enum ContentRequest {
     /// Fetch this Voyager request from the page (same origin, the tab's own cookies).
-    Fetch { request: HttpRequest },
+    Fetch {
+        /// The URL and headers; the page's `fetch` adds the cookies.
+        request: HttpRequest,
+    },
 }
 
 #[cfg(test)]
@@ -218,6 +303,44 @@ mod tests {
             throttle_minutes,
             paused: true,
             pace: PacePreset::Careful,
+        }
+    }
+
+    #[test]
+    fn plain_http_is_allowed_for_this_computer_only() {
+        for url in [
+            "http://127.0.0.1:8787",
+            "http://localhost:8787/crm",
+            "http://[::1]:8787",
+            "https://ping.example",
+        ] {
+            assert_eq!(settings(url, 120).problem(), None, "{url}");
+        }
+        for url in [
+            "http://ping.example",
+            "http://192.168.1.5:8787",
+            "http://localhost.evil.example",
+        ] {
+            assert!(settings(url, 120).problem().is_some(), "{url}");
+        }
+    }
+
+    #[test]
+    fn content_scripts_may_only_report_what_they_see() {
+        let visit = WorkerRequest::PageVisit {
+            url: "https://www.linkedin.com/feed/".into(),
+            page: PageMeta::default(),
+        };
+        assert!(visit.allowed_from_content_script());
+        for request in [
+            WorkerRequest::SyncNow,
+            WorkerRequest::Unpair,
+            WorkerRequest::GetState,
+            WorkerRequest::SaveSettings {
+                settings: ExtensionSettings::default(),
+            },
+        ] {
+            assert!(!request.allowed_from_content_script(), "{request:?}");
         }
     }
 

@@ -104,8 +104,13 @@ impl QueryIdRegistry {
 
     /// Learns the query id of a messaging GraphQL URL the LinkedIn page requested
     /// (`…/graphql?queryId=<name>.<hash>&…`). Returns whether the URL held a messaging query
-    /// id; anything else (other queries, junk) is ignored. A known id moves to the front.
+    /// id; anything else (other queries, other hosts, junk) is ignored. A known id moves to
+    /// the front.
     pub fn observe_url(&mut self, url: &str) -> bool {
+        // Only what LinkedIn's own page asked LinkedIn counts: another site cannot teach ids.
+        if !url.starts_with("https://www.linkedin.com/") {
+            return false;
+        }
         match query_id_in_url(url) {
             Some(id) if is_messaging_name(id.name()) => {
                 self.remember(id);
