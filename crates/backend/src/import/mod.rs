@@ -115,8 +115,8 @@ pub struct Skipped {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportSummary {
-    /// Where the conversations were filed: an account's name, or that they wait for the
-    /// extension's first sync.
+    /// Where the conversations were filed, as a sentence: an account, or that they wait for
+    /// the extension's first sync of it.
     pub account: String,
     /// The export owner's public identifier.
     pub owner: String,
@@ -229,10 +229,13 @@ pub async fn import_linkedin_archive(
         .await?
     {
         AccountChoice::Chosen(ImportAccount::Synced { profile, name }) => {
-            format!("{name} ({profile})")
+            format!("Filed under your LinkedIn account {name} ({profile})")
         }
         AccountChoice::Chosen(ImportAccount::StandIn { owner_slug }) => {
-            format!("waiting for the extension's first sync (LinkedIn account {owner_slug})")
+            format!(
+                "Filed under the LinkedIn account {owner_slug}, waiting for the extension's \
+                 first sync of it"
+            )
         }
         AccountChoice::Ambiguous(names) => {
             return Err(ImportError::Account(format!(

@@ -15,6 +15,7 @@ use sqlx::{AnyConnection, Row as _};
 use super::contacts::Change;
 use super::imports::conversation_urn;
 use super::ms;
+use super::rows::rewrite_message;
 use crate::ids::UserId;
 use crate::store::import_match::{IMPORTED_MESSAGE_PREFIX, normalize_slug, text_key};
 use crate::store::{Direction, MessageRow, StoreResult, edited};
@@ -378,11 +379,11 @@ pub(super) async fn adopt_imported_message(
     now: DateTime<Utc>,
 ) -> StoreResult<Option<Change>> {
     let second = ms(row.delivered_at).div_euclid(1000) * 1000;
-    let candidates = sqlx::query(
+    let candidates = sqlx::query(&format!(
         "SELECT id, sender_contact_id, direction, body FROM messages \
          WHERE conversation_id = $1 AND delivered_at >= $2 AND delivered_at < $3 \
-         AND urn LIKE 'urn:ping:import:%' ORDER BY delivered_at, id",
-    )
+         AND urn LIKE '{IMPORTED_MESSAGE_PREFIX}%' ORDER BY delivered_at, id"
+    ))
     .bind(conversation_id)
     .bind(second - 1000)
     .bind(second + 2000)
@@ -391,7 +392,6 @@ pub(super) async fn adopt_imported_message(
     if candidates.is_empty() {
         return Ok(None);
     }
-    debug_assert!(IMPORTED_MESSAGE_PREFIX == "urn:ping:import:");
     let key = text_key(&row.body);
     let outbound = row.direction == Direction::Outbound;
     let mut found = None;
@@ -409,25 +409,7 @@ pub(super) async fn adopt_imported_message(
     let Some((id, imported_sender)) = found else {
         return Ok(None);
     };
-    sqlx::query(
-        "UPDATE messages SET urn = $1, sender_urn = $2, sender_contact_id = $3, direction = $4, \
-         delivered_at = $5, subject = $6, body = $7, state = $8, extras_json = $9, \
-         fingerprint = $10, updated_at = $11 WHERE id = $12",
-    )
-    .bind(&row.urn)
-    .bind(row.sender_urn.clone())
-    .bind(sender_contact.or(imported_sender))
-    .bind(row.direction.as_str())
-    .bind(ms(row.delivered_at))
-    .bind(row.subject.clone())
-    .bind(&row.body)
-    .bind(&row.state)
-    .bind(&row.extras_json)
-    .bind(&row.fingerprint)
-    .bind(ms(now))
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
+    rewrite_message(conn, id, sender_contact.or(imported_sender), row, now).await?;
     if let (Some(imported), Some(live)) = (imported_sender, sender_contact)
         && imported != live
     {

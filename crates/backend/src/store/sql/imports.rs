@@ -419,10 +419,9 @@ impl ImportWriter for SqlImportWriter {
         if existed
             && let Some((slug, kept)) =
                 link_one_to_one(&mut self.tx, self.user, id, self.now).await?
+            && let Some(absorbed) = self.slugs.insert(slug, kept)
         {
-            if let Some(absorbed) = self.slugs.insert(slug, kept) {
-                joined += u64::from(self.added.remove(&absorbed));
-            }
+            joined += u64::from(self.added.remove(&absorbed));
         }
         Ok((
             ImportedConversationRow {

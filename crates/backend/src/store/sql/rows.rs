@@ -107,6 +107,37 @@ pub(super) async fn contact_id_by_urn(
     Ok(row.map(|row| row.try_get("id")).transpose()?)
 }
 
+/// Writes a pushed message over the stored row `id` (its URN included: an imported copy takes
+/// the live one).
+pub(super) async fn rewrite_message(
+    conn: &mut AnyConnection,
+    id: i64,
+    sender_contact: Option<i64>,
+    row: &MessageRow,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE messages SET urn = $1, sender_urn = $2, sender_contact_id = $3, direction = $4, \
+         delivered_at = $5, subject = $6, body = $7, state = $8, extras_json = $9, \
+         fingerprint = $10, updated_at = $11 WHERE id = $12",
+    )
+    .bind(&row.urn)
+    .bind(row.sender_urn.clone())
+    .bind(sender_contact)
+    .bind(row.direction.as_str())
+    .bind(ms(row.delivered_at))
+    .bind(row.subject.clone())
+    .bind(&row.body)
+    .bind(&row.state)
+    .bind(&row.extras_json)
+    .bind(&row.fingerprint)
+    .bind(ms(now))
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 pub(super) async fn upsert_message(
     conn: &mut AnyConnection,
     user: UserId,
@@ -128,24 +159,8 @@ pub(super) async fn upsert_message(
         if fingerprint == row.fingerprint || (state == "recalled" && row.state != "recalled") {
             return Ok(Change::Unchanged);
         }
-        sqlx::query(
-            "UPDATE messages SET sender_urn = $1, sender_contact_id = $2, direction = $3, \
-             delivered_at = $4, subject = $5, body = $6, state = $7, extras_json = $8, \
-             fingerprint = $9, updated_at = $10 WHERE id = $11",
-        )
-        .bind(row.sender_urn.clone())
-        .bind(sender_contact)
-        .bind(row.direction.as_str())
-        .bind(ms(row.delivered_at))
-        .bind(row.subject.clone())
-        .bind(&row.body)
-        .bind(&row.state)
-        .bind(&row.extras_json)
-        .bind(&row.fingerprint)
-        .bind(ms(now))
-        .bind(stored.try_get::<i64, _>("id")?)
-        .execute(&mut *conn)
-        .await?;
+        let id = stored.try_get::<i64, _>("id")?;
+        rewrite_message(conn, id, sender_contact, row, now).await?;
         return Ok(Change::Updated);
     }
     if let Some(change) =
