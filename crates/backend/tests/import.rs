@@ -62,30 +62,17 @@ pub fn zip_folder(folder: &Path, target: &Path) {
     zip.finish().unwrap();
 }
 
-struct World {
-    _dir: tempfile::TempDir,
-    store: Arc<SqlStore>,
-    user: UserId,
-    archive: PathBuf,
+/// The archive of a fixture case, zipped into `dir`.
+fn archive_of(case: &str, dir: &Path) -> PathBuf {
+    let archive = dir.join(format!("{case}.zip"));
+    zip_folder(&fixtures().join(case), &archive);
+    archive
 }
 
-async fn world(case: &str) -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqlStore::connect(&format!("sqlite://{}", dir.path().join("i.db").display()))
+async fn sqlite_store(dir: &Path) -> SqlStore {
+    SqlStore::connect(&format!("sqlite://{}", dir.join("i.db").display()))
         .await
-        .unwrap();
-    let user =
-        ping_backend::store::UserStore::create_user(&store, "me@example.com", "x", start_time())
-            .await
-            .unwrap();
-    let archive = dir.path().join(format!("{case}.zip"));
-    zip_folder(&fixtures().join(case), &archive);
-    World {
-        _dir: dir,
-        store: Arc::new(store),
-        user,
-        archive,
-    }
+        .unwrap()
 }
 
 async fn import(store: &dyn Store, user: UserId, archive: &Path) -> Result<ImportSummary, String> {
@@ -176,8 +163,9 @@ fn assert_subset(case: &str, path: &str, expected: &Value, actual: &Value) {
     }
 }
 
-#[tokio::test]
-async fn every_export_fixture_imports_as_expected_and_a_second_import_changes_nothing() {
+/// Imports every fixture case (each for a user of its own) into `store` and checks what it
+/// holds then; imports each again and checks that nothing changed.
+async fn check_every_fixture(store: &SqlStore, dir: &Path) {
     let mut cases: Vec<String> = std::fs::read_dir(fixtures())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -189,12 +177,20 @@ async fn every_export_fixture_imports_as_expected_and_a_second_import_changes_no
             &std::fs::read_to_string(fixtures().join(&case).join("expected.json")).unwrap(),
         )
         .unwrap();
-        let world = world(&case).await;
-        let outcome = import(world.store.as_ref(), world.user, &world.archive).await;
+        let user = ping_backend::store::UserStore::create_user(
+            store,
+            &format!("{case}@example.com"),
+            "x",
+            start_time(),
+        )
+        .await
+        .unwrap();
+        let archive = archive_of(&case, dir);
+        let outcome = import(store, user, &archive).await;
         if let Some(error) = expected["error"].as_str() {
             let message = outcome.expect_err(&case);
             assert!(message.contains(error), "{case}: {message}");
-            let held = holdings(&world.store, world.user).await;
+            let held = holdings(store, user).await;
             assert_eq!(
                 held,
                 json!({"conversations": [], "contacts": []}),
@@ -209,7 +205,7 @@ async fn every_export_fixture_imports_as_expected_and_a_second_import_changes_no
             &expected["summary"],
             &serde_json::to_value(&summary).unwrap(),
         );
-        let held = holdings(&world.store, world.user).await;
+        let held = holdings(store, user).await;
         let mut conversations = expected["conversations"]
             .as_array()
             .cloned()
@@ -222,19 +218,20 @@ async fn every_export_fixture_imports_as_expected_and_a_second_import_changes_no
         );
         assert_eq!(held["contacts"], expected["contacts"], "{case}: contacts");
 
-        let again = import(world.store.as_ref(), world.user, &world.archive)
-            .await
-            .unwrap();
+        let again = import(store, user, &archive).await.unwrap();
         assert_eq!(again.conversations.added, 0, "{case}: {again:?}");
         assert_eq!(again.messages.added, 0, "{case}: {again:?}");
         assert_eq!(again.contacts.added, 0, "{case}: {again:?}");
         assert_eq!(again.messages.matched, summary.messages.added, "{case}");
-        assert_eq!(
-            holdings(&world.store, world.user).await,
-            held,
-            "{case}: unchanged"
-        );
+        assert_eq!(holdings(store, user).await, held, "{case}: unchanged");
     }
+}
+
+#[tokio::test]
+async fn every_export_fixture_imports_as_expected_and_a_second_import_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = sqlite_store(dir.path()).await;
+    check_every_fixture(&store, dir.path()).await;
 }
 
 const LIESL_THREAD: &str = "2-MGYxZTJkM2MtYWFhYS00YmJiLThjY2MtMDAwMDAwMDAwMDAxXzAxMA==";
@@ -754,4 +751,88 @@ async fn the_openapi_document_describes_history_covered_as_an_optional_list_of_u
     );
     let batch = &document["components"]["schemas"]["PushBatch"]["properties"];
     assert!(batch["historyPending"].is_object(), "{batch:#}");
+}
+
+/// The fixtures, and a live push after an import, on PostgreSQL (when reachable:
+/// `TEST_DATABASE_URL`, else `postgres://postgres@127.0.0.1:5432/test`; skipped otherwise).
+#[cfg(feature = "postgres")]
+mod postgres {
+    use std::io::Write as _;
+
+    use ping_backend::ingest::prepare_batch;
+    use ping_backend::store::IngestStore as _;
+
+    use super::*;
+    use crate::fixtures::to_json;
+
+    /// A store in a fresh schema of the test server, with the admin pool to drop it.
+    async fn scratch_store() -> Option<(SqlStore, sqlx::AnyPool, String)> {
+        let base = std::env::var("TEST_DATABASE_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+        sqlx::any::install_default_drivers();
+        let admin = sqlx::any::AnyPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(std::time::Duration::from_secs(3))
+            .connect(&base)
+            .await;
+        let Ok(admin) = admin else {
+            let _ = writeln!(std::io::stderr(), "SKIPPED: no PostgreSQL at {base}");
+            return None;
+        };
+        let schema = format!(
+            "ping_import_{}",
+            &ping_backend::secrets::sha256_hex(ping_backend::secrets::random_token())[..12]
+        );
+        sqlx::query(&format!("CREATE SCHEMA {schema}"))
+            .execute(&admin)
+            .await
+            .unwrap();
+        let separator = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{separator}options[search_path]={schema}");
+        Some((SqlStore::connect(&url).await.unwrap(), admin, schema))
+    }
+
+    #[tokio::test]
+    async fn imports_and_their_adoption_by_a_live_push_work_on_postgres() {
+        let Some((store, admin, schema)) = scratch_store().await else {
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        check_every_fixture(&store, dir.path()).await;
+
+        let user = ping_backend::store::UserStore::create_user(
+            &store,
+            "live@example.com",
+            "x",
+            start_time(),
+        )
+        .await
+        .unwrap();
+        import(&store, user, &archive_of("basic-2025", dir.path()))
+            .await
+            .unwrap();
+        let (batch, rejected) =
+            prepare_batch(serde_json::from_value(to_json(&live_batch())).unwrap());
+        assert!(rejected.is_empty(), "{rejected:?}");
+        let pushed = store
+            .ingest_batch(user, &batch, start_time())
+            .await
+            .unwrap();
+        assert_eq!((pushed.messages.created, pushed.messages.updated), (1, 2));
+        assert_eq!(counts(&store, user).await, (4, 9, 4));
+        let urn = ConversationUrn::new(owner(), LIESL_THREAD)
+            .unwrap()
+            .to_string();
+        let covered = store
+            .history_covered(user, std::slice::from_ref(&urn))
+            .await
+            .unwrap();
+        assert_eq!(covered, vec![urn]);
+
+        store.close().await;
+        sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+            .execute(&admin)
+            .await
+            .unwrap();
+    }
 }
