@@ -102,10 +102,8 @@ pub fn prepare_batch(raw: RawPushBatch) -> (IngestBatch, Vec<RejectedRecord>) {
     if let Some(headline) = &mut account.headline {
         strip_nul(headline);
     }
-    let (conversations, mut rejected) = parse_records::<Conversation>(
-        RecordKind::Conversation,
-        strip_nul_in(raw.conversations),
-    );
+    let (conversations, mut rejected) =
+        parse_records::<Conversation>(RecordKind::Conversation, strip_nul_in(raw.conversations));
     let (messages, rejected_messages) =
         parse_records::<Message>(RecordKind::Message, strip_nul_in(raw.messages));
     rejected.extend(rejected_messages);

@@ -182,6 +182,10 @@ mod tests {
             ..sighting(None, None)
         };
         let merged = combined(blank, sighting(Some("CTO at Acme"), None));
-        assert_eq!(merged.headline.as_deref(), Some("CTO at Acme"), "blank is unknown");
+        assert_eq!(
+            merged.headline.as_deref(),
+            Some("CTO at Acme"),
+            "blank is unknown"
+        );
     }
 }
