@@ -44,10 +44,15 @@ describe('LinkedIn faults and pairing expiry', () => {
     assert.equal(await popup.textContent('#status-title'), 'LinkedIn session expired');
     assert.ok(await popup.isVisible('#open-linkedin'));
     await screenshot(popup, 'popup-linkedin-logged-out');
+    // The user logs in again and visits LinkedIn: that visit syncs, whatever the throttle
+    // (the last completed sync was minutes ago), and the popup is connected again.
     await fake.session(false);
     const before = await lastRunId(popup);
-    await popup.evaluate(() => chrome.runtime.sendMessage({ type: 'syncNow' }));
+    const tab = await browser.ctx.newPage();
+    await tab.goto('https://www.linkedin.com/feed/');
     assert.equal((await waitForRun(popup, before)).outcome, 'completed');
+    await waitForPopupState(popup, 'connected');
+    await tab.close();
   });
 
   test('a CSRF refusal falls back to fetching through an open LinkedIn tab', async () => {

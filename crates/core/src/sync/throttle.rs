@@ -31,10 +31,13 @@ impl Default for ThrottlePolicy {
     rename_all_fields = "camelCase"
 )]
 pub enum SyncDecision {
+    /// Start (or resume) a sync now.
     Run,
     /// Not now; `next_at` is the earliest time an automatic sync would run, when known.
     Skip {
+        /// Why not, for the popup.
         reason: SkipReason,
+        /// The earliest time an automatic sync would run; `None` when paused.
         next_at: Option<DateTime<Utc>>,
     },
 }
@@ -92,8 +95,13 @@ pub fn decide_sync(
             next_at: Some(until),
         };
     }
-    // Unfinished work resumes at any automatic trigger once LinkedIn and the budget allow.
-    if state.pass.is_some() || state.has_pending_history() {
+    // Unfinished work resumes at any automatic trigger once LinkedIn and the budget allow, and
+    // so does a sync that stopped for an expired session: the visit may come after a fresh
+    // login (a run without cookies stops before calling LinkedIn).
+    if state.pass.is_some()
+        || state.has_pending_history()
+        || state.stop_reason == Some(StopReason::LinkedInSessionExpired)
+    {
         return SyncDecision::Run;
     }
     match next_automatic_sync(state, policy) {
@@ -287,5 +295,21 @@ mod tests {
             with_queued_request(SyncTrigger::Manual, Some(true)),
             (SyncTrigger::Manual, false)
         );
+    }
+
+    #[test]
+    fn a_page_visit_after_an_expired_session_syncs_whatever_the_throttle() {
+        let state = SyncState {
+            stop_reason: Some(StopReason::LinkedInSessionExpired),
+            ..synced_at(0)
+        };
+        let decision = decide_sync(
+            &state,
+            &ThrottlePolicy::default(),
+            SyncTrigger::PageVisit,
+            false,
+            at(10),
+        );
+        assert_eq!(decision, SyncDecision::Run);
     }
 }
