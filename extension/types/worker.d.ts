@@ -2,12 +2,27 @@
 // Regenerate: UPDATE_TYPES=1 cargo test -p ping-protocol --features schema --test worker_types
 
 /** LinkedIn calls made against the budgets of the pace in force. */
-export interface BudgetView { pace: PacePreset; thisHour: number; hourly: number; today: number; daily: number }
+export interface BudgetView {
+  /** The pace in force: the chosen one, or Careful while LinkedIn's pushback lasts. */
+  pace: PacePreset;
+  /** Messaging calls in the last hour. */
+  thisHour: number;
+  /** The hourly budget of that pace. */
+  hourly: number;
+  /** Messaging calls in the last 24 hours. */
+  today: number;
+  /** The daily budget of that pace. */
+  daily: number;
+}
 
 /** A message from the worker to the content script of an open LinkedIn tab. */
 export type ContentRequest =
   /** Fetch this Voyager request from the page (same origin, the tab's own cookies). */
-  | { type: "fetch"; request: HttpRequest };
+  | {
+  type: "fetch";
+  /** The URL and headers; the page's `fetch` adds the cookies. */
+  request: HttpRequest;
+};
 
 /** The extension's options page settings. */
 export interface ExtensionSettings {
@@ -48,6 +63,7 @@ export interface HttpResponse {
   status: number;
   /** Header names in lowercase. */
   headers: Array<[string, string]>;
+  /** The body as text: JSON for Voyager answers, HTML or plain text for login pages and errors. */
   body: string;
   /** Where a followed redirect ended, when the transport followed one. */
   redirectedTo?: string | null;
@@ -86,24 +102,50 @@ export interface PageMeta {
 /** What the popup shows; one variant per state a user can meet. */
 export type PopupState =
   /** Not paired: show the code, its countdown, and the field for a code from the web UI. */
-  | { state: "unpaired"; code?: string | null; expiresAt?: string | null }
+  | {
+  state: "unpaired";
+  /** The pairing code to enter in the web UI, once the backend issued one. */
+  code?: string | null;
+  /** When that code stops working. */
+  expiresAt?: string | null;
+}
   /** Paired and idle. */
   | {
   state: "connected";
+  /** LinkedIn calls made against the pace's budgets. */
   budget: BudgetView;
+  /** The LinkedIn account's owner, once a sync has learnt who it is. */
   accountName?: string | null;
   /** While older history is still coming. */
   history?: HistoryView | null;
+  /** How the latest sync went. */
   lastRun?: RunReport | null;
+  /** The earliest time a LinkedIn page visit syncs again; absent: the next one does. */
   nextAutomaticSyncAt?: string | null;
 }
   /** A sync is running. */
-  | { state: "syncing"; conversations: number; messages: number; startedAt: string; budget: BudgetView; history?: HistoryView | null }
+  | {
+  state: "syncing";
+  /** Conversations whose messages are all fetched so far. */
+  conversations: number;
+  /** Messages fetched so far. */
+  messages: number;
+  /** When the run began. */
+  startedAt: string;
+  /** LinkedIn calls made against the pace's budgets. */
+  budget: BudgetView;
+  /** While older history is still coming. */
+  history?: HistoryView | null;
+}
   /**
    * LinkedIn asked for a security check: every sync, Sync Now included, waits until
    * `until`; the user completes the check on linkedin.com.
    */
-  | { state: "securityCheck"; until: string }
+  | {
+  state: "securityCheck";
+  /** When the cool-down after the check ends. */
+  until: string;
+}
   /** No usable LinkedIn cookies: visit linkedin.com and log in. */
   | {
   state: "linkedInSessionExpired";
@@ -111,11 +153,25 @@ export type PopupState =
   afterPushback: boolean;
 }
   /** The backend refused the token (expired or revoked): pair again. */
-  | { state: "pairingExpired"; code?: string | null; expiresAt?: string | null }
+  | {
+  state: "pairingExpired";
+  /** A new pairing code to enter in the web UI, once the backend issued one. */
+  code?: string | null;
+  /** When that code stops working. */
+  expiresAt?: string | null;
+}
   /** The backend did not answer. */
-  | { state: "backendUnreachable"; detail: string }
+  | {
+  state: "backendUnreachable";
+  /** The network error or the HTTP status. */
+  detail: string;
+}
   /** LinkedIn is limiting requests; the sync resumes after `retry_at`. */
-  | { state: "throttledByLinkedIn"; retryAt: string };
+  | {
+  state: "throttledByLinkedIn";
+  /** When LinkedIn's backoff ends. */
+  retryAt: string;
+};
 
 /**
  * A member profile, canonically `urn:li:fsd_profile:<id>`.
@@ -136,17 +192,27 @@ export type RunOutcome =
 
 /** The report of one sync run, sent to the backend and shown in the popup. */
 export interface RunReport {
+  /** The run's id, also sent with each of its push batches. */
   runId: string;
+  /** What started the run. */
   trigger: SyncTrigger;
+  /** When the run began. */
   startedAt: string;
+  /** When the run ended. */
   finishedAt: string;
+  /** Completed, interrupted (resumes later) or failed (needs the user). */
   outcome: RunOutcome;
+  /** Conversations whose messages were all pushed and acknowledged in this run. */
   conversationsProcessed: number;
+  /** Messages pushed and acknowledged in this run. */
   messagesProcessed: number;
+  /** Profiles fetched from LinkedIn and pushed because the backend asked for them. */
   profilesBackfilled: number;
+  /** Calls made to LinkedIn, counted against the pace's budgets. */
   requestsMade: number;
   /** What went wrong, in words for a person; never any cookie or token. */
   errors: string[];
+  /** The mailbox synced, once a `/me` answer is known. */
   account?: ProfileUrn | null;
 }
 
@@ -161,11 +227,26 @@ export type SyncTrigger =
 
 /** The worker's reply to any [`WorkerRequest`]. */
 export type WorkerReply =
-  | { type: "state"; state: PopupState }
+  /** What the popup shows, after `getState`, the pairing requests and `unpair`. */
+  | {
+  type: "state";
+  /** The state to render. */
+  state: PopupState;
+}
   /** The settings in force, after `getSettings` and `saveSettings`. */
-  | { type: "settings"; settings: ExtensionSettings }
+  | {
+  type: "settings";
+  /** The settings stored, normalised. */
+  settings: ExtensionSettings;
+}
+  /** Done, nothing to show: after `syncNow` and the content script's reports. */
   | { type: "ack" }
-  | { type: "error"; message: string };
+  /** The request failed. */
+  | {
+  type: "error";
+  /** What went wrong, for a person. */
+  message: string;
+};
 
 /** A message to the service worker. */
 export type WorkerRequest =
@@ -173,11 +254,27 @@ export type WorkerRequest =
    * The content script saw a LinkedIn page load (sync if the throttle allows); `page` is
    * what the page said about LinkedIn's web client, for the headers of Voyager calls.
    */
-  | { type: "pageVisit"; url: string; page: PageMeta }
+  | {
+  type: "pageVisit";
+  /** The address of the LinkedIn page. */
+  url: string;
+  /** The page's locale, client version and page instance id, and the browser's time zone. */
+  page: PageMeta;
+}
   /** The content script saw a profile page; `html` is the parts the profile parser needs. */
-  | { type: "profilePage"; url: string; html: string }
+  | {
+  type: "profilePage";
+  /** The profile's address, `https://www.linkedin.com/in/<slug>/`. */
+  url: string;
+  /** The page's markup as rendered when the content script read it. */
+  html: string;
+}
   /** Voyager URLs the page itself requested (from resource timing), to learn rotated query ids. */
-  | { type: "queryIdsObserved"; urls: string[] }
+  | {
+  type: "queryIdsObserved";
+  /** Request URLs; messaging query ids are learnt from their `queryId` parameter. */
+  urls: string[];
+}
   /** The popup's Sync Now: no throttle. */
   | { type: "syncNow" }
   /** The popup asks what to show. */
@@ -185,7 +282,11 @@ export type WorkerRequest =
   /** The popup asks for a pairing code to display. */
   | { type: "requestPairingCode" }
   /** The popup's field for a code shown by the web UI. */
-  | { type: "enterPairingCode"; code: string }
+  | {
+  type: "enterPairingCode";
+  /** The code as the user typed it, e.g. `PING-X7K3M2`. */
+  code: string;
+}
   /** Forget the token and the sync state. */
   | { type: "unpair" }
   /**
@@ -197,4 +298,8 @@ export type WorkerRequest =
    * The options page saves; the worker stores them [normalised](ExtensionSettings::normalise)
    * and answers with [`WorkerReply::Settings`], what it stored.
    */
-  | { type: "saveSettings"; settings: ExtensionSettings };
+  | {
+  type: "saveSettings";
+  /** The settings as the form holds them. */
+  settings: ExtensionSettings;
+};

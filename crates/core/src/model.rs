@@ -17,9 +17,13 @@ use crate::ids::{
 pub struct Account {
     /// The mailbox owner; every conversation and message URN is scoped to it.
     pub profile: ProfileUrn,
+    /// The owner's first name, as shown on LinkedIn.
     pub first_name: String,
+    /// The owner's last name, as shown on LinkedIn.
     pub last_name: String,
+    /// The owner's headline (LinkedIn's `occupation`), e.g. "Founder at Demo Ltd".
     pub headline: Option<String>,
+    /// The vanity slug of the owner's profile URL (`/in/<slug>/`), when `/me` gave it.
     pub public_identifier: Option<PublicIdentifier>,
 }
 
@@ -28,7 +32,9 @@ pub struct Account {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", content = "urn", rename_all = "camelCase")]
 pub enum ParticipantId {
+    /// A LinkedIn member (`urn:li:fsd_profile:…`); becomes a CRM contact.
     Member(ProfileUrn),
+    /// A company page (`urn:li:fsd_company:…`), the sender of sponsored messages.
     Organization(CompanyUrn),
 }
 
@@ -37,18 +43,23 @@ pub enum ParticipantId {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Participant {
+    /// The member or organisation, from the participant's `hostIdentityUrn`.
     pub id: ParticipantId,
     /// True for the mailbox owner (`distance: SELF`).
     pub is_self: bool,
+    /// The member's first name; `None` for organisations.
     pub first_name: Option<String>,
+    /// The member's last name; `None` for organisations.
     pub last_name: Option<String>,
     /// Organisation name, or the member's full name when only that is known.
     pub display_name: String,
+    /// The member's headline (the "job title" line under the name), or an organisation's tagline.
     pub headline: Option<String>,
     /// `https://www.linkedin.com/in/<ACoA id>` for members (not the vanity slug).
     pub profile_url: Option<String>,
     /// `DISTANCE_1`, `DISTANCE_2`, … as LinkedIn reports it.
     pub distance: Option<String>,
+    /// The member's profile photo or the organisation's logo.
     pub picture: Option<Picture>,
 }
 
@@ -59,6 +70,7 @@ pub struct Participant {
 pub struct Picture {
     /// Stable id of the photo (from `displayImageUrn` or the `rootUrl`), to know when it changed.
     pub asset_id: Option<String>,
+    /// The sizes on offer, each with its own signed URL.
     pub artifacts: Vec<Artifact>,
 }
 
@@ -69,9 +81,12 @@ pub struct Picture {
 pub struct Artifact {
     /// Pixel width; 0 when unknown (a URL read from a page).
     pub width: u32,
+    /// Pixel height; 0 when unknown.
     pub height: u32,
     /// `rootUrl + fileIdentifyingUrlPathSegment`, verbatim.
     pub url: String,
+    /// When the signed URL stops working (the `e=` / `expiresAt` of the artifact); the CDN then
+    /// answers 403.
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -107,18 +122,28 @@ pub enum ConversationKind {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Conversation {
+    /// The thread as seen from the mailbox owner's account (`urn:li:msg_conversation:…`).
     pub urn: ConversationUrn,
     /// `urn:li:messagingThread:<thread id>` when given.
     pub backend_urn: Option<String>,
+    /// Regular, InMail, sponsored or a pending message request.
     pub kind: ConversationKind,
+    /// True for a group conversation (usually with a title and more than two participants).
     pub group_chat: bool,
+    /// The group's name; also set on some 1:1 threads.
     pub title: Option<String>,
+    /// LinkedIn's folders for the thread verbatim, e.g. `INBOX`, `PRIMARY_INBOX`, `INMAIL`.
     pub categories: Vec<String>,
     /// InMail state: `PENDING`, `ACCEPTED`, `DECLINED`.
     pub state: Option<String>,
+    /// Whether the owner has read the thread on LinkedIn.
     pub read: bool,
+    /// Messages the owner has not read yet.
     pub unread_count: u32,
+    /// When the thread was started, when LinkedIn said.
     pub created_at: Option<DateTime<Utc>>,
+    /// The newest activity (normally the last message's `deliveredAt`); the list is ordered by it
+    /// and the sync's watermark compares against it.
     pub last_activity_at: DateTime<Utc>,
     /// Every participant, the mailbox owner included.
     pub participants: Vec<Participant>,
@@ -129,7 +154,9 @@ pub struct Conversation {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum MessageState {
+    /// An ordinary message, as sent.
     Normal,
+    /// Changed by its author after sending; the body is the edited text.
     Edited,
     /// Unsent by its author: the body is gone.
     Recalled,
@@ -142,15 +169,21 @@ pub enum MessageState {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum AttachmentKind {
+    /// A document sent as a file (`file`), with name, type and size.
     File,
+    /// A picture sent in the conversation (`vectorImage`).
     Image,
+    /// A video clip; the URL is its widest stream.
     Video,
+    /// A voice message.
     Audio,
     /// GIFs and other external media.
     ExternalMedia,
     /// A shared feed post or InMail host reference.
     SharedPost,
+    /// A forwarded message; its text is kept in `name`.
     Forwarded,
+    /// A quote of the message replied to; its text is kept in `name`.
     Reply,
     /// A render item this version does not know; its key is kept in `name`.
     Other,
@@ -161,10 +194,17 @@ pub enum AttachmentKind {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Attachment {
+    /// What the render item was.
     pub kind: AttachmentKind,
+    /// File name or title; the quoted text of forwards and replies, the host URN of a shared post,
+    /// the render key of an unknown item.
     pub name: Option<String>,
+    /// MIME type, e.g. `application/pdf`, when LinkedIn gave it.
     pub media_type: Option<String>,
+    /// Size in bytes, when LinkedIn gave it.
     pub byte_size: Option<u64>,
+    /// Where to open it on LinkedIn; message files (`/dms/prv/…`) are short-lived and need the
+    /// owner's session.
     pub url: Option<String>,
 }
 
@@ -173,8 +213,11 @@ pub struct Attachment {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Reaction {
+    /// The emoji itself, e.g. "👍".
     pub emoji: String,
+    /// How many participants reacted with it.
     pub count: u32,
+    /// Whether the mailbox owner is one of them.
     pub viewer_reacted: bool,
 }
 
@@ -183,17 +226,24 @@ pub struct Reaction {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
+    /// The message as seen from the owner's account (`urn:li:msg_message:…`); the CRM's key for it.
     pub urn: MessageUrn,
+    /// The thread the message belongs to.
     pub conversation: ConversationUrn,
     /// Resolved through the conversation's participants when the message carried only a brief
     /// sender; `None` when LinkedIn gave none.
     pub sender: Option<ParticipantId>,
+    /// When LinkedIn delivered it (`deliveredAt`).
     pub delivered_at: DateTime<Utc>,
+    /// The subject line of an InMail; `None` for ordinary messages.
     pub subject: Option<String>,
     /// Plain text; `\n` separates lines. Empty for recalled messages.
     pub body: String,
+    /// Whether the body is as sent, edited, recalled or written by LinkedIn.
     pub state: MessageState,
+    /// Files, pictures, shared posts and other render items, as metadata.
     pub attachments: Vec<Attachment>,
+    /// Emoji reactions, one entry per emoji.
     pub reactions: Vec<Reaction>,
 }
 
@@ -202,18 +252,25 @@ pub struct Message {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
+    /// The member (`urn:li:fsd_profile:…`); `None` when a page did not reveal it.
     pub urn: Option<ProfileUrn>,
+    /// The vanity slug of the profile URL (`/in/<slug>/`), which the messaging API does not give.
     pub public_identifier: Option<PublicIdentifier>,
+    /// First name, from a profile lookup.
     pub first_name: Option<String>,
+    /// Last name, from a profile lookup.
     pub last_name: Option<String>,
     /// The full name as displayed (pages show only this).
     pub full_name: Option<String>,
+    /// The headline under the member's name.
     pub headline: Option<String>,
     /// Current position title.
     pub title: Option<String>,
     /// Current company name.
     pub company: Option<String>,
+    /// Where the member says they are, e.g. "Berlin, Germany".
     pub location: Option<String>,
+    /// The profile photo.
     pub picture: Option<Picture>,
 }
 
@@ -225,6 +282,7 @@ pub struct Skipped {
     pub index: usize,
     /// The record's `entityUrn`, when it had a readable one.
     pub urn: Option<String>,
+    /// Why it could not be read, for the run report.
     pub reason: String,
 }
 
@@ -232,13 +290,17 @@ pub struct Skipped {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationPage {
+    /// The conversations on the page, each with its participants.
     pub conversations: Vec<Conversation>,
     /// The last message of each conversation, when the list embedded it.
     pub last_messages: Vec<Message>,
+    /// The cursor to the next, older page (`metadata.nextCursor`); `None` at the end of the list.
     pub next_cursor: Option<Cursor>,
+    /// The sync token to send next time for a delta (`metadata.newSyncToken`).
     pub new_sync_token: Option<SyncToken>,
     /// Conversations deleted since the sync token that was sent.
     pub deleted: Vec<ConversationUrn>,
+    /// Records on the page that could not be read.
     pub skipped: Vec<Skipped>,
 }
 
@@ -246,8 +308,12 @@ pub struct ConversationPage {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MessagePage {
+    /// The messages on the page; their order is not to be relied on.
     pub messages: Vec<Message>,
+    /// The cursor to older messages (`metadata.prevCursor`), followed to walk a thread back.
     pub prev_cursor: Option<Cursor>,
+    /// The cursor to newer messages (`metadata.nextCursor`); the sync does not follow it.
     pub next_cursor: Option<Cursor>,
+    /// Messages on the page that could not be read.
     pub skipped: Vec<Skipped>,
 }

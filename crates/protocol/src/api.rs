@@ -19,6 +19,7 @@ pub struct ApiError {
     pub message: String,
     /// The HTTP status, repeated.
     pub status: u16,
+    /// What went wrong, for the extension to act on (a token error means pair again).
     pub service_error_code: ErrorCode,
 }
 
@@ -81,7 +82,10 @@ pub struct PairingCodeRequest {
 pub struct PairingCodeResponse {
     /// `PING-` and 6 characters without look-alikes, e.g. `PING-X7K3M2`.
     pub code: String,
+    /// The secret to poll with; the backend keeps only its hash, so someone who sees the code
+    /// cannot collect the token.
     pub poll_secret: String,
+    /// When the code stops working if nobody paired it (10 minutes after it was issued).
     pub expires_at: DateTime<Utc>,
 }
 
@@ -90,7 +94,9 @@ pub struct PairingCodeResponse {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PairingPollRequest {
+    /// The code the popup shows.
     pub code: String,
+    /// The `pollSecret` handed out with the code.
     pub poll_secret: String,
 }
 
@@ -103,8 +109,17 @@ pub struct PairingPollRequest {
     rename_all_fields = "camelCase"
 )]
 pub enum PairingPollResponse {
-    Pending { expires_at: DateTime<Utc> },
-    Paired { token: ExtensionToken },
+    /// Not paired yet: poll again.
+    Pending {
+        /// When the code stops working.
+        expires_at: DateTime<Utc>,
+    },
+    /// The user paired the code in the web UI.
+    Paired {
+        /// The extension's token, handed out this once.
+        token: ExtensionToken,
+    },
+    /// Nobody paired the code in time: ask for a new one.
     Expired,
 }
 
@@ -113,6 +128,7 @@ pub enum PairingPollResponse {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PairRequest {
+    /// The code the popup shows, as the user typed it.
     pub code: String,
 }
 
@@ -121,7 +137,9 @@ pub struct PairRequest {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ClaimRequest {
+    /// The code the web UI shows, as the user typed it.
     pub code: String,
+    /// How the paired browser is listed in the web UI, e.g. "Chrome on Linux".
     pub client_name: String,
 }
 
@@ -130,7 +148,9 @@ pub struct ClaimRequest {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ExtensionToken {
+    /// The secret to send as `Authorization: Bearer <token>`; the backend keeps only its hash.
     pub token: String,
+    /// When it stops working unless refreshed.
     pub expires_at: DateTime<Utc>,
 }
 
@@ -153,7 +173,9 @@ pub struct PushBatch<C = Conversation, M = Message, D = ConversationUrn> {
     pub run_id: String,
     /// The mailbox owner; decides which messages are outbound.
     pub account: Account,
+    /// Conversations with new activity on LinkedIn, with their participants (the CRM's contacts).
     pub conversations: Vec<C>,
+    /// New messages of those conversations.
     pub messages: Vec<M>,
     /// Conversations LinkedIn reported deleted.
     // A path rather than plain `default`: serde would ask `D: Default` of the generic.
@@ -176,8 +198,11 @@ pub type RawPushBatch = PushBatch<serde_json::Value, serde_json::Value, serde_js
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum RecordKind {
+    /// An entry of a push's `conversations`.
     Conversation,
+    /// An entry of a push's `messages`.
     Message,
+    /// An entry of a profiles push.
     Profile,
     /// An entry of a push's `deletedConversations`.
     DeletedConversation,
@@ -188,11 +213,13 @@ pub enum RecordKind {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RejectedRecord {
+    /// Which list the record came from.
     pub kind: RecordKind,
     /// Position in its list.
     pub index: usize,
     /// The record's `urn` when it had a readable one.
     pub urn: Option<String>,
+    /// Why it was not stored: what did not parse, or what the database refused.
     pub reason: String,
 }
 
@@ -239,8 +266,11 @@ pub struct PushCounts {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PushResponse {
+    /// What the batch did to the stored conversations.
     pub conversations: PushCounts,
+    /// What the batch did to the stored messages.
     pub messages: PushCounts,
+    /// Records not stored; the rest of the batch was.
     pub rejected: Vec<RejectedRecord>,
     /// Contacts missing a title, company or avatar: fetch their profiles and push them.
     pub backfill_needed: Vec<BackfillRequest>,
@@ -258,7 +288,9 @@ pub struct PushResponse {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BackfillRequest {
+    /// The contact's LinkedIn member URN, to look the profile up by.
     pub member: ProfileUrn,
+    /// What the contact lacks.
     pub missing: Vec<MissingField>,
 }
 
@@ -267,8 +299,11 @@ pub struct BackfillRequest {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum MissingField {
+    /// The title of the current position.
     Title,
+    /// The current company.
     Company,
+    /// A profile picture: none stored and no URL known.
     Avatar,
 }
 
@@ -277,7 +312,9 @@ pub enum MissingField {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AvatarRequest {
+    /// The contact the picture belongs to.
     pub member: ProfileUrn,
+    /// The signed LinkedIn media URL to fetch, before it expires.
     pub url: String,
 }
 
@@ -304,8 +341,11 @@ pub enum ProfileSource {
 )]
 #[serde(rename_all = "camelCase")]
 pub struct ProfilesPush<P = Profile> {
+    /// A visited profile page, or a lookup the backend asked for.
     pub source: ProfileSource,
+    /// When the extension read the profiles.
     pub captured_at: DateTime<Utc>,
+    /// The profiles read; each updates the contact with the same member URN.
     pub profiles: Vec<P>,
 }
 
@@ -317,8 +357,12 @@ pub type RawProfilesPush = ProfilesPush<serde_json::Value>;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ProfilesResponse {
+    /// What the push did to the stored contacts.
     pub profiles: PushCounts,
+    /// Profiles not stored; the rest were.
     pub rejected: Vec<RejectedRecord>,
+    /// Avatars of these contacts the backend could not download itself: fetch the bytes and
+    /// upload them.
     pub avatar_requests: Vec<AvatarRequest>,
 }
 
@@ -327,10 +371,12 @@ pub struct ProfilesResponse {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AvatarUpload {
+    /// The contact the picture belongs to.
     pub member: ProfileUrn,
     /// The LinkedIn URL the bytes came from (checked against the media host allow-list).
     #[cfg_attr(feature = "schema", schemars(url))]
     pub source_url: String,
+    /// The `Content-Type` LinkedIn served the picture with; must be an `image/` type.
     #[cfg_attr(feature = "schema", schemars(regex(pattern = r"^image/")))]
     pub content_type: String,
     /// Standard base64 of the image bytes.
@@ -346,6 +392,7 @@ pub struct AvatarUpload {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SyncStatus {
+    /// The LinkedIn accounts the extension synced (not those only imported from a data export).
     pub accounts: Vec<AccountStatus>,
 }
 
@@ -354,12 +401,19 @@ pub struct SyncStatus {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AccountStatus {
+    /// The account owner's profile URN.
     pub account_id: ProfileUrn,
+    /// The owner's name, as LinkedIn shows it.
     pub name: String,
+    /// The report of the latest sync run, once there was one.
     pub last_run: Option<RunReport>,
+    /// Conversations stored for the account, deleted ones left out.
     pub conversations: u64,
+    /// Messages stored for the account.
     pub messages: u64,
+    /// People and organisations met in the account's conversations.
     pub contacts: u64,
+    /// A sync asked for in the web UI that has not finished yet.
     pub pending_request: Option<SyncRequest>,
 }
 
@@ -368,6 +422,7 @@ pub struct AccountStatus {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SyncRequestCreate {
+    /// The LinkedIn account to sync.
     pub account_id: ProfileUrn,
     /// Sync even inside the throttle window.
     #[serde(default)]
@@ -379,10 +434,15 @@ pub struct SyncRequestCreate {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SyncRequest {
+    /// The request's id, to poll at `GET /api/v1/conversations/sync/{id}`.
     pub id: String,
+    /// The LinkedIn account to sync.
     pub account_id: ProfileUrn,
+    /// Sync even inside the throttle window.
     pub force: bool,
+    /// Queued, picked up by the extension, or done.
     pub state: SyncRequestState,
+    /// When the web UI asked.
     pub requested_at: DateTime<Utc>,
 }
 
@@ -391,9 +451,11 @@ pub struct SyncRequest {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum SyncRequestState {
+    /// Waiting for the extension's next check-in.
     Queued,
     /// The extension picked it up.
     Delivered,
+    /// A run of the account reported back after the extension picked it up.
     Done,
 }
 
@@ -402,7 +464,10 @@ pub enum SyncRequestState {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct HelloRequest {
+    /// The mailbox the extension syncs, when known; only that account's requests are handed out
+    /// then.
     pub account: Option<ProfileUrn>,
+    /// The extension's version, from its manifest.
     pub extension_version: String,
 }
 
@@ -411,6 +476,7 @@ pub struct HelloRequest {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct HelloResponse {
+    /// When the token in use expires.
     pub token_expires_at: DateTime<Utc>,
     /// The token is in its last week by the backend's clock: refresh it now. Decided by the
     /// backend so a browser with a wrong clock neither refreshes early nor lets it lapse.

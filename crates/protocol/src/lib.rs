@@ -6,6 +6,8 @@
 //! Every type serializes in camelCase. Changing one changes a snapshot in `tests/`, so wire
 //! changes show in review.
 
+#![warn(missing_docs)]
+
 pub mod api;
 pub mod worker;
 

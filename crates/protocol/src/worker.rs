@@ -199,7 +199,7 @@ pub enum PopupState {
         account_name: Option<String>,
         /// How the latest sync went.
         last_run: Option<RunReport>,
-        /// The earliest time a LinkedIn page visit syncs again; `None`: the next one does.
+        /// The earliest time a LinkedIn page visit syncs again; absent: the next one does.
         next_automatic_sync_at: Option<DateTime<Utc>>,
         /// While older history is still coming.
         history: Option<HistoryView>,

@@ -16,6 +16,7 @@ pub struct Step {
     pub save_state: bool,
     /// A call is about to be made: persist the state's [`super::PaceLog`] before it goes.
     pub save_pace: bool,
+    /// The effect to carry out, or the run's report.
     pub next: Next,
 }
 
@@ -69,22 +70,40 @@ pub enum Effect {
     Fetch(VoyagerFetch),
     /// Push one bounded batch of this mailbox to the backend; the outcome is
     /// [`Outcome::Pushed`].
-    Push { account: Account, batch: PushPlan },
+    Push {
+        /// The mailbox owner, so the backend can tell outbound messages from inbound.
+        account: Account,
+        /// The conversations, messages and deletions of the batch.
+        batch: PushPlan,
+    },
     /// Push backfilled profiles to the backend; the outcome is [`Outcome::Pushed`].
-    PushProfiles { profiles: Vec<Profile> },
+    PushProfiles {
+        /// Profiles fetched for contacts the backend asked about.
+        profiles: Vec<Profile>,
+    },
     /// Fetch avatar bytes in the browser and upload them; the outcome is
     /// [`Outcome::AvatarTransferred`].
-    TransferAvatar { member: ProfileUrn, url: String },
+    TransferAvatar {
+        /// The contact the picture belongs to.
+        member: ProfileUrn,
+        /// The signed LinkedIn media URL the backend could not download itself.
+        url: String,
+    },
     /// Pause (backoff or polite pacing); the outcome is [`Outcome::Waited`].
-    Wait { until: DateTime<Utc> },
+    Wait {
+        /// When to hand back [`Outcome::Waited`].
+        until: DateTime<Utc>,
+    },
 }
 
 /// One Voyager call as the planner asks for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VoyagerFetch {
+    /// What to ask LinkedIn.
     pub call: VoyagerCall,
     /// The GraphQL query id chosen for the call's variant, if it is a GraphQL call.
     pub query_id: Option<QueryId>,
+    /// From the service worker, or through an open LinkedIn tab.
     pub via: Transport,
     /// The mailbox the call reads, once `/me` has answered.
     pub mailbox: Option<ProfileUrn>,
@@ -97,16 +116,22 @@ pub struct VoyagerFetch {
     reason = "one outcome is alive at a time; boxing adds only noise"
 )]
 pub enum Outcome {
+    /// LinkedIn's answer to an [`Effect::Fetch`].
     Fetched {
+        /// The parsed page, or how the call failed.
         result: Result<VoyagerAnswer, VoyagerFailure>,
     },
+    /// The backend's answer to an [`Effect::Push`] or [`Effect::PushProfiles`].
     Pushed {
+        /// What the backend asks for next, or why the push did not go through.
         result: Result<PushAck, PushFailure>,
     },
     /// A failed avatar transfer is reported, not fatal.
     AvatarTransferred {
+        /// `Err` holds the reason, for the run report.
         result: Result<(), String>,
     },
+    /// The [`Effect::Wait`] is over.
     Waited,
 }
 
@@ -124,8 +149,12 @@ pub enum Transport {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PushPlan {
+    /// Conversations with new activity, as the list reports them; a conversation whose
+    /// messages span several batches travels with each of them.
     pub conversations: Vec<Conversation>,
+    /// Messages fetched since the last batch, at most `max_batch_messages`.
     pub messages: Vec<Message>,
+    /// Conversations LinkedIn reported deleted since the last sync token.
     pub deleted: Vec<ConversationUrn>,
     /// Conversations whose older messages are still to come (recent first).
     pub history_pending: Vec<ConversationUrn>,
@@ -160,7 +189,9 @@ pub struct PushAck {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AvatarTransfer {
+    /// The contact the picture belongs to.
     pub member: ProfileUrn,
+    /// The signed LinkedIn media URL, fetched in the browser instead.
     pub url: String,
 }
 
@@ -174,11 +205,19 @@ pub struct AvatarTransfer {
 pub enum PushFailure {
     /// No answer, or a 5xx.
     #[error("the Ping backend could not be reached ({detail})")]
-    Unreachable { detail: String },
+    Unreachable {
+        /// The network error or the HTTP status, for the run report.
+        detail: String,
+    },
     /// The token expired or was revoked.
     #[error("this browser's pairing with Ping has expired: pair it again from the popup")]
     PairingRejected,
     /// The backend refused the whole batch.
     #[error("the Ping backend refused the data ({status}: {detail})")]
-    Refused { status: u16, detail: String },
+    Refused {
+        /// The HTTP status (4xx) of the refusal.
+        status: u16,
+        /// The backend's error `message`, for the run report.
+        detail: String,
+    },
 }

@@ -11,6 +11,7 @@ pub const LEASE_TTL: Duration = Duration::seconds(30);
 pub struct Lease {
     /// The run holding it.
     pub holder: String,
+    /// When the lease frees itself unless renewed ([`LEASE_TTL`] after the last step).
     pub expires_at: DateTime<Utc>,
 }
 
@@ -18,7 +19,9 @@ pub struct Lease {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("a sync is already running (until {expires_at} at the latest)")]
 pub struct LeaseBusy {
+    /// The run holding the lease.
     pub holder: String,
+    /// When that lease frees itself if its run stopped.
     pub expires_at: DateTime<Utc>,
 }
 

@@ -32,14 +32,18 @@ pub enum PacePreset {
 /// A uniform random span of time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
+    /// The shortest draw.
     pub min: Duration,
+    /// The longest draw.
     pub max: Duration,
 }
 
 /// At most `calls` in any `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budget {
+    /// The rolling window, e.g. an hour or a day.
     pub window: Duration,
+    /// The most calls allowed within any such window.
     pub calls: u32,
 }
 
@@ -50,14 +54,18 @@ pub struct PacePolicy {
     pub gap: Span,
     /// The first calls of a run come this close together (a page load's worth).
     pub burst_calls: u32,
+    /// Between two calls of the opening burst.
     pub burst_gap: Span,
     /// A longer rest after every so many calls of a run.
     pub rest_every: (u32, u32),
+    /// How long that rest lasts.
     pub rest: Span,
     /// Messaging calls (conversation lists, message pages, `/me`).
     pub budgets: Vec<Budget>,
     /// Between two profile lookups.
     pub profile_gap: Span,
+    /// Budgets of profile lookups, the calls LinkedIn restricts first; they also count against
+    /// `budgets`.
     pub profile_budgets: Vec<Budget>,
 }
 
@@ -177,11 +185,14 @@ impl PacePolicy {
 /// Which budget a call spends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lane {
+    /// `/me`, conversation lists and message pages.
     Messaging,
+    /// Profile lookups, with their own gap and smaller budgets.
     Profile,
 }
 
 impl Lane {
+    /// The lane a call spends from.
     pub fn of(call: &VoyagerCall) -> Self {
         match call {
             VoyagerCall::Profile { .. } => Self::Profile,
@@ -195,11 +206,13 @@ impl Lane {
 /// When the next call may go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Slot {
+    /// Right away.
     Now,
     /// After a gap.
     At(DateTime<Utc>),
     /// A budget is spent; it frees at `until`.
     Spent {
+        /// When the oldest counted call leaves the window and a call may go again.
         until: DateTime<Utc>,
     },
 }

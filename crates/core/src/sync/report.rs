@@ -23,15 +23,25 @@ pub enum RunOutcome {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RunReport {
+    /// The run's id, also sent with each of its push batches.
     pub run_id: String,
+    /// The mailbox synced, once a `/me` answer is known.
     pub account: Option<ProfileUrn>,
+    /// What started the run.
     pub trigger: SyncTrigger,
+    /// When the run began.
     pub started_at: DateTime<Utc>,
+    /// When the run ended.
     pub finished_at: DateTime<Utc>,
+    /// Completed, interrupted (resumes later) or failed (needs the user).
     pub outcome: RunOutcome,
+    /// Conversations whose messages were all pushed and acknowledged in this run.
     pub conversations_processed: u32,
+    /// Messages pushed and acknowledged in this run.
     pub messages_processed: u32,
+    /// Profiles fetched from LinkedIn and pushed because the backend asked for them.
     pub profiles_backfilled: u32,
+    /// Calls made to LinkedIn, counted against the pace's budgets.
     pub requests_made: u32,
     /// What went wrong, in words for a person; never any cookie or token.
     pub errors: Vec<String>,

@@ -109,7 +109,9 @@ impl SyncState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryProgress {
+    /// Conversations whose whole history is in the CRM.
     pub complete: usize,
+    /// Conversations known so far.
     pub known: usize,
 }
 
@@ -124,22 +126,37 @@ pub enum StopReason {
     /// No usable LinkedIn cookies, or LinkedIn ended the session: log in on linkedin.com.
     LinkedInSessionExpired,
     /// LinkedIn asked us to slow down; the sync continues after `until`.
-    LinkedInThrottled { until: DateTime<Utc> },
+    LinkedInThrottled {
+        /// When the backoff ends: LinkedIn's `Retry-After`, else our own doubling delay.
+        until: DateTime<Utc>,
+    },
     /// LinkedIn showed a security check; the user must open linkedin.com.
     LinkedInChallenge,
     /// The call budget that keeps the account safe is spent for now; the sync continues at
     /// `until`.
-    BudgetSpent { until: DateTime<Utc> },
+    BudgetSpent {
+        /// When enough calls leave the budget's window.
+        until: DateTime<Utc>,
+    },
     /// Every known query id was refused: open linkedin.com/messaging to learn the new ones.
     LinkedInApiChanged,
     /// LinkedIn kept failing (5xx, network).
-    LinkedInUnavailable { detail: String },
+    LinkedInUnavailable {
+        /// The last failure: the HTTP status or the network error.
+        detail: String,
+    },
     /// The backend did not answer.
-    BackendUnreachable { detail: String },
+    BackendUnreachable {
+        /// The network error or the HTTP status.
+        detail: String,
+    },
     /// The backend refused this browser's token: pair again.
     PairingRejected,
     /// Anything else, in words.
-    Failed { detail: String },
+    Failed {
+        /// What went wrong, for a person.
+        detail: String,
+    },
 }
 
 /// An unfinished pass: where it is, as of its last acknowledged batch.

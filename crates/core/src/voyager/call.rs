@@ -15,14 +15,22 @@ pub enum VoyagerCall {
     /// `GET /voyager/api/me`: who owns the mailbox.
     Me,
     /// A page of the conversation list, newest activity first.
-    Conversations { query: ConversationsQuery },
+    Conversations {
+        /// Which page: the sync-token answer, or an older page of the list.
+        query: ConversationsQuery,
+    },
     /// A page of one conversation's messages.
     Messages {
+        /// The thread to read.
         conversation: ConversationUrn,
+        /// Which page: the newest messages, or older ones.
         query: MessagesQuery,
     },
     /// A member's dash profile.
-    Profile { member: MemberIdentity },
+    Profile {
+        /// The member to look up.
+        member: MemberIdentity,
+    },
 }
 
 /// Which page of the conversation list.
@@ -53,7 +61,9 @@ pub enum MessagesQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "by", content = "value", rename_all = "camelCase")]
 pub enum MemberIdentity {
+    /// By profile id (`ACoA…`), as conversation participants give it.
     Id(ProfileId),
+    /// By the vanity slug of the profile URL.
     PublicIdentifier(PublicIdentifier),
 }
 
@@ -61,10 +71,16 @@ pub enum MemberIdentity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum QueryKind {
+    /// The recent conversations, or what changed since a sync token
+    /// (`messengerConversationsBySyncToken`).
     ConversationsBySyncToken,
+    /// Older conversations by date or cursor (`messengerConversationsByCategoryQuery`).
     ConversationsByCategory,
+    /// A thread's newest messages (`messengerMessagesBySyncToken`).
     MessagesLatest,
+    /// A thread's messages before a timestamp (`messengerMessagesByAnchorTimestamp`).
     MessagesByAnchor,
+    /// A thread's messages before a `prevCursor` (`messengerMessagesByConversation`).
     MessagesByCursor,
 }
 
@@ -115,8 +131,24 @@ impl VoyagerCall {
     rename_all_fields = "camelCase"
 )]
 pub enum VoyagerAnswer {
-    Me { account: Account },
-    Conversations { page: ConversationPage },
-    Messages { page: MessagePage },
-    Profile { profile: Profile },
+    /// The answer to [`VoyagerCall::Me`].
+    Me {
+        /// The mailbox owner.
+        account: Account,
+    },
+    /// The answer to [`VoyagerCall::Conversations`].
+    Conversations {
+        /// The conversations, their last messages and the paging metadata.
+        page: ConversationPage,
+    },
+    /// The answer to [`VoyagerCall::Messages`].
+    Messages {
+        /// The messages and the paging metadata.
+        page: MessagePage,
+    },
+    /// The answer to [`VoyagerCall::Profile`].
+    Profile {
+        /// What the profile says about the member.
+        profile: Profile,
+    },
 }

@@ -33,6 +33,7 @@ pub struct HttpResponse {
     pub status: u16,
     /// Header names in lowercase.
     pub headers: Vec<(String, String)>,
+    /// The body as text: JSON for Voyager answers, HTML or plain text for login pages and errors.
     pub body: String,
     /// Where a followed redirect ended, when the transport followed one.
     pub redirected_to: Option<String>,

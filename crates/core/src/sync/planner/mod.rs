@@ -42,6 +42,7 @@ pub struct SyncConfig {
     pub throttle_backoff: Duration,
     /// First backoff after a 5xx or network failure.
     pub transient_backoff: Duration,
+    /// The longest backoff: doubling stops here (plus up to 25% jitter).
     pub max_backoff: Duration,
     /// How long to leave LinkedIn alone after a security checkpoint.
     pub challenge_pause: Duration,
@@ -80,6 +81,7 @@ impl Default for SyncConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Progress {
+    /// When the run began.
     pub started_at: DateTime<Utc>,
     /// Conversations whose messages are all fetched.
     pub conversations: u32,
