@@ -10,7 +10,7 @@ section "Push ingest (ping-backend): messages per second, batches of 500"
 cargo bench --quiet -p ping-backend --features postgres --bench ingest
 
 section "Data export import (ping-backend): a 100,000-message LinkedIn export, beside plain inserts"
-cargo bench --quiet -p ping-backend --bench import
+cargo bench --quiet -p ping-backend --features postgres --bench import
 
 section "Voyager requests per sync (ping-core planner against fake-linkedin, native)"
 cargo bench --quiet -p fake-linkedin --bench sync_requests

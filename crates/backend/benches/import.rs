@@ -247,6 +247,81 @@ async fn plain_inserts(
     started.elapsed()
 }
 
+/// Imports, imports again, and inserts the same rows plainly for another user of `store`: one
+/// line of the table.
+async fn measure(
+    name: &str,
+    store: &SqlStore,
+    user: UserId,
+    archive: &Path,
+    messages: usize,
+    newest: DateTime<Utc>,
+) -> (String, StdDuration) {
+    let (summary, first) = import(store, user, archive).await;
+    assert_eq!(summary.messages.added as usize, messages, "{summary:?}");
+    let (again, second) = import(store, user, archive).await;
+    assert_eq!(again.messages.matched as usize, messages, "{again:?}");
+    let plain_user = store
+        .create_user("plain@example.com", "x", Utc::now())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let plain = plain_inserts(store, plain_user, messages, newest).await;
+    let rate = |elapsed: StdDuration| messages as f64 / elapsed.as_secs_f64();
+    let line = format!(
+        "{name:<10} {:>14.0} {:>13.0} {:>12.2} {:>17.0} {:>9.1}\n",
+        rate(first),
+        rate(plain),
+        rate(plain) / rate(first),
+        rate(second),
+        first.as_secs_f64(),
+    );
+    (line, first)
+}
+
+/// The same on PostgreSQL in a scratch schema, when built with the feature and a server is
+/// reachable (`TEST_DATABASE_URL`, else `postgres://postgres@127.0.0.1:5432/test`).
+async fn postgres(archive: &Path, messages: usize, newest: DateTime<Utc>) -> String {
+    if !cfg!(feature = "postgres") {
+        return "postgres   skipped: build with --features postgres\n".to_owned();
+    }
+    let base = std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+    sqlx::any::install_default_drivers();
+    let admin = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(StdDuration::from_secs(3))
+        .connect(&base)
+        .await;
+    let Ok(admin) = admin else {
+        return format!("postgres   skipped: no server at {base}\n");
+    };
+    let schema = format!("ping_bench_import_{}", Utc::now().timestamp_millis());
+    if let Err(error) = sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&admin)
+        .await
+    {
+        return format!("postgres   skipped: {error}\n");
+    }
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let line =
+        match SqlStore::connect(&format!("{base}{separator}options[search_path]={schema}")).await {
+            Ok(store) => {
+                let user = store
+                    .create_user("bench@example.com", "x", Utc::now())
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"));
+                let (line, _) = measure("postgres", &store, user, archive, messages, newest).await;
+                store.close().await;
+                line
+            }
+            Err(error) => format!("postgres   skipped: {error}\n"),
+        };
+    let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+        .execute(&admin)
+        .await;
+    line
+}
+
 /// A `/proc/self/status` field in kB (Linux only).
 fn status_kb(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -277,23 +352,9 @@ async fn main() {
             .sum()
     };
 
-    let (store, user) = fresh_store(dir.path(), "import.db").await;
-    // Peak memory of the import alone: the high-water mark is reset to the current size.
-    let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
-    let before = status_kb("VmRSS:").unwrap_or(0);
-    let (summary, first) = import(&store, user, &archive).await;
-    let peak = status_kb("VmHWM:").unwrap_or(0);
-    assert_eq!(summary.messages.added as usize, messages, "{summary:?}");
-    let (again, second) = import(&store, user, &archive).await;
-    assert_eq!(again.messages.matched as usize, messages, "{again:?}");
-
-    let (plain_store, plain_user) = fresh_store(dir.path(), "plain.db").await;
-    let plain = plain_inserts(&plain_store, plain_user, messages, newest).await;
-
-    let rate = |elapsed: StdDuration| messages as f64 / elapsed.as_secs_f64();
-    let mut table = format!(
+    let header = format!(
         "data export import, {messages} messages in {} conversations, {PEOPLE} connections \
-         (ZIP {:.1} MiB, CSV {:.1} MiB)\n{:<8} {:>14} {:>13} {:>12} {:>17} {:>11}\n",
+         (ZIP {:.1} MiB, CSV {:.1} MiB)\n{:<10} {:>14} {:>13} {:>12} {:>17} {:>9}\n",
         messages.div_ceil(PER_CONVERSATION),
         zip_bytes as f64 / 1_048_576.0,
         csv_bytes as f64 / 1_048_576.0,
@@ -304,19 +365,20 @@ async fn main() {
         "re-import msg/s",
         "import s"
     );
-    table.push_str(&format!(
-        "{:<8} {:>14.0} {:>13.0} {:>12.2} {:>17.0} {:>11.1}\n",
-        "sqlite",
-        rate(first),
-        rate(plain),
-        rate(plain) / rate(first),
-        rate(second),
-        first.as_secs_f64(),
-    ));
+    let mut table = header;
+
+    let (store, user) = fresh_store(dir.path(), "import.db").await;
+    // Peak memory of the import alone: the high-water mark is reset to the current size.
+    let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
+    let before = status_kb("VmRSS:").unwrap_or(0);
+    let (line, _) = measure("sqlite", &store, user, &archive, messages, newest).await;
+    let peak = status_kb("VmHWM:").unwrap_or(0);
+    table.push_str(&line);
+    table.push_str(&postgres(&archive, messages, newest).await);
     if reset {
         table.push_str(&format!(
-            "peak resident memory during the import: {:.1} MiB ({:.1} MiB before it; the \
-             archive holds {:.1} MiB of CSV)\n",
+            "peak resident memory during the SQLite import and its re-import: {:.1} MiB \
+             ({:.1} MiB before; the archive holds {:.1} MiB of CSV)\n",
             mib(peak),
             mib(before),
             csv_bytes as f64 / 1_048_576.0
