@@ -93,6 +93,34 @@ pub(super) fn text_runs_before(scope: ElementRef<'_>, stop: ElementRef<'_>) -> V
     runs.into_iter().map(|(_, run)| run).collect()
 }
 
+/// The shown text under `scope` after `from` (its own text excluded) and before `stop`, or
+/// `None` when `stop` does not come after `from` (it precedes it, or lies inside it).
+pub(super) fn text_between(
+    scope: ElementRef<'_>,
+    from: ElementRef<'_>,
+    stop: ElementRef<'_>,
+) -> Option<String> {
+    let mut seen_from = false;
+    let mut text = String::new();
+    for node in scope.descendants() {
+        let within_from = node.ancestors().any(|ancestor| ancestor.id() == from.id());
+        if node.id() == stop.id() {
+            return (seen_from && !within_from).then_some(text);
+        }
+        if node.id() == from.id() {
+            seen_from = true;
+            continue;
+        }
+        if !seen_from || within_from || hidden_within(node, scope) {
+            continue;
+        }
+        if let Some(run) = node.value().as_text() {
+            text.push_str(run);
+        }
+    }
+    None
+}
+
 /// The member a top card's Contact info link names, when it has one.
 pub(super) fn contact_info_target(top_card: ElementRef<'_>) -> Option<PageTarget> {
     first(top_card, CONTACT_INFO)
@@ -130,6 +158,18 @@ mod tests {
             text_runs_before(card, stop),
             ["Headline", "Berlin, Germany", "·"]
         );
+    }
+
+    #[test]
+    fn text_between_is_the_shown_text_after_one_element_and_before_another() {
+        let page = body(
+            r#"<div id="c"><p id="p">Porto<b>, Portugal</b></p><span hidden>x</span><span> · </span><a id="x">Contact info</a><p id="q">500+</p></div>"#,
+        );
+        let card = first(page.root_element(), "#c").unwrap();
+        let [p, link, q] = ["#p", "#x", "#q"].map(|css| first(page.root_element(), css).unwrap());
+        assert_eq!(text_between(card, p, link).as_deref(), Some(" · "));
+        assert_eq!(text_between(card, q, link), None);
+        assert_eq!(text_between(card, card, link), None);
     }
 
     #[test]

@@ -6,7 +6,9 @@ use percent_encoding::percent_decode_str;
 use scraper::{ElementRef, Html};
 
 use super::PageRead;
-use super::dom::{CONTACT_INFO, all, contact_info_target, first, text_runs_before, visible_text};
+use super::dom::{
+    CONTACT_INFO, all, contact_info_target, first, text_between, text_runs_before, visible_text,
+};
 use super::experience::first_experience_entry;
 use super::target::PageTarget;
 use crate::entity::{clean, picture_from_url};
@@ -28,6 +30,8 @@ const AVATAR: [&str; 2] = [
     r#"img[src*="profile-framedphoto"]"#,
 ];
 const PARAGRAPHS: &str = "p";
+/// What a plain-text line such as the headline never holds.
+const CONTROLS: &str = "a, button";
 
 /// A card and the part of its key between the prefix and the card name (the member's id).
 #[derive(Clone, Copy)]
@@ -115,26 +119,70 @@ fn cards<'a>(document: &'a Html, name: &str) -> Vec<Card<'a>> {
         .collect()
 }
 
-/// The first shown `<p>` that is a sibling of the heading or of one of its wrappers inside the
-/// card, skipping connection-degree markers and the Contact info line. Promo and upsell blocks
-/// are `div`s, so their paragraphs are never siblings.
+/// The headline: the first shown `<p>` that is a sibling of the heading or of one of its
+/// wrappers inside the card and holds plain text only, skipping connection-degree markers.
+/// Promo and upsell blocks are `div`s, so their paragraphs are never siblings.
+///
+/// A member may have no headline, and then the name row is followed by lines that are
+/// something else (issue 9 item 5). The top card runs degree, headline, location, `·`,
+/// Contact info, then the connection and follower counts (voyager-api.md §9.3), so nothing from
+/// the location line on is the headline: not the line holding the Contact info link, not a
+/// paragraph that the `·` separator joins to that link (the location), nor any paragraph after
+/// it. A paragraph holding a link or a button (the counts link to the member's network or
+/// followers, mutual connections to a search) is never the headline either, and neither is a
+/// connection or follower count in words.
 fn headline(card: ElementRef<'_>, heading: ElementRef<'_>) -> Option<String> {
+    let contact_info = first(card, CONTACT_INFO);
     let mut level = heading;
     while level.id() != card.id() {
-        let found = level
-            .next_siblings()
-            .filter_map(ElementRef::wrap)
-            .filter(|sibling| {
-                sibling.value().name() == "p" && first(*sibling, CONTACT_INFO).is_none()
-            })
-            .filter_map(visible_text)
-            .find(|text| !is_degree(text));
-        if found.is_some() {
-            return found;
+        for sibling in level.next_siblings().filter_map(ElementRef::wrap) {
+            if sibling.value().name() != "p" {
+                continue;
+            }
+            let Some(text) = visible_text(sibling) else {
+                continue;
+            };
+            if is_degree(&text) {
+                continue;
+            }
+            if let Some(link) = contact_info {
+                match text_between(card, sibling, link) {
+                    Some(between) if !is_location_line(&text, &between) => {}
+                    _ => return None,
+                }
+            }
+            if first(sibling, CONTROLS).is_none() && !is_count(&text) {
+                return Some(text);
+            }
         }
         level = level.parent().and_then(ElementRef::wrap)?;
     }
     None
+}
+
+/// Whether a paragraph with this text, followed by `between` and then the Contact info link, is
+/// the location line: only the `·` separator stands between it and the link.
+fn is_location_line(text: &str, between: &str) -> bool {
+    between.chars().all(|c| c == '·' || c.is_whitespace())
+        && format!("{text}{between}").trim_end().ends_with('·')
+}
+
+/// `500+ connections`, `12,480 followers`, `1.2K followers · 500+ connections`.
+fn is_count(text: &str) -> bool {
+    text.trim_start_matches(['·', ' ']).split('·').all(|part| {
+        let mut words = part.split_whitespace();
+        let (Some(number), Some(noun), None) = (words.next(), words.next(), words.next()) else {
+            return false;
+        };
+        number.starts_with(|c: char| c.is_ascii_digit())
+            && number
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '+' | 'K' | 'M'))
+            && matches!(
+                noun,
+                "connection" | "connections" | "follower" | "followers"
+            )
+    })
 }
 
 /// `· 2nd`, `1st`, `3rd+`, `2nd degree connection`.
@@ -205,7 +253,11 @@ mod tests {
 
     #[test]
     fn every_selector_is_valid_css() {
-        for css in NAME.iter().chain(&AVATAR).chain(&[MESSAGE, PARAGRAPHS]) {
+        for css in NAME
+            .iter()
+            .chain(&AVATAR)
+            .chain(&[MESSAGE, PARAGRAPHS, CONTROLS])
+        {
             assert!(Selector::parse(css).is_ok(), "{css}");
         }
     }
@@ -235,6 +287,84 @@ mod tests {
         let profile = read_slug(&html);
         assert_eq!(profile.headline.as_deref(), Some("Data engineer"));
         assert_eq!(profile.location, None);
+    }
+
+    #[test]
+    fn without_a_headline_the_contact_info_line_and_the_counts_after_it_are_not_read() {
+        let html = page(
+            r#"<section><div><a componentkey="ProfileVerificationTriggerRef-zoe-sample"><h2>Zoe Sample</h2></a><p>· 2nd</p></div>
+               <div><p>Verify in 2 minutes</p></div>
+               <p><span>Porto, Portugal</span> <span>·</span> <a href="/in/zoe-sample/overlay/contact-info/">Contact info</a></p>
+               <p>1,204 followers</p><p>Opening soon</p></section>"#,
+            "",
+        );
+        let profile = read_slug(&html);
+        assert_eq!(profile.headline, None);
+        assert_eq!(profile.location.as_deref(), Some("Porto, Portugal"));
+    }
+
+    #[test]
+    fn a_location_joined_to_contact_info_by_the_separator_is_not_the_headline() {
+        for separator in ["<span>·</span>", ""] {
+            let location = if separator.is_empty() {
+                "Porto, Portugal ·"
+            } else {
+                "Porto, Portugal"
+            };
+            let html = page(
+                &format!(
+                    r#"<h2>Zoe Sample</h2><p>{location}</p>{separator}<a href="/in/zoe-sample/overlay/contact-info/">Contact info</a>"#
+                ),
+                "",
+            );
+            let profile = read_slug(&html);
+            assert_eq!(profile.headline, None, "{location}");
+            assert_eq!(profile.location.as_deref(), Some("Porto, Portugal"));
+        }
+        let html = page(
+            r#"<h2>Zoe Sample</h2><p>Data engineer</p><p>Porto, Portugal</p><span>·</span><a href="/in/zoe-sample/overlay/contact-info/">Contact info</a>"#,
+            "",
+        );
+        let profile = read_slug(&html);
+        assert_eq!(profile.headline.as_deref(), Some("Data engineer"));
+        assert_eq!(profile.location.as_deref(), Some("Porto, Portugal"));
+    }
+
+    #[test]
+    fn without_contact_info_links_and_counts_are_still_not_the_headline() {
+        let html = page(
+            r#"<h2>Zoe Sample</h2><p><a href="/search/results/people/?network=%5B%22F%22%5D">Ana Lima and 3 other mutual connections</a></p>
+               <p>12K followers · 500+ connections</p><p><button>Follow</button></p>"#,
+            "",
+        );
+        assert_eq!(read_slug(&html).headline, None);
+        let html = page(
+            r#"<h2>Zoe Sample</h2><p>1,204 followers</p><p>Data engineer</p>"#,
+            "",
+        );
+        assert_eq!(read_slug(&html).headline.as_deref(), Some("Data engineer"));
+    }
+
+    #[test]
+    fn counts_are_told_from_headlines() {
+        for count in [
+            "500+ connections",
+            "1 connection",
+            "12,480 followers",
+            "1.2K followers",
+            "· 3M followers · 500+ connections",
+        ] {
+            assert!(is_count(count), "{count}");
+        }
+        for headline in [
+            "500 connections made",
+            "Connections matter",
+            "Helping 500+ founders",
+            "2 followers of Christ",
+            "3rd+",
+        ] {
+            assert!(!is_count(headline), "{headline}");
+        }
     }
 
     #[test]
