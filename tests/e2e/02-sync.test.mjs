@@ -3,17 +3,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  JSESSIONID, LI_AT, lastRunId, screenshot, startPaired, stopAll, syncNow, waitFor, waitForRun,
+  JSESSIONID, exported, LI_AT, lastRunId, screenshot, startPaired, stopAll, syncNow, waitFor, waitForRun,
 } from './harness.mjs';
 
 const MESSAGING = '/voyager/api/voyagerMessagingGraphQL/graphql';
-
-/** Everything the backend stored, from the web UI's JSON export. */
-async function exported(web, backend) {
-  const response = await web.request.get(`${backend.base}/export/conversations.json`);
-  assert.equal(response.status(), 200);
-  return (await response.json()).conversations;
-}
 
 /** Asserts the backend holds exactly the fake's mailbox: every conversation and message once. */
 async function assertMirrors(web, backend, fake) {

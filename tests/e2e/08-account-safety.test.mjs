@@ -5,18 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  lastRunId, screenshot, startPaired, stopAll, storage, syncNow, waitFor, waitForPopupState,
+  exported, lastRunId, screenshot, startPaired, stopAll, storage, syncNow, waitFor, waitForPopupState,
   waitForRun,
 } from './harness.mjs';
 
 const MESSAGING = '/voyager/api/voyagerMessagingGraphQL/graphql';
-
-/** Everything the backend stored, from the web UI's JSON export. */
-async function exported(web, backend) {
-  const response = await web.request.get(`${backend.base}/export/conversations.json`);
-  assert.equal(response.status(), 200);
-  return (await response.json()).conversations;
-}
 
 /** Voyager calls in the order the fake saw them. */
 async function voyagerCalls(fake) {

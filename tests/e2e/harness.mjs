@@ -300,6 +300,13 @@ export async function syncNow(popup) {
   return waitForRun(popup, previous);
 }
 
+/** Everything the backend stored, from the web UI's JSON export. */
+export async function exported(web, backend) {
+  const response = await web.request.get(`${backend.base}/export/conversations.json`);
+  if (response.status() !== 200) throw new Error(`export: HTTP ${response.status()}`);
+  return (await response.json()).conversations;
+}
+
 /** Saves a screenshot into test-output/. */
 export async function screenshot(page, name) {
   fs.mkdirSync(OUTPUT, { recursive: true });
