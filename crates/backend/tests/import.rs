@@ -836,3 +836,32 @@ mod postgres {
             .unwrap();
     }
 }
+
+#[tokio::test]
+async fn an_import_whose_process_stopped_shows_as_cut_short() {
+    let (app, user, _token, _dir) = basic_app().await;
+    let browser = app.login("me@example.com").await;
+    let record = ping_backend::store::ImportRecord {
+        id: "stopped-import".into(),
+        source: "web".into(),
+        file_name: "Basic_LinkedInDataExport.zip".into(),
+        state: ping_backend::store::ImportState::Running,
+        summary_json: None,
+        error: None,
+        started_at: start_time() - chrono::Duration::hours(3),
+        finished_at: None,
+    };
+    app.store.insert_import(user, &record).await.unwrap();
+    let request = axum::http::Request::get("/settings/import/stopped-import")
+        .header(axum::http::header::COOKIE, &browser.cookie)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (status, headers, body) = app.send(request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&body).contains("cut short"));
+    assert!(headers.get("refresh").is_none(), "no refreshing forever");
+    let (status, _) = app
+        .page("/settings/import/someone-elses", &browser.cookie)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

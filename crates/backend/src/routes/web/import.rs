@@ -30,6 +30,10 @@ pub const MAX_UPLOAD_BYTES: usize = 2 * 1024 * 1024 * 1024;
 /// How many earlier imports the page lists.
 const HISTORY: u32 = 20;
 
+/// A running import no process reports progress for after this long was cut short (its
+/// process stopped): nothing of it was stored, its single transaction never committed.
+const INTERRUPTED_AFTER_HOURS: i64 = 2;
+
 async fn render(
     state: &AppState,
     session: &WebSession,
@@ -42,16 +46,22 @@ async fn render(
         .and_then(|record| record.summary_json.as_deref())
         .and_then(|json| serde_json::from_str::<ImportSummary>(json).ok());
     let progress = current.and_then(|record| jobs::progress(&record.id));
+    let interrupted = current.is_some_and(|record| {
+        record.state == ImportState::Running
+            && progress.is_none()
+            && record.started_at
+                < state.clock.now() - chrono::Duration::hours(INTERRUPTED_AFTER_HOURS)
+    });
     let html = templates::render(
         "import.html",
         context! {
             ..page_context(session, "settings"),
-            ..context! { imports, current, summary, progress },
+            ..context! { imports, current, summary, progress, interrupted },
             ..extra
         },
     )?;
     let mut response = (status, html).into_response();
-    if current.is_some_and(|record| record.state == ImportState::Running) {
+    if !interrupted && current.is_some_and(|record| record.state == ImportState::Running) {
         response.headers_mut().insert(
             HeaderName::from_static("refresh"),
             axum::http::HeaderValue::from_static("1"),
