@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import https from 'node:https';
 import { after, before, describe, test } from 'node:test';
 import {
-  lastRunId, screenshot, startPaired, stopAll, storage, waitFor, waitForRun,
+  exported, lastRunId, screenshot, startPaired, stopAll, storage, waitFor, waitForRun,
 } from './harness.mjs';
 
 const MESSAGING = '/voyager/api/voyagerMessagingGraphQL/graphql';
@@ -30,13 +30,6 @@ function exportZip(fake) {
         : reject(new Error(`export.zip: ${response.statusCode}`))));
     }).on('error', reject);
   });
-}
-
-/** Everything the backend stored, from the web UI's JSON export. */
-async function exported(web, backend) {
-  const response = await web.request.get(`${backend.base}/export/conversations.json`);
-  assert.equal(response.status(), 200);
-  return (await response.json()).conversations;
 }
 
 /** The contacts CSV export, as objects keyed by its header. */
