@@ -12,6 +12,9 @@ cargo bench --quiet -p ping-backend --features postgres --bench ingest
 section "Data export import (ping-backend): a 100,000-message LinkedIn export, beside plain inserts"
 cargo bench --quiet -p ping-backend --features postgres --bench import
 
+section "Web UI at scale (ping-backend): page p50/p95 with 10,000 contacts and 300,000 messages, push latency under 4 page loads"
+cargo bench --quiet -p ping-backend --features postgres --bench pages
+
 section "Voyager requests per sync (ping-core planner against fake-linkedin, native)"
 cargo bench --quiet -p fake-linkedin --bench sync_requests
 

@@ -11,6 +11,7 @@ mod fixtures;
 mod helpers;
 mod import;
 mod openapi;
+mod pages;
 mod pairing;
 mod profiles;
 mod push;

@@ -632,7 +632,7 @@ async fn an_unknown_database_scheme_is_refused_by_name() {
 }
 
 #[cfg(feature = "postgres")]
-mod postgres {
+pub mod postgres {
     use std::io::Write as _;
 
     use super::*;
@@ -646,7 +646,7 @@ mod postgres {
     }
 
     /// A fresh schema on the test server, or `None` (skip) when there is no server.
-    async fn scratch_store() -> Option<(SqlStore, sqlx::AnyPool, String)> {
+    pub async fn scratch_store() -> Option<(SqlStore, sqlx::AnyPool, String)> {
         let base = std::env::var("TEST_DATABASE_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
         let Some(admin) = admin_pool(&base).await else {
@@ -672,7 +672,7 @@ mod postgres {
         Some((store, admin, schema))
     }
 
-    async fn drop_schema(store: SqlStore, admin: sqlx::AnyPool, schema: String) {
+    pub async fn drop_schema(store: SqlStore, admin: sqlx::AnyPool, schema: String) {
         store.close().await;
         sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
             .execute(&admin)

@@ -10,6 +10,7 @@ mod contact_merge;
 mod fault;
 pub mod import_match;
 mod imports;
+mod pages;
 mod records;
 pub mod sql;
 mod views;
@@ -20,6 +21,7 @@ use ping_core::ids::ProfileUrn;
 use ping_protocol::{AccountStatus, AvatarRequest, BackfillRequest, RunReport, SyncRequest};
 
 pub use imports::*;
+pub use pages::*;
 pub use records::*;
 pub use views::*;
 
@@ -56,6 +58,7 @@ pub trait Store:
     + AvatarStore
     + RunStore
     + ImportStore
+    + PageStore
 {
 }
 
@@ -68,6 +71,7 @@ impl<T> Store for T where
         + AvatarStore
         + RunStore
         + ImportStore
+        + PageStore
 {
 }
 

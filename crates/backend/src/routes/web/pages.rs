@@ -11,7 +11,7 @@ use crate::auth::PageSession;
 use crate::error::ApiError;
 use crate::ids::{ContactId, ConversationId};
 use crate::state::AppState;
-use crate::store::ContactEdit;
+use crate::store::{ContactEdit, Cursor};
 use crate::templates;
 
 type Page = Result<Html<String>, PageError>;
@@ -20,12 +20,34 @@ fn render(name: &str, base: Value, extra: Value) -> Page {
     Ok(templates::render(name, context! { ..base, ..extra })?)
 }
 
-pub async fn contacts(State(state): State<AppState>, PageSession(session): PageSession) -> Page {
-    let contacts = state.store.list_contacts(session.user).await?;
+/// Rows per page of the contacts list and of a timeline.
+pub const PAGE_SIZE: u32 = 50;
+/// Participants a conversation page names (a group may have thousands).
+const PARTICIPANTS_SHOWN: u32 = 100;
+/// Conversations named at the top of a contact's page.
+const CONVERSATIONS_SHOWN: u32 = 20;
+
+/// Where a page starts: `?after=` (contacts) or `?before=` (timelines), from an "Older" link.
+#[derive(Deserialize)]
+pub struct PageQuery {
+    after: Option<String>,
+    before: Option<String>,
+}
+
+pub async fn contacts(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Query(query): Query<PageQuery>,
+) -> Page {
+    let after = query.after.as_deref().and_then(Cursor::parse);
+    let contacts = state
+        .store
+        .contacts_page(session.user, after, PAGE_SIZE)
+        .await?;
     render(
         "contacts.html",
         page_context(&session, "contacts"),
-        context! { contacts },
+        context! { contacts => contacts.items, older => contacts.older, paged => after.is_some() },
     )
 }
 
@@ -33,6 +55,7 @@ pub async fn contact(
     State(state): State<AppState>,
     PageSession(session): PageSession,
     Path(id): Path<i64>,
+    Query(query): Query<PageQuery>,
 ) -> Page {
     let contact = state
         .store
@@ -41,12 +64,17 @@ pub async fn contact(
         .ok_or(ApiError::NotFound)?;
     let conversations = state
         .store
-        .contact_conversations(session.user, ContactId(id))
+        .contact_conversation_heads(session.user, ContactId(id), CONVERSATIONS_SHOWN)
+        .await?;
+    let before = query.before.as_deref().and_then(Cursor::parse);
+    let timeline = state
+        .store
+        .contact_timeline(session.user, ContactId(id), before, PAGE_SIZE)
         .await?;
     render(
         "contact.html",
         page_context(&session, "contacts"),
-        context! { contact, conversations },
+        context! { contact, conversations, messages => timeline.items, older => timeline.older },
     )
 }
 
@@ -98,10 +126,18 @@ pub async fn conversation(
     State(state): State<AppState>,
     PageSession(session): PageSession,
     Path(id): Path<i64>,
+    Query(query): Query<PageQuery>,
 ) -> Page {
+    let before = query.before.as_deref().and_then(Cursor::parse);
     let conversation = state
         .store
-        .get_conversation(session.user, ConversationId(id))
+        .conversation_page(
+            session.user,
+            ConversationId(id),
+            before,
+            PAGE_SIZE,
+            PARTICIPANTS_SHOWN,
+        )
         .await?
         .ok_or(ApiError::NotFound)?;
     render(

@@ -88,7 +88,7 @@ impl LibraryStore for SqlStore {
         ))
         .bind(id.0)
         .bind(user.0)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.read_pool)
         .await?
         .as_ref()
         .map(contact_from_row)
@@ -227,7 +227,7 @@ impl LibraryStore for SqlStore {
         .bind(full_text)
         .bind(user.0)
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.read_pool)
         .await?;
         rows.iter()
             .map(|row| {

@@ -11,6 +11,7 @@ mod imports;
 mod ingest;
 mod library;
 mod open;
+mod pages;
 mod pairing;
 mod rate_limits;
 mod rows;
@@ -33,16 +34,27 @@ pub enum Dialect {
     Postgres,
 }
 
-/// The store over a connection pool.
+/// The store over a connection pool, and a second pool for the web UI's reads: page loads
+/// never hold the connections pushes and token checks need.
 #[derive(Debug, Clone)]
 pub struct SqlStore {
     pool: AnyPool,
+    read_pool: AnyPool,
     dialect: Dialect,
 }
 
 impl SqlStore {
-    fn new(pool: AnyPool, dialect: Dialect) -> Self {
-        Self { pool, dialect }
+    fn new(pool: AnyPool, read_pool: AnyPool, dialect: Dialect) -> Self {
+        Self {
+            pool,
+            read_pool,
+            dialect,
+        }
+    }
+
+    /// The pool the web UI's pages read through (tests saturate it).
+    pub fn read_pool(&self) -> &AnyPool {
+        &self.read_pool
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -65,6 +77,7 @@ impl SqlStore {
 
     /// Closes the pool (tests clean up their Postgres schema after this).
     pub async fn close(&self) {
+        self.read_pool.close().await;
         self.pool.close().await;
     }
 }

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
 
 use super::{Dialect, SqlStore};
@@ -54,9 +55,20 @@ async fn open_sqlite(url: &str) -> StoreResult<SqlStore> {
     } else {
         format!("{base}?{query}&mode=rwc")
     };
-    let pool = AnyPoolOptions::new()
-        .max_connections(4)
-        .after_connect(|conn, _meta| {
+    let pool = sqlite_pool(&url, 4, false).await?;
+    sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+    // Its own connections, read-only: in WAL mode readers never wait for the writer.
+    let read_pool = sqlite_pool(&url, READ_CONNECTIONS, true).await?;
+    Ok(SqlStore::new(pool, read_pool, Dialect::Sqlite))
+}
+
+/// Connections of the pool the web UI's pages read through.
+const READ_CONNECTIONS: u32 = 4;
+
+async fn sqlite_pool(url: &str, connections: u32, read_only: bool) -> StoreResult<AnyPool> {
+    Ok(AnyPoolOptions::new()
+        .max_connections(connections)
+        .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 for pragma in [
                     "PRAGMA journal_mode = WAL",
@@ -66,13 +78,16 @@ async fn open_sqlite(url: &str) -> StoreResult<SqlStore> {
                 ] {
                     sqlx::query(pragma).execute(&mut *conn).await?;
                 }
+                if read_only {
+                    sqlx::query("PRAGMA query_only = ON")
+                        .execute(&mut *conn)
+                        .await?;
+                }
                 Ok(())
             })
         })
-        .connect(&url)
-        .await?;
-    sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-    Ok(SqlStore::new(pool, Dialect::Sqlite))
+        .connect(url)
+        .await?)
 }
 
 /// Connects to a `postgres://` URL and applies the migrations.
@@ -84,5 +99,9 @@ async fn open_postgres(url: &str) -> StoreResult<SqlStore> {
         .connect(url)
         .await?;
     sqlx::migrate!("migrations/postgres").run(&pool).await?;
-    Ok(SqlStore::new(pool, Dialect::Postgres))
+    let read_pool = AnyPoolOptions::new()
+        .max_connections(READ_CONNECTIONS)
+        .connect(url)
+        .await?;
+    Ok(SqlStore::new(pool, read_pool, Dialect::Postgres))
 }
