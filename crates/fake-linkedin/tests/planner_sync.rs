@@ -3,8 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use fake_linkedin::Fault;
 use crate::native_sync::Harness;
+use fake_linkedin::Fault;
 use ping_core::ids::ConversationUrn;
 use ping_core::sync::{RunOutcome, StopReason, SyncState};
 
