@@ -121,8 +121,16 @@ function renderConnected(state) {
   $('next-sync').textContent = state.nextAutomaticSyncAt && Date.parse(state.nextAutomaticSyncAt) > Date.now()
     ? `${relative(state.nextAutomaticSyncAt)} (${clock(state.nextAutomaticSyncAt)})`
     : 'on your next LinkedIn visit';
+  // The run's last line says what happened and what to do, in words for a person; the lines
+  // before it (query ids, HTTP statuses) are details, behind a toggle.
   const errors = run?.errors ?? [];
-  $('last-errors').textContent = errors.join(' ');
+  $('last-error').textContent = errors.at(-1) ?? '';
+  $('last-error-list').replaceChildren(...errors.slice(0, -1).map((line) => {
+    const item = document.createElement('li');
+    item.textContent = line;
+    return item;
+  }));
+  show('last-error-details', errors.length > 1);
   show('last-errors', errors.length > 0);
   renderSafety(state, state.nextAutomaticSyncAt);
 }
