@@ -286,6 +286,24 @@ async fn push(router: &Router, token: &str, body: String) -> Result<StdDuration,
     Ok(elapsed)
 }
 
+/// The id of the user's row of `table` that `condition` picks.
+async fn id_of(
+    store: &SqlStore,
+    user: UserId,
+    table: &str,
+    condition: &str,
+) -> Result<i64, String> {
+    sqlx::query(&format!(
+        "SELECT id FROM {table} WHERE user_id = $1 AND {condition}"
+    ))
+    .bind(user.0)
+    .fetch_one(store.pool())
+    .await
+    .map_err(fail)?
+    .try_get("id")
+    .map_err(fail)
+}
+
 /// The "Older" link of a page.
 fn older(html: &str) -> Option<String> {
     html.split("rel=\"next\" href=\"")
@@ -315,22 +333,8 @@ async fn measure(name: &str, store: Arc<SqlStore>, rounds: usize) -> Result<Stri
             .map_err(fail)?;
     }
     let seeded = started.elapsed();
-    let contact: i64 =
-        sqlx::query("SELECT id FROM contacts WHERE user_id = $1 AND public_identifier = 'p0'")
-            .bind(user.0)
-            .fetch_one(store.pool())
-            .await
-            .map_err(fail)?
-            .try_get("id")
-            .map_err(fail)?;
-    let group: i64 =
-        sqlx::query("SELECT id FROM conversations WHERE user_id = $1 AND urn = 'bench-group'")
-            .bind(user.0)
-            .fetch_one(store.pool())
-            .await
-            .map_err(fail)?
-            .try_get("id")
-            .map_err(fail)?;
+    let contact = id_of(&store, user, "contacts", "public_identifier = 'p0'").await?;
+    let group = id_of(&store, user, "conversations", "urn = 'bench-group'").await?;
     let state = AppState::new(
         store.clone(),
         Arc::new(SystemClock::default()),

@@ -224,6 +224,30 @@ fn older_link(html: &str) -> Option<String> {
         .map(|href| href.replace("&amp;", "&"))
 }
 
+/// Follows a page's "Older" links to the end: how many pages, and the text after every
+/// `marker` up to the next tag, in order. No page shows more than 50 rows.
+async fn walk(app: &TestApp, cookie: &str, first: &str, marker: &str) -> (usize, Vec<String>) {
+    let (mut pages, mut texts) = (0, Vec::new());
+    let mut path = first.to_owned();
+    loop {
+        let (status, html) = app.page(&path, cookie).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {html}");
+        pages += 1;
+        let before = texts.len();
+        texts.extend(
+            html.split(marker)
+                .skip(1)
+                .filter_map(|rest| rest.split('<').next())
+                .map(str::to_owned),
+        );
+        assert!(texts.len() - before <= 50, "{path}");
+        match older_link(&html) {
+            Some(next) => path = next,
+            None => return (pages, texts),
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_contacts_list_and_timelines_come_in_pages_with_older_links() {
     let app = TestApp::new().await;
@@ -234,24 +258,8 @@ async fn the_contacts_list_and_timelines_come_in_pages_with_older_links() {
     assert_eq!(status, StatusCode::OK);
 
     // The contacts list: 50 rows a page, the newest first, "Older" to the end.
-    let mut seen = Vec::new();
-    let mut path = "/contacts".to_owned();
-    loop {
-        let (status, html) = app.page(&path, &browser.cookie).await;
-        assert_eq!(status, StatusCode::OK, "{path}");
-        let rows = html.matches("class=\"contact-row\"").count();
-        assert!(rows <= 50, "{rows} rows on {path}");
-        seen.extend(
-            html.split("<span class=\"name\">")
-                .skip(1)
-                .filter_map(|rest| rest.split('<').next())
-                .map(str::to_owned),
-        );
-        match older_link(&html) {
-            Some(next) => path = next,
-            None => break,
-        }
-    }
+    let (pages, seen) = walk(&app, &browser.cookie, "/contacts", "<span class=\"name\">").await;
+    assert_eq!(pages, 3);
     assert_eq!(seen.len(), CONTACTS as usize + 1);
     assert_eq!(seen[0], "P000 Example");
     let mut unique = seen.clone();
@@ -259,7 +267,7 @@ async fn the_contacts_list_and_timelines_come_in_pages_with_older_links() {
     unique.dedup();
     assert_eq!(unique.len(), seen.len(), "no contact twice");
 
-    // A group conversation: 50 messages a page, the newest first.
+    // A contact in a group: their conversations, then 50 messages a page, the newest first.
     let (_, contact) = app.page("/contacts", &browser.cookie).await;
     let href = contact
         .split("href=\"/contacts/")
@@ -273,35 +281,30 @@ async fn the_contacts_list_and_timelines_come_in_pages_with_older_links() {
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("P001 Example"));
     assert!(page.contains("group · 3 people"));
-    assert_eq!(page.matches("<li class=\"message").count(), 50);
-    let older = older_link(&page).expect("an older page of the contact's timeline");
-    let (_, page) = app.page(&older, &browser.cookie).await;
-    assert_eq!(page.matches("<li class=\"message").count(), 50);
+    let (pages, timeline) = walk(
+        &app,
+        &browser.cookie,
+        &format!("/contacts/{href}"),
+        "<p class=\"body\">",
+    )
+    .await;
+    assert_eq!((pages, timeline.len()), (3, GROUP_MESSAGES + 1));
+    assert_eq!(timeline[0], "note 1");
 
+    // The group itself: 50 messages a page, the newest first.
     let group = page
         .split("href=\"/conversations/")
         .filter_map(|rest| rest.split_once("\">Group conversation<"))
         .map(|(id, _)| id.to_owned())
         .next()
         .expect("a link to the group");
-    let mut bodies = Vec::new();
-    let mut path = format!("/conversations/{group}");
-    let mut pages = 0;
-    loop {
-        let (status, html) = app.page(&path, &browser.cookie).await;
-        assert_eq!(status, StatusCode::OK, "{html}");
-        pages += 1;
-        bodies.extend(
-            html.split("<p class=\"body\">")
-                .skip(1)
-                .filter_map(|rest| rest.split('<').next())
-                .map(str::to_owned),
-        );
-        match older_link(&html) {
-            Some(next) => path = next,
-            None => break,
-        }
-    }
+    let (pages, bodies) = walk(
+        &app,
+        &browser.cookie,
+        &format!("/conversations/{group}"),
+        "<p class=\"body\">",
+    )
+    .await;
     assert_eq!(pages, 3);
     let expected: Vec<String> = (0..GROUP_MESSAGES).map(|k| format!("group {k}")).collect();
     assert_eq!(bodies, expected);

@@ -5,11 +5,12 @@ use async_trait::async_trait;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
+use super::views::participant_from_row;
 use super::{SqlStore, get_flag, get_opt_time, get_time};
 use crate::ids::{ContactId, ConversationId, UserId};
 use crate::store::{
     ContactKind, ContactSummary, ConversationHead, ConversationPage, Cursor, Direction,
-    MessageView, Page, PageStore, ParticipantView, StoreResult, TimelineMessage,
+    MessageView, Page, PageStore, StoreResult, TimelineMessage,
 };
 
 /// The latest message of every contact: per conversation its newest message that was not
@@ -273,13 +274,7 @@ impl PageStore for SqlStore {
         .fetch_all(&self.read_pool)
         .await?
         .iter()
-        .map(|p| {
-            Ok(ParticipantView {
-                contact_id: ContactId(p.try_get("id")?),
-                display_name: p.try_get("display_name")?,
-                avatar_hash: p.try_get("avatar_hash")?,
-            })
-        })
+        .map(participant_from_row)
         .collect::<StoreResult<Vec<_>>>()?;
         let messages = self.messages_before(id.0, start(before), limit).await?;
         Ok(Some(ConversationPage {

@@ -7,6 +7,15 @@ use super::{SqlStore, get_flag, get_time};
 use crate::ids::{ContactId, ConversationId};
 use crate::store::{ConversationView, Direction, MessageView, ParticipantView, StoreResult};
 
+/// A participant row: the contact's `id`, `display_name` and `avatar_hash`.
+pub(super) fn participant_from_row(row: &AnyRow) -> StoreResult<ParticipantView> {
+    Ok(ParticipantView {
+        contact_id: ContactId(row.try_get("id")?),
+        display_name: row.try_get("display_name")?,
+        avatar_hash: row.try_get("avatar_hash")?,
+    })
+}
+
 impl SqlStore {
     pub(super) async fn conversation_view(&self, row: &AnyRow) -> StoreResult<ConversationView> {
         let id: i64 = row.try_get("id")?;
@@ -19,13 +28,7 @@ impl SqlStore {
         .fetch_all(&self.pool)
         .await?
         .iter()
-        .map(|p| {
-            Ok(ParticipantView {
-                contact_id: ContactId(p.try_get("id")?),
-                display_name: p.try_get("display_name")?,
-                avatar_hash: p.try_get("avatar_hash")?,
-            })
-        })
+        .map(participant_from_row)
         .collect::<StoreResult<Vec<_>>>()?;
         let messages = sqlx::query(
             "SELECT m.urn, m.direction, m.delivered_at, m.subject, m.body, m.state, \
