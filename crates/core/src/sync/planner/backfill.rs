@@ -63,10 +63,7 @@ impl Planner {
         }
         run.profiles.push(profile);
         run.backfill_next += 1;
-        let more = run.backfill_next < run.backfill.len().min(self.config.max_backfill_per_run);
-        if more {
-            return Self::wait(run, now + self.config.backfill_pause, Resume::Continue);
-        }
+        // The pacer spaces profile lookups (their own gap and budget).
         self.advance_backfill(run, now)
     }
 

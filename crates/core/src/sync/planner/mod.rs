@@ -31,8 +31,6 @@ pub struct SyncConfig {
     pub max_backfill_per_run: usize,
     /// Avatars fetched in the browser per run.
     pub max_avatar_transfers_per_run: usize,
-    /// Pause between profile fetches, to stay polite.
-    pub backfill_pause: Duration,
     /// Backoffs up to this long are waited out inside the run; longer ones end it (it resumes
     /// at a later trigger).
     pub max_inline_wait: Duration,
@@ -61,7 +59,6 @@ impl Default for SyncConfig {
             max_batch_conversations: 50,
             max_backfill_per_run: 10,
             max_avatar_transfers_per_run: 20,
-            backfill_pause: Duration::seconds(2),
             max_inline_wait: Duration::seconds(60),
             max_retries: 4,
             throttle_backoff: Duration::seconds(5),
@@ -255,7 +252,6 @@ impl Planner {
                 });
                 Step::effect(Effect::PushProfiles { profiles })
             }
-            Resume::Continue => self.carry_on(run, now),
         }
     }
 

@@ -89,7 +89,6 @@ pub(super) enum Resume {
     RepushProfiles {
         profiles: Vec<Profile>,
     },
-    Continue,
 }
 
 /// A conversation whose wanted messages are all pushed once its batch is acknowledged.
