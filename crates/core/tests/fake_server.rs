@@ -16,7 +16,7 @@ use ping_core::ids::QueryId;
 use ping_core::model::ConversationPage;
 use ping_core::voyager::{
     ConversationsQuery, HttpResponse, LinkedInSession, MessagesQuery, QueryIdRegistry,
-    VoyagerAnswer, VoyagerCall, VoyagerContext, build_request, interpret,
+    VoyagerAnswer, VoyagerCall, VoyagerContext, WorkingQueryIds, build_request, interpret,
 };
 
 const LI_AT: &str = "AQEDfakeLiAtSession";
@@ -67,7 +67,7 @@ fn a_whole_mailbox_reads_back_from_the_fake_server() {
     let fetch = |call: &VoyagerCall, mailbox| {
         let query_id: Option<QueryId> = call
             .query_kind()
-            .map(|kind| registry.candidates(kind)[0].clone());
+            .map(|kind| registry.candidates(kind, &WorkingQueryIds::new())[0].clone());
         let request =
             build_request(call, mailbox, query_id.as_ref(), &session, &ctx).expect("a request");
         interpret(call, &get(&base, &request.url, &request.headers))

@@ -1,16 +1,16 @@
-//! The query id registry: built-ins first per kind, observed ids before them, bounded, and
-//! persisted as JSON.
+//! The query id registry: what it learns from a page's requests, inline scripts and bundles,
+//! the order it offers ids in per kind, its bounds, and its JSON form.
 
 use ping_core::ids::QueryId;
-use ping_core::voyager::{MAX_OBSERVED, QueryIdRegistry, QueryKind, builtin_ids};
+use ping_core::voyager::{
+    MAX_BUNDLES_PER_PAGE, MAX_OBSERVED, PageQueryIds, QueryIdRegistry, QueryKind, WorkingQueryIds,
+    builtin_ids,
+};
 
-const ALL_KINDS: [QueryKind; 5] = [
-    QueryKind::ConversationsBySyncToken,
-    QueryKind::ConversationsByCategory,
-    QueryKind::MessagesLatest,
-    QueryKind::MessagesByAnchor,
-    QueryKind::MessagesByCursor,
-];
+const UNKNOWN_MESSAGES: &str = "messengerMessages.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+const OTHER_MESSAGES: &str = "messengerMessages.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+const CONVERSATIONS: &str = "messengerConversations.cccccccccccccccccccccccccccccccc";
+const BUNDLE: &str = "https://static.licdn.com/aero-v1/sc/h/9ak2o7tspkc1nrcn3wblpdj4w";
 
 fn id(raw: &str) -> QueryId {
     QueryId::parse(raw).expect("a valid test id")
@@ -24,7 +24,8 @@ fn graphql_url(query_id: &str) -> String {
 
 #[test]
 fn the_first_builtin_per_kind_is_the_one_the_fake_server_serves() {
-    let first = |kind| QueryIdRegistry::builtin().candidates(kind)[0].to_string();
+    let first =
+        |kind| QueryIdRegistry::builtin().candidates(kind, &WorkingQueryIds::new())[0].to_string();
     assert_eq!(
         first(QueryKind::ConversationsBySyncToken),
         "messengerConversations.0d5e6781bbee71c3e51c8843c6519f48"
@@ -62,12 +63,13 @@ fn observed_ids_come_first_newest_first_without_duplicates() {
     // A built-in observed live is not listed twice.
     let builtin = "messengerMessages.5846eeb71c981f11e0134cb6626cc314";
     assert!(registry.observe_url(&graphql_url(builtin)));
-    let candidates = registry.candidates(QueryKind::MessagesLatest);
+    let candidates = registry.candidates(QueryKind::MessagesLatest, &WorkingQueryIds::new());
     let shown: Vec<String> = candidates.iter().map(ToString::to_string).collect();
     assert_eq!(&shown[..3], [builtin, newer, older]);
     assert_eq!(shown.len(), 4);
     // Conversations are not offered message ids.
-    let conversations = registry.candidates(QueryKind::ConversationsBySyncToken);
+    let conversations =
+        registry.candidates(QueryKind::ConversationsBySyncToken, &WorkingQueryIds::new());
     assert!(
         conversations
             .iter()
@@ -124,16 +126,133 @@ fn the_registry_survives_storage_as_json() {
     assert_eq!(empty, QueryIdRegistry::builtin());
 }
 
+fn builtin(kind: QueryKind, index: usize) -> QueryId {
+    builtin_ids(kind).nth(index).expect("a built-in")
+}
+
 #[test]
-fn a_forgotten_id_falls_back_to_the_builtins() {
+fn a_script_declares_each_standalone_messaging_id_once_in_order() {
     let mut registry = QueryIdRegistry::builtin();
-    let rotated = "messengerMessages.33333333333333333333333333333333";
-    registry.observe_url(&graphql_url(rotated));
-    registry.forget(&id(rotated));
-    for kind in ALL_KINDS {
-        assert_eq!(
-            registry.candidates(kind),
-            builtin_ids(kind).collect::<Vec<_>>()
-        );
+    let hex = "d".repeat(32);
+    let bundle = format!(
+        r#"a={{q:"{OTHER_MESSAGES}"}};b='{CONVERSATIONS}';c="{OTHER_MESSAGES}";
+        d="messengerMessages.{hex}0";e="xmessengerMessages.{hex}";
+        f="messengerMessagingParticipants.{hex}";g="voyagerFeedDash.{hex}";"#
+    );
+    registry.learn_bundle(BUNDLE, &bundle);
+    assert_eq!(registry.declared(), [id(OTHER_MESSAGES), id(CONVERSATIONS)]);
+}
+
+#[test]
+fn a_page_teaches_its_requests_and_inline_ids_and_names_the_bundles_to_fetch() {
+    let mut registry = QueryIdRegistry::builtin();
+    let page = PageQueryIds {
+        requested: vec![
+            graphql_url(CONVERSATIONS),
+            graphql_url(UNKNOWN_MESSAGES).replace("www.linkedin.com", "evil.example"),
+        ],
+        inline: vec![OTHER_MESSAGES.to_owned(), "not an id".to_owned()],
+        bundles: vec![
+            BUNDLE.to_owned(),
+            format!("{BUNDLE}#again"),
+            "https://evil.example/bundle.js".to_owned(),
+            "https://static.licdn.com.evil.example/bundle.js".to_owned(),
+            "https://static.licdn.com:8443/bundle.js".to_owned(),
+            "http://static.licdn.com/bundle.js".to_owned(),
+        ],
+    };
+    assert_eq!(registry.learn_page(&page), [BUNDLE]);
+    assert_eq!(registry.observed(), [id(CONVERSATIONS)]);
+    assert_eq!(registry.declared(), [id(OTHER_MESSAGES)]);
+
+    registry.learn_bundle(BUNDLE, &format!("x=\"{UNKNOWN_MESSAGES}\""));
+    assert_eq!(
+        registry.declared(),
+        [id(UNKNOWN_MESSAGES), id(OTHER_MESSAGES)]
+    );
+    assert!(
+        registry.learn_page(&page).is_empty(),
+        "a scanned bundle is not fetched again"
+    );
+}
+
+#[test]
+fn one_page_fetches_a_bounded_number_of_bundles_and_the_next_page_the_rest() {
+    let mut registry = QueryIdRegistry::builtin();
+    let page = PageQueryIds {
+        bundles: (0..20)
+            .map(|n| format!("https://static.licdn.com/sc/h/bundle{n}"))
+            .collect(),
+        ..PageQueryIds::default()
+    };
+    let first = registry.learn_page(&page);
+    assert_eq!(first.len(), MAX_BUNDLES_PER_PAGE);
+    for url in &first {
+        // A bundle that answered an error is as good as scanned: its address never changes.
+        registry.learn_bundle(url, "");
     }
+    let second = registry.learn_page(&page);
+    assert_eq!(second.len(), 20 - MAX_BUNDLES_PER_PAGE);
+    assert!(second.iter().all(|url| !first.contains(url)));
+}
+
+#[test]
+fn candidates_go_from_the_working_id_to_ids_known_to_answer_another_variant() {
+    let kind = QueryKind::MessagesLatest;
+    let mut registry = QueryIdRegistry::builtin();
+    // The page requested an anchor built-in and an unknown id; the bundle declares another
+    // unknown id, the kind's second built-in and the id working for the cursor variant.
+    let anchor = builtin(QueryKind::MessagesByAnchor, 0);
+    let declared_unknown = id("messengerMessages.eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee");
+    registry.observe_url(&graphql_url(&anchor.to_string()));
+    registry.observe_url(&graphql_url(UNKNOWN_MESSAGES));
+    let bundle = format!("{declared_unknown} {} {OTHER_MESSAGES}", builtin(kind, 1));
+    registry.learn_bundle(BUNDLE, &bundle);
+    let working_latest = id("messengerMessages.ffffffffffffffffffffffffffffffff");
+    let working = WorkingQueryIds::from([
+        (kind, working_latest.clone()),
+        (QueryKind::MessagesByCursor, id(OTHER_MESSAGES)),
+    ]);
+
+    assert_eq!(
+        registry.candidates(kind, &working),
+        [
+            // It answered this variant last time.
+            working_latest,
+            // The right variant, and the live client still declares it.
+            builtin(kind, 1),
+            // Live (the page requested it), variant unknown.
+            id(UNKNOWN_MESSAGES),
+            // Declared by the client, variant unknown.
+            declared_unknown,
+            // The right variant, perhaps retired.
+            builtin(kind, 0),
+            // Known to answer other variants.
+            anchor,
+            id(OTHER_MESSAGES),
+        ]
+    );
+}
+
+#[test]
+fn the_stored_form_keeps_what_was_learnt_and_reads_the_earlier_form() {
+    let mut registry = QueryIdRegistry::builtin();
+    registry.observe_url(&graphql_url(UNKNOWN_MESSAGES));
+    registry.learn_bundle(BUNDLE, CONVERSATIONS);
+    let json = serde_json::to_value(&registry).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "observed": [UNKNOWN_MESSAGES],
+            "declared": [CONVERSATIONS],
+            "scannedBundles": [BUNDLE],
+        })
+    );
+    assert_eq!(
+        serde_json::from_value::<QueryIdRegistry>(json).unwrap(),
+        registry
+    );
+    let earlier: QueryIdRegistry =
+        serde_json::from_value(serde_json::json!({"observed": [CONVERSATIONS]})).unwrap();
+    assert_eq!(earlier.observed(), [id(CONVERSATIONS)]);
 }

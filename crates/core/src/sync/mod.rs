@@ -35,6 +35,8 @@ pub use trigger::SyncTrigger;
 #[cfg(test)]
 mod pacing_tests;
 #[cfg(test)]
+mod query_id_tests;
+#[cfg(test)]
 mod sim;
 #[cfg(test)]
 mod tests;

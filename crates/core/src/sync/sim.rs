@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
-use crate::ids::{ConversationUrn, Cursor, MessageUrn, ProfileUrn, SyncToken};
+use crate::ids::{ConversationUrn, Cursor, MessageUrn, ProfileUrn, QueryId, SyncToken};
 use crate::model::*;
 use crate::sync::{
     PaceLog, PacePreset, Planner, PushAck, PushFailure, PushPlan, RunReport, StopReason,
@@ -13,6 +13,7 @@ use crate::sync::{
 };
 use crate::voyager::{
     ConversationsQuery, MessagesQuery, QueryIdRegistry, VoyagerAnswer, VoyagerCall, VoyagerFailure,
+    WorkingQueryIds,
 };
 
 pub fn at(minutes: i64) -> DateTime<Utc> {
@@ -43,6 +44,12 @@ pub struct SimLinkedIn {
     pub clock: DateTime<Utc>,
     /// Deleted conversations, in order; a sync token is the number deleted when it was given.
     pub deleted: Vec<(Conversation, Vec<Message>)>,
+    /// The only query ids answered, each for its own variant (`None`: any id is).
+    pub live_query_ids: Option<WorkingQueryIds>,
+    /// The query ids refused, in order.
+    pub refused_query_ids: Vec<QueryId>,
+    /// What the extension learnt from LinkedIn's pages (by default nothing: the built-ins).
+    pub learnt_query_ids: QueryIdRegistry,
 }
 
 impl SimLinkedIn {
@@ -63,6 +70,9 @@ impl SimLinkedIn {
             call_times: Vec::new(),
             clock: at(0),
             deleted: Vec::new(),
+            live_query_ids: None,
+            refused_query_ids: Vec::new(),
+            learnt_query_ids: QueryIdRegistry::builtin(),
         };
         for (index, &size) in sizes.iter().enumerate() {
             let urn = ConversationUrn::new(owner(), &format!("2-thread{index}")).expect("valid");
@@ -141,6 +151,21 @@ impl SimLinkedIn {
             .iter()
             .flat_map(|(_, messages)| messages.iter().map(|m| m.urn.clone()))
             .collect()
+    }
+
+    /// Answers a fetch, refusing a query id that is not live for its variant as LinkedIn does.
+    pub fn answer_fetch(&mut self, fetch: &VoyagerFetch) -> Result<VoyagerAnswer, VoyagerFailure> {
+        if let (Some(live), Some(kind)) = (&self.live_query_ids, fetch.call.query_kind())
+            && live.get(&kind) != fetch.query_id.as_ref()
+        {
+            self.calls.push(fetch.call.clone());
+            self.call_times.push(self.clock);
+            self.refused_query_ids.extend(fetch.query_id.clone());
+            return Err(VoyagerFailure::QueryRotated {
+                detail: "HTTP 400".into(),
+            });
+        }
+        self.answer(&fetch.call)
     }
 
     pub fn answer(&mut self, call: &VoyagerCall) -> Result<VoyagerAnswer, VoyagerFailure> {
@@ -359,7 +384,7 @@ impl SyncHost for SimHost<'_> {
         fetch: &VoyagerFetch,
     ) -> Result<Result<VoyagerAnswer, VoyagerFailure>, Stopped> {
         self.effect()?;
-        Ok(self.linkedin.answer(&fetch.call))
+        Ok(self.linkedin.answer_fetch(fetch))
     }
 
     async fn push(
@@ -462,7 +487,7 @@ pub fn run_paced(
         pace,
         ..SyncConfig::default()
     };
-    let mut planner = Planner::new(config, saved.clone(), &QueryIdRegistry::builtin());
+    let mut planner = Planner::new(config, saved.clone(), &linkedin.learnt_query_ids);
     let pushes_before = backend.pushes;
     let mut host = SimHost {
         linkedin,

@@ -39,6 +39,10 @@ pub struct SyncState {
     /// one is the end of a conversation's history, and no confirming request is needed.
     #[serde(default)]
     pub(crate) cursors_seen: bool,
+    /// Per query variant, the id LinkedIn last answered: later runs try it first instead of
+    /// spending requests on ids it refuses.
+    #[serde(default)]
+    pub(crate) working_query_ids: crate::voyager::WorkingQueryIds,
     /// The calls made within the budget windows. Saved on its own before every call
     /// ([`super::SyncHost::save_pace`]), far more often than the rest, so it is not part of
     /// the state's serialized form.

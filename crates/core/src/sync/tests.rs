@@ -5,7 +5,9 @@ use proptest::prelude::*;
 
 use super::sim::{SimBackend, SimLinkedIn, Stop, run_sync};
 use super::*;
-use crate::voyager::{MessagesQuery, QueryIdRegistry, QueryKind, VoyagerCall, VoyagerFailure};
+use crate::voyager::{
+    MessagesQuery, QueryIdRegistry, QueryKind, VoyagerCall, VoyagerFailure, WorkingQueryIds,
+};
 
 fn sizes() -> Vec<usize> {
     // 45 conversations: three list pages; sizes from empty to several message pages.
@@ -446,13 +448,13 @@ fn a_rotated_query_id_is_replaced_by_the_next_candidate() {
     assert_eq!(
         first.as_ref(),
         registry
-            .candidates(QueryKind::ConversationsBySyncToken)
+            .candidates(QueryKind::ConversationsBySyncToken, &WorkingQueryIds::new())
             .first()
     );
     assert_eq!(
         second.as_ref(),
         registry
-            .candidates(QueryKind::ConversationsBySyncToken)
+            .candidates(QueryKind::ConversationsBySyncToken, &WorkingQueryIds::new())
             .get(1)
     );
 }

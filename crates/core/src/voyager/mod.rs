@@ -22,7 +22,9 @@ pub use http::{HttpRequest, HttpResponse};
 pub use parse::{
     ParseError, parse_answer, parse_conversations, parse_me, parse_messages, parse_profile,
 };
-pub use query_ids::{MAX_OBSERVED, QueryIdRegistry, builtin_ids};
+pub use query_ids::{
+    MAX_BUNDLES_PER_PAGE, MAX_OBSERVED, PageQueryIds, QueryIdRegistry, WorkingQueryIds, builtin_ids,
+};
 pub use request::{
     PAGE_SIZE, PROFILE_DECORATION, PageMeta, RequestError, VoyagerContext, build_request,
 };

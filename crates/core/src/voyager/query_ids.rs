@@ -1,9 +1,13 @@
 //! Which GraphQL query ids to try for each [`QueryKind`].
 //!
 //! LinkedIn rotates the hash part of a query id with its front-end releases. The registry knows
-//! a built-in list per kind (newest known first, older ones as fallbacks) and learns the ids the
-//! live LinkedIn page itself uses, which the extension observes and persists in
-//! `chrome.storage`. Observed ids are tried before the built-ins.
+//! a built-in list per kind (newest known first, older ones as fallbacks) and learns, from the
+//! pages the content script reports (voyager-api.md §4.2), the ids the live LinkedIn page itself
+//! requested and the ids its web client's scripts declare (inline, and the bundles on LinkedIn's
+//! static host). Neither says which variant an id answers, and every id tried costs a LinkedIn
+//! request, so [`QueryIdRegistry::candidates`] orders them by how likely each is to work.
+
+use std::collections::BTreeMap;
 
 use percent_encoding::percent_decode_str;
 use serde::{Deserialize, Serialize};
@@ -13,6 +17,21 @@ use crate::ids::QueryId;
 
 /// At most this many observed ids are kept; the oldest observation is dropped first.
 pub const MAX_OBSERVED: usize = 20;
+/// At most this many ids declared by scripts are kept. LinkedIn's bundles declared 21
+/// messaging ids at once in 2026 (voyager-api.md §4.2): room for two releases.
+pub const MAX_DECLARED: usize = 48;
+/// At most this many scanned bundle addresses are remembered. A page loads a few dozen
+/// bundles; each is content-hashed, so one scanned is never worth fetching again.
+pub const MAX_SCANNED_BUNDLES: usize = 200;
+/// At most this many bundles are fetched for one page report: they are static files, not
+/// Voyager calls, but still requests on the user's behalf.
+pub const MAX_BUNDLES_PER_PAGE: usize = 12;
+/// What one page report may name of each sort; the rest is ignored.
+const MAX_PAGE_ITEMS: usize = 200;
+/// A bundle address longer than this is not one of LinkedIn's.
+const MAX_BUNDLE_URL_LEN: usize = 400;
+/// LinkedIn's static host, where the web client's bundles live.
+const BUNDLE_HOST: &str = "https://static.licdn.com/";
 
 /// Built-in ids per kind, newest first (voyager-api.md §4.2). The first of each is the one the
 /// fake server serves by default.
@@ -61,28 +80,64 @@ const BUILTIN: [(QueryKind, &[&str]); 5] = [
     ),
 ];
 
-/// Built-in query ids plus the ones observed on the live page, newest observation first.
+/// Per variant, the query id LinkedIn last answered: the next request of that variant tries it
+/// first. Kept in the sync state, at most one id per [`QueryKind`].
+pub type WorkingQueryIds = BTreeMap<QueryKind, QueryId>;
+
+/// What a LinkedIn page showed of the query ids its web client uses, as the content script read
+/// it. Unchecked: the registry takes only what it can verify the form and origin of.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PageQueryIds {
+    /// URLs of the requests the page made so far that carry a `queryId` (resource timing).
+    pub requested: Vec<String>,
+    /// The query ids written in the page's inline scripts, e.g. `messengerMessages.5846…`.
+    pub inline: Vec<String>,
+    /// The addresses of the scripts the page loaded; those on `https://static.licdn.com/` are
+    /// fetched and scanned once each.
+    pub bundles: Vec<String>,
+}
+
+/// Built-in query ids plus the ones learnt from LinkedIn's pages.
 ///
-/// Serializes as `{"observed": ["name.hash", …]}`; the built-ins are code, not state, so an
-/// extension update that ships new built-ins takes effect without clearing storage.
+/// Serializes as `{"observed": […], "declared": […], "scannedBundles": […]}`, newest first; the
+/// built-ins are code, not state, so an extension update that ships new built-ins takes effect
+/// without clearing storage.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(from = "Stored", into = "Stored")]
 pub struct QueryIdRegistry {
+    /// Ids of requests the page made: live, of unknown variant.
     observed: Vec<QueryId>,
+    /// Ids the web client's scripts declare: current, of unknown variant, many never used.
+    declared: Vec<QueryId>,
+    /// Bundle addresses already scanned.
+    scanned_bundles: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Stored {
     #[serde(default)]
     observed: Vec<QueryId>,
+    #[serde(default)]
+    declared: Vec<QueryId>,
+    #[serde(default)]
+    scanned_bundles: Vec<String>,
 }
 
 impl From<Stored> for QueryIdRegistry {
     fn from(stored: Stored) -> Self {
+        // Stored newest first: taken oldest first so the order and the bounds survive.
         let mut registry = Self::builtin();
-        // Stored newest first: re-observe oldest first so the order and the bound survive.
         for id in stored.observed.into_iter().rev() {
-            registry.remember(id);
+            remember(&mut registry.observed, id, MAX_OBSERVED);
+        }
+        for id in stored.declared.into_iter().rev() {
+            remember(&mut registry.declared, id, MAX_DECLARED);
+        }
+        for url in stored.scanned_bundles.into_iter().rev() {
+            remember(&mut registry.scanned_bundles, url, MAX_SCANNED_BUNDLES);
         }
         registry
     }
@@ -92,6 +147,8 @@ impl From<QueryIdRegistry> for Stored {
     fn from(registry: QueryIdRegistry) -> Self {
         Self {
             observed: registry.observed,
+            declared: registry.declared,
+            scanned_bundles: registry.scanned_bundles,
         }
     }
 }
@@ -113,16 +170,40 @@ impl QueryIdRegistry {
         }
         match query_id_in_url(url) {
             Some(id) if is_messaging_name(id.name()) => {
-                self.remember(id);
+                remember(&mut self.observed, id, MAX_OBSERVED);
                 true
             }
             _ => false,
         }
     }
 
-    /// Drops an observed id, e.g. after LinkedIn stopped serving it. Built-ins stay.
-    pub fn forget(&mut self, id: &QueryId) {
-        self.observed.retain(|known| known != id);
+    /// Learns what a page report shows without fetching anything: the ids of the page's
+    /// requests and of its inline scripts. Returns the bundles worth fetching for
+    /// [`Self::learn_bundle`]: LinkedIn's, not scanned yet, at most [`MAX_BUNDLES_PER_PAGE`].
+    pub fn learn_page(&mut self, page: &PageQueryIds) -> Vec<String> {
+        for url in page.requested.iter().take(MAX_PAGE_ITEMS) {
+            self.observe_url(url);
+        }
+        let inline = page.inline.iter().take(MAX_PAGE_ITEMS);
+        self.declare(inline.filter_map(|raw| QueryId::parse(raw).ok()).collect());
+        let mut bundles: Vec<String> = Vec::new();
+        for url in page.bundles.iter().take(MAX_PAGE_ITEMS) {
+            let Some(url) = bundle_url(url) else { continue };
+            if !self.scanned_bundles.contains(&url) && !bundles.contains(&url) {
+                bundles.push(url);
+            }
+        }
+        bundles.truncate(MAX_BUNDLES_PER_PAGE);
+        bundles
+    }
+
+    /// Learns the ids a fetched bundle declares and remembers it as scanned. A bundle that
+    /// could not be read (it answered an error) is passed as empty text: its content-hashed
+    /// address will not answer otherwise later.
+    pub fn learn_bundle(&mut self, url: &str, text: &str) {
+        let Some(url) = bundle_url(url) else { return };
+        self.declare(query_ids_in_script(text));
+        remember(&mut self.scanned_bundles, url, MAX_SCANNED_BUNDLES);
     }
 
     /// The observed ids, newest observation first.
@@ -130,16 +211,48 @@ impl QueryIdRegistry {
         &self.observed
     }
 
-    /// The ids to try for `kind`, in order: observed ids with the kind's query name (newest
-    /// first), then the built-ins for the kind; no id appears twice.
-    pub fn candidates(&self, kind: QueryKind) -> Vec<QueryId> {
-        let observed = self
-            .observed
-            .iter()
-            .filter(|id| id.name() == kind.query_name())
-            .cloned();
+    /// The ids declared by scripts, newest first.
+    pub fn declared(&self) -> &[QueryId] {
+        &self.declared
+    }
+
+    /// The ids to try for `kind`, most likely first, no id twice:
+    /// 1. the one that last worked for `kind`;
+    /// 2. built-ins of `kind` the page requested or its scripts declare (current, and of the
+    ///    right variant);
+    /// 3. ids the page requested, newest first (live, variant unknown);
+    /// 4. ids the scripts declare, newest first (current, variant unknown);
+    /// 5. the other built-ins of `kind` (perhaps retired);
+    /// 6. ids known to answer another variant (a built-in of another kind, or working for one):
+    ///    LinkedIn refuses a query id given another variant's variables.
+    pub fn candidates(&self, kind: QueryKind, working: &WorkingQueryIds) -> Vec<QueryId> {
+        let name = kind.query_name();
+        let variant = |id: &QueryId| {
+            working
+                .iter()
+                .find_map(|(working_kind, working_id)| (working_id == id).then_some(*working_kind))
+                .or_else(|| builtin_kind(id))
+        };
+        let seen = |id: &QueryId| self.observed.contains(id) || self.declared.contains(id);
+        let own_builtins = || builtin_ids(kind).filter(|id| variant(id) == Some(kind));
+        let learnt = || self.observed.iter().chain(&self.declared);
+        let unknown = |id: &&QueryId| id.name() == name && variant(id).is_none();
+        let ordered = working
+            .get(&kind)
+            .cloned()
+            .into_iter()
+            .chain(own_builtins().filter(seen))
+            .chain(self.observed.iter().filter(unknown).cloned())
+            .chain(self.declared.iter().filter(unknown).cloned())
+            .chain(own_builtins())
+            .chain(
+                learnt()
+                    .chain(working.values())
+                    .filter(|id| id.name() == name && variant(id) != Some(kind))
+                    .cloned(),
+            );
         let mut candidates: Vec<QueryId> = Vec::new();
-        for id in observed.chain(builtin_ids(kind)) {
+        for id in ordered {
             if !candidates.contains(&id) {
                 candidates.push(id);
             }
@@ -147,11 +260,71 @@ impl QueryIdRegistry {
         candidates
     }
 
-    fn remember(&mut self, id: QueryId) {
-        self.forget(&id);
-        self.observed.insert(0, id);
-        self.observed.truncate(MAX_OBSERVED);
+    /// Remembers ids declared together, keeping their order, ahead of older declarations.
+    fn declare(&mut self, ids: Vec<QueryId>) {
+        for id in ids.into_iter().rev() {
+            if is_messaging_name(id.name()) {
+                remember(&mut self.declared, id, MAX_DECLARED);
+            }
+        }
     }
+}
+
+/// Puts `item` at the front of `list` (moving it if known) and keeps at most `max`.
+fn remember<T: PartialEq>(list: &mut Vec<T>, item: T, max: usize) {
+    list.retain(|known| *known != item);
+    list.insert(0, item);
+    list.truncate(max);
+}
+
+/// The messaging query ids a script declares, in order of first appearance: every
+/// `messenger<Name>.<32 hex>` (the pattern U1 searches LinkedIn's bundles for) that stands
+/// alone, i.e. not inside a longer word or hex string.
+fn query_ids_in_script(text: &str) -> Vec<QueryId> {
+    const PREFIX: &str = "messenger";
+    let bytes = text.as_bytes();
+    let mut ids: Vec<QueryId> = Vec::new();
+    for (start, _) in text.match_indices(PREFIX) {
+        if start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        let name_end = start
+            + PREFIX.len()
+            + bytes[start + PREFIX.len()..]
+                .iter()
+                .take_while(|byte| byte.is_ascii_alphabetic())
+                .count();
+        let hash_start = name_end + 1;
+        let hash_end = hash_start + 32;
+        let separated = bytes.get(name_end) == Some(&b'.');
+        let ends_there = bytes
+            .get(hash_end)
+            .is_none_or(|byte| !byte.is_ascii_alphanumeric());
+        if !separated || !ends_there {
+            continue;
+        }
+        let Some(raw) = text.get(start..hash_end) else {
+            continue;
+        };
+        if let Ok(id) = QueryId::parse(raw)
+            && is_messaging_name(id.name())
+            && !ids.contains(&id)
+        {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+/// The address of one of LinkedIn's bundles, without its fragment, if `url` is one: https on
+/// the static host exactly (no port, no user info), not overlong.
+fn bundle_url(url: &str) -> Option<String> {
+    let url = url.split('#').next().unwrap_or_default();
+    let path = url.strip_prefix(BUNDLE_HOST)?;
+    let fits = !path.is_empty()
+        && url.len() <= MAX_BUNDLE_URL_LEN
+        && url.bytes().all(|byte| byte.is_ascii_graphic());
+    fits.then(|| url.to_owned())
 }
 
 /// The built-in ids for a kind, newest first.
@@ -161,6 +334,15 @@ pub fn builtin_ids(kind: QueryKind) -> impl Iterator<Item = QueryId> {
         .filter(move |(builtin_kind, _)| *builtin_kind == kind)
         .flat_map(|(_, ids)| ids.iter())
         .filter_map(|raw| QueryId::parse(raw).ok())
+}
+
+/// The kind a built-in id belongs to.
+fn builtin_kind(id: &QueryId) -> Option<QueryKind> {
+    BUILTIN.iter().find_map(|(kind, raws)| {
+        raws.iter()
+            .any(|raw| QueryId::parse(raw).is_ok_and(|builtin| builtin == *id))
+            .then_some(*kind)
+    })
 }
 
 fn is_messaging_name(name: &str) -> bool {

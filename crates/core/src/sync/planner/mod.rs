@@ -5,8 +5,6 @@ mod pass;
 mod recovery;
 mod run;
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -90,28 +88,18 @@ pub struct Progress {
 pub struct Planner {
     config: SyncConfig,
     state: SyncState,
-    query_ids: BTreeMap<QueryKind, Vec<QueryId>>,
+    /// The query ids learnt from LinkedIn's pages, besides the built-ins.
+    query_ids: QueryIdRegistry,
     run: Option<Run>,
 }
 
 impl Planner {
-    /// A planner over the stored state, with the query ids known now (observed ids first).
+    /// A planner over the stored state, with the query ids learnt from LinkedIn's pages so far.
     pub fn new(config: SyncConfig, state: SyncState, query_ids: &QueryIdRegistry) -> Self {
-        let kinds = [
-            QueryKind::ConversationsBySyncToken,
-            QueryKind::ConversationsByCategory,
-            QueryKind::MessagesLatest,
-            QueryKind::MessagesByAnchor,
-            QueryKind::MessagesByCursor,
-        ];
-        let query_ids = kinds
-            .into_iter()
-            .map(|kind| (kind, query_ids.candidates(kind)))
-            .collect();
         Self {
             config,
             state,
-            query_ids,
+            query_ids: query_ids.clone(),
             run: None,
         }
     }
@@ -165,6 +153,9 @@ impl Planner {
             {
                 Ok(answer) => {
                     run.attempts = 0;
+                    if let (Some(kind), Some(id)) = (call.query_kind(), query_id) {
+                        self.state.working_query_ids.insert(kind, id);
+                    }
                     self.on_answer(&mut run, call, answer, now)
                 }
                 Err(failure) => self.on_failure(&mut run, call, query_id, failure, now),
@@ -290,13 +281,9 @@ impl Planner {
         }
         // Noted before the call goes, so that a worker stopped mid-call still counts it.
         self.state.pace.record(&policy, lane, now);
-        let query_id = call.query_kind().and_then(|kind| {
-            let choice = run.query_choice.get(&kind).copied().unwrap_or(0);
-            self.query_ids
-                .get(&kind)
-                .and_then(|ids| ids.get(choice))
-                .cloned()
-        });
+        let query_id = call
+            .query_kind()
+            .and_then(|kind| self.query_id_to_try(run, kind));
         run.counters.requests += 1;
         run.awaiting = Some(Awaiting::Fetch {
             call: call.clone(),
@@ -313,6 +300,15 @@ impl Planner {
                 .map(|account| account.profile.clone()),
         }))
         .saving_pace()
+    }
+
+    /// The most likely query id for `kind` that LinkedIn has not refused in this run.
+    fn query_id_to_try(&self, run: &Run, kind: QueryKind) -> Option<QueryId> {
+        let refused = run.refused_query_ids.get(&kind);
+        self.query_ids
+            .candidates(kind, &self.state.working_query_ids)
+            .into_iter()
+            .find(|id| refused.is_none_or(|refused| !refused.contains(id)))
     }
 
     fn wait(run: &mut Run, until: DateTime<Utc>, then: Resume) -> Step {

@@ -90,10 +90,17 @@ impl Planner {
                         now,
                     );
                 };
-                let candidates = self.query_ids.get(&kind).map_or(0, Vec::len);
-                let choice = run.query_choice.entry(kind).or_insert(0);
-                *choice += 1;
-                if *choice < candidates {
+                if let Some(refused) = query_id.clone() {
+                    // A working id LinkedIn now refuses is no longer tried first.
+                    if self.state.working_query_ids.get(&kind) == Some(&refused) {
+                        self.state.working_query_ids.remove(&kind);
+                    }
+                    run.refused_query_ids
+                        .entry(kind)
+                        .or_default()
+                        .insert(refused);
+                }
+                if self.query_id_to_try(run, kind).is_some() {
                     return self.fetch(run, call, now);
                 }
                 let tried = query_id.map(|id| id.to_string()).unwrap_or_default();

@@ -34,8 +34,8 @@ pub(super) struct Run {
     pub csrf_failures: u32,
     /// Consecutive failed attempts of the awaited effect.
     pub attempts: u32,
-    /// Which candidate query id is in use per variant (rotation moves it on).
-    pub query_choice: BTreeMap<QueryKind, usize>,
+    /// The query ids LinkedIn refused in this run, per variant: the next candidate is tried.
+    pub refused_query_ids: BTreeMap<QueryKind, BTreeSet<QueryId>>,
     pub backfill: Vec<ProfileUrn>,
     pub backfill_next: usize,
     pub profiles: Vec<Profile>,
@@ -134,7 +134,7 @@ impl Run {
             transport: Transport::Direct,
             csrf_failures: 0,
             attempts: 0,
-            query_choice: BTreeMap::new(),
+            refused_query_ids: BTreeMap::new(),
             backfill: Vec::new(),
             backfill_next: 0,
             profiles: Vec::new(),
