@@ -10,7 +10,7 @@
 //! | `POST /__fake/activity` `{"conversations":3,"messagesEach":2}` | `{"conversations":[urn…]}` |
 //! | `POST /__fake/delete` `{"conversations":1}` | `{"conversations":[urn…]}` (reported in `deletedUrns`) |
 //! | `POST /__fake/session` `{"revoked":bool}` | revokes or restores the session |
-//! | `POST /__fake/rotate` | `{"liveQueryIds":[…]}` |
+//! | `POST /__fake/rotate` `{"messagingPage"?: "everyId"\|"conversationsOnly"}` | `{"liveQueryIds":[…]}`; with `conversationsOnly` the `/messaging/` page's own requests name the conversations ids only (the bundle on `static.licdn.com` still declares all) |
 //! | `GET /__fake/query-ids` | `{"liveQueryIds":[…]}` |
 //! | `POST /__fake/tuning` `{"rotationAnswer":"badRequest"\|"graphqlErrors","mediaTtlSecs","mediaDirect","filterCategories"}` | changes the given knobs |
 //! | `GET /__fake/snapshot` | the [`crate::Snapshot`] |
@@ -27,6 +27,7 @@ use serde_json::{Value, json};
 use crate::config::RotationAnswer;
 use crate::faults::Fault;
 use crate::limiter::Limits;
+use crate::queryids::MessagingPage;
 use crate::request::Req;
 use crate::state::Shared;
 
@@ -82,6 +83,12 @@ struct TuningRequest {
     media_ttl_secs: Option<i64>,
     media_direct: Option<bool>,
     filter_categories: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RotateRequest {
+    messaging_page: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -185,7 +192,16 @@ pub fn handle(shared: &Shared, req: &Req) -> Response {
             shared.set_revoked(revoked);
             json!({"revoked": revoked})
         }),
-        (&Method::POST, "/__fake/rotate") => Ok(json!({"liveQueryIds": shared.rotate()})),
+        (&Method::POST, "/__fake/rotate") => parse::<RotateRequest>(&req.body).and_then(|r| {
+            let page = match r.messaging_page.as_deref() {
+                None | Some("everyId") => MessagingPage::EveryId,
+                Some("conversationsOnly") => MessagingPage::ConversationsOnly,
+                Some(other) => {
+                    return Err((StatusCode::BAD_REQUEST, format!("unknown messagingPage {other:?}")));
+                }
+            };
+            Ok(json!({"liveQueryIds": shared.rotate(page)}))
+        }),
         (&Method::GET, "/__fake/query-ids") => {
             Ok(json!({"liveQueryIds": shared.query_ids.lock().ids().to_vec()}))
         }

@@ -3,9 +3,10 @@
 //! It generates a deterministic mailbox from a seed and answers like `www.linkedin.com`:
 //! cookie auth and the CSRF check, the messaging GraphQL variants routed by query-id name and
 //! variable keys, `/voyager/api/me`, dash profiles, signed expiring pictures on
-//! `media.licdn.com` (also under `/media/` on this server), HTML pages for the browser suite,
-//! fault injection, a limiter that punishes calling too much like LinkedIn (off by default), a
-//! request log and a control API under `/__fake/` (table in `src/control.rs`).
+//! `media.licdn.com` (also under `/media/` on this server), the web client's bundles on
+//! `static.licdn.com` (which declare the live query ids among decoys), HTML pages for the
+//! browser suite, fault injection, a limiter that punishes calling too much like LinkedIn (off
+//! by default), a request log and a control API under `/__fake/` (table in `src/control.rs`).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -17,6 +18,7 @@
 
 #![warn(missing_docs)]
 
+mod bundles;
 pub mod config;
 mod control;
 mod data;
@@ -49,7 +51,7 @@ pub use data::{ConvKind, PageStyle};
 pub use faults::Fault;
 pub use limiter::{LimiterClock, LimiterEvent, LimiterState, Limits, ManualClock};
 pub use log::LoggedRequest;
-pub use queryids::BUILT_IN as BUILT_IN_QUERY_IDS;
+pub use queryids::{BUILT_IN as BUILT_IN_QUERY_IDS, MessagingPage};
 pub use snapshot::{Snapshot, SnapshotConversation, SnapshotMember};
 
 use state::Shared;
@@ -166,9 +168,16 @@ impl FakeServer {
         self.shared.limiter_state()
     }
 
-    /// Replaces the live query ids with new ones and returns them.
+    /// Replaces the live query ids with new ones and returns them; the messaging page keeps
+    /// requesting every one.
     pub fn rotate_query_ids(&self) -> Vec<QueryId> {
-        self.shared.rotate()
+        self.shared.rotate(MessagingPage::EveryId)
+    }
+
+    /// Replaces the live query ids with new ones and returns them; from then on the messaging
+    /// page requests what `messaging_page` says (the bundle still declares every one).
+    pub fn rotate_query_ids_with(&self, messaging_page: MessagingPage) -> Vec<QueryId> {
+        self.shared.rotate(messaging_page)
     }
 
     /// The query ids answered right now.

@@ -1,6 +1,7 @@
 //! HTML pages of `www.linkedin.com` for the browser suite: `/`, `/feed/` (and any other page),
-//! `/messaging/` (whose script requests every live query id, so the extension can learn
-//! rotated ids from `performance.getEntriesByType('resource')`), `/in/<slug>/` and
+//! `/messaging/` (whose script requests live query ids, each with its variant's variables, so
+//! the extension can learn rotated ids from `performance.getEntriesByType('resource')`: every
+//! one, or the conversations ids only, per [`crate::MessagingPage`]), `/in/<slug>/` and
 //! `/uas/login`.
 //!
 //! Profile pages: `/in/fixture-<case>/` serves `<fixtures_dir>/profile-page-<case>/input.html`;
@@ -10,15 +11,20 @@
 //!
 //! Every page but the login form carries the metas of LinkedIn's web client that the content
 //! script reads (voyager-api.md §1.4): `i18nLocale` ([`I18N_LOCALE`]), `serviceVersion`
-//! ([`SERVICE_VERSION`]) and a `clientPageInstanceId` of its own per page load. Profile
-//! fixtures are served as captured.
+//! ([`SERVICE_VERSION`]) and a `clientPageInstanceId` of its own per page load, and loads the
+//! client's bundles from `static.licdn.com` ([`crate::bundles`]). Profile fixtures are served
+//! as captured.
 
 use std::path::Path;
 use std::sync::atomic::Ordering;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use ping_core::voyager::QueryKind;
 
+use crate::bundles;
 use crate::data::{Member, PageStyle};
 use crate::media;
 use crate::request::Req;
@@ -73,7 +79,11 @@ fn client_meta(shared: &Shared) -> String {
 
 /// A page of LinkedIn's web client (not the login form).
 fn client_page(shared: &Shared, title: &str, body: &str) -> String {
-    page(title, &client_meta(shared), body)
+    let scripts: String = bundles::urls(shared)
+        .iter()
+        .map(|url| format!("<script src=\"{}\" defer></script>", esc(url)))
+        .collect();
+    page(title, &format!("{}{scripts}", client_meta(shared)), body)
 }
 
 fn html(status: StatusCode, text: String) -> Response {
@@ -144,6 +154,9 @@ pub fn handle(shared: &Shared, req: &Req) -> Response {
     response
 }
 
+/// The time the messaging page's own requests page back from: later than any activity.
+const PAGE_LOADED_BEFORE_MS: i64 = 4_102_444_800_000;
+
 fn encode(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
@@ -151,16 +164,32 @@ fn encode(value: &str) -> String {
 fn messaging(shared: &Shared) -> String {
     let account = shared.account.read();
     let mailbox = encode(&account.owner().urn.to_string());
-    let conversation = account.ordered().next().map(|c| encode(&c.urn.to_string()));
+    let newest = account.ordered().next();
+    let conversation = newest.map(|c| encode(&c.urn.to_string()));
+    // The page's own cursor, in the form the fake hands out (`voyager::messages`).
+    let cursor = newest.map(|c| encode(&STANDARD.encode(format!("fakemsg&{}&1", c.thread_id))));
     let urls: Vec<String> = shared
         .query_ids
         .lock()
-        .ids()
-        .iter()
-        .filter_map(|id| {
-            let variables = match id.name() {
-                "messengerConversations" => format!("(mailboxUrn:{mailbox})"),
-                _ => format!("(conversationUrn:{})", conversation.as_ref()?),
+        .requested_by_messaging_page()
+        .into_iter()
+        .filter_map(|(kind, id)| {
+            let conversation = conversation.as_ref();
+            let variables = match kind {
+                QueryKind::ConversationsBySyncToken => format!("(mailboxUrn:{mailbox})"),
+                QueryKind::ConversationsByCategory => format!(
+                    "(query:(predicateUnions:List((conversationCategoryPredicate:(category:PRIMARY_INBOX)))),count:20,mailboxUrn:{mailbox},lastUpdatedBefore:{PAGE_LOADED_BEFORE_MS})"
+                ),
+                QueryKind::MessagesLatest => format!("(conversationUrn:{})", conversation?),
+                QueryKind::MessagesByAnchor => format!(
+                    "(deliveredAt:{PAGE_LOADED_BEFORE_MS},conversationUrn:{},countBefore:20,countAfter:0)",
+                    conversation?
+                ),
+                QueryKind::MessagesByCursor => format!(
+                    "(conversationUrn:{},count:20,prevCursor:{})",
+                    conversation?,
+                    cursor.as_ref()?
+                ),
             };
             Some(format!(
                 "/voyager/api/voyagerMessagingGraphQL/graphql?queryId={id}&variables={variables}"

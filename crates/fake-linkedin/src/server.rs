@@ -16,7 +16,7 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::request::Req;
 use crate::state::Shared;
-use crate::{control, media, pages, voyager};
+use crate::{bundles, control, media, pages, voyager};
 
 /// Largest request body read.
 const BODY_LIMIT: usize = 8 << 20;
@@ -73,6 +73,9 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
     if let Some(path) = media_path {
         let account = shared.account.read();
         return media::serve(&account, &shared.media_key, path, &req.query, &req.headers);
+    }
+    if req.host == bundles::HOST {
+        return bundles::handle(&shared, &req);
     }
     if req.path.starts_with("/voyager/api/") {
         return voyager::handle(&shared, &req, seq).await;

@@ -12,7 +12,7 @@ use crate::faults::{Fault, FaultQueue};
 use crate::limiter::{Limiter, LimiterState, Limits};
 use crate::log::RequestLog;
 use crate::media::{MediaCtx, unix_now};
-use crate::queryids::LiveQueryIds;
+use crate::queryids::{LiveQueryIds, MessagingPage};
 use crate::snapshot::{self, Snapshot};
 
 /// Everything a running server knows.
@@ -89,7 +89,7 @@ impl Shared {
     /// [`Fault::RotateQueryIds`] rotates the live ids at once instead.
     pub fn inject(&self, fault: Fault, times: Option<u32>) {
         if fault == Fault::RotateQueryIds {
-            self.query_ids.lock().rotate();
+            self.query_ids.lock().rotate(MessagingPage::EveryId);
         } else {
             self.faults.lock().push(fault, times);
         }
@@ -116,10 +116,11 @@ impl Shared {
             .unwrap_or_default()
     }
 
-    /// Rotates the live query ids and returns the new ones.
-    pub fn rotate(&self) -> Vec<QueryId> {
+    /// Rotates the live query ids and returns the new ones; the messaging page then requests
+    /// what `messaging_page` says.
+    pub fn rotate(&self, messaging_page: MessagingPage) -> Vec<QueryId> {
         let mut ids = self.query_ids.lock();
-        ids.rotate();
+        ids.rotate(messaging_page);
         ids.ids().to_vec()
     }
 

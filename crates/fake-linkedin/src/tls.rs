@@ -1,5 +1,5 @@
-//! A self-signed certificate for `www.linkedin.com`, `media.licdn.com`, `localhost` and
-//! `127.0.0.1`, generated at start, and the rustls acceptor using it.
+//! A self-signed certificate for `www.linkedin.com`, `media.licdn.com`, `static.licdn.com`,
+//! `localhost` and `127.0.0.1`, generated at start, and the rustls acceptor using it.
 
 use std::io;
 use std::sync::Arc;
@@ -9,9 +9,10 @@ use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio_rustls::TlsAcceptor;
 
 /// The names the certificate covers.
-pub const NAMES: [&str; 4] = [
+pub const NAMES: [&str; 5] = [
     "www.linkedin.com",
     "media.licdn.com",
+    "static.licdn.com",
     "localhost",
     "127.0.0.1",
 ];

@@ -17,5 +17,6 @@ mod messages;
 mod native_sync;
 mod pages;
 mod planner_sync;
+mod query_ids;
 mod shapes;
 mod tls;

@@ -58,6 +58,13 @@ pub fn handle(shared: &Shared, req: &Req) -> Response {
         Ok(v) => v,
         Err(reason) => return refuse(Refusal::Status(StatusCode::BAD_REQUEST, reason)),
     };
+    let mismatch = shared
+        .query_ids
+        .lock()
+        .variant_mismatch(&query_id, &variables.keys());
+    if let Some(message) = mismatch {
+        return refuse(Refusal::Validation(message));
+    }
     let answer = match query_id.name() {
         "messengerConversations" => conversations::answer(shared, &variables),
         "messengerMessages" => messages::answer(shared, &variables),
