@@ -4,16 +4,21 @@ use std::sync::LazyLock;
 
 use axum::response::Html;
 use minijinja::Environment;
+use ping_core::model::ConversationFolder;
 use serde::Serialize;
 
 use crate::error::ApiError;
 
-const TEMPLATES: [(&str, &str); 11] = [
+const TEMPLATES: [(&str, &str); 12] = [
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("login.html", include_str!("../templates/login.html")),
     ("contacts.html", include_str!("../templates/contacts.html")),
     ("contact.html", include_str!("../templates/contact.html")),
+    (
+        "conversations.html",
+        include_str!("../templates/conversations.html"),
+    ),
     (
         "conversation.html",
         include_str!("../templates/conversation.html"),
@@ -32,6 +37,18 @@ fn datetime(value: String) -> String {
         .unwrap_or(value)
 }
 
+/// `folder_label`: a folder's stored name (`archived`) as the web UI writes it (`Archived`).
+fn folder_label(name: String) -> String {
+    let label = match ConversationFolder::parse(&name) {
+        Some(ConversationFolder::Inbox) => "Inbox",
+        Some(ConversationFolder::Other) => "Other",
+        Some(ConversationFolder::Archived) => "Archived",
+        Some(ConversationFolder::Spam) => "Spam",
+        None => return name,
+    };
+    label.to_owned()
+}
+
 /// `is web_url`: an http(s) URL, the only kind a page puts in an `href` (a `javascript:` URL
 /// would run in the page when clicked).
 fn web_url(value: &minijinja::Value) -> bool {
@@ -45,6 +62,7 @@ fn web_url(value: &minijinja::Value) -> bool {
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
     env.add_filter("datetime", datetime);
+    env.add_filter("folder_label", folder_label);
     env.add_test("web_url", web_url);
     for (name, source) in TEMPLATES {
         if let Err(error) = env.add_template(name, source) {

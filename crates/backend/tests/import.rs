@@ -235,6 +235,8 @@ async fn every_export_fixture_imports_as_expected_and_a_second_import_changes_no
 }
 
 const LIESL_THREAD: &str = "2-MGYxZTJkM2MtYWFhYS00YmJiLThjY2MtMDAwMDAwMDAwMDAxXzAxMA==";
+/// basic-2025's conversation with a member who left LinkedIn, archived in the export.
+const LEFT_THREAD: &str = "2-MGYxZTJkM2MtYWFhYS00YmJiLThjY2MtMDAwMDAwMDAwMDA0XzEwMQ==";
 
 fn at(rfc3339: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(rfc3339).unwrap().into()
@@ -457,6 +459,41 @@ async fn an_import_after_the_live_sync_joins_it_and_keeps_what_the_user_edited()
         json!(ConversationUrn::new(owner(), LIESL_THREAD).unwrap())
     );
     assert_eq!(counts(&app.store, user).await, (4, 9, 4));
+}
+
+#[tokio::test]
+async fn an_import_leaves_a_live_synced_conversation_in_the_folder_linkedin_named() {
+    let (app, user, token, dir) = basic_app().await;
+    // Archived on LinkedIn after the export was made, which still has it in the inbox.
+    let mut live = live_batch();
+    live.conversations[0].categories = vec!["ARCHIVE".into()];
+    let (status, _) = app
+        .post(
+            "/api/v1/sync/push",
+            Some(&token),
+            serde_json::to_value(live).unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    import(app.store.as_ref(), user, &dir.path().join("basic.zip"))
+        .await
+        .unwrap();
+    let folders: Vec<(String, ConversationFolder)> = app
+        .store
+        .all_conversations(user)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (thread(&c.urn), c.folder))
+        .collect();
+    let folder_of = |id: &str| folders.iter().find(|(thread, _)| thread == id).unwrap().1;
+    assert_eq!(folder_of(LIESL_THREAD), ConversationFolder::Archived);
+    // The member who left: ARCHIVE in the export, the only place it is known from.
+    assert_eq!(folder_of(LEFT_THREAD), ConversationFolder::Archived);
+    let inbox = folders
+        .iter()
+        .filter(|(_, folder)| *folder == ConversationFolder::Inbox);
+    assert_eq!(inbox.count(), 2, "{folders:?}");
 }
 
 #[tokio::test]

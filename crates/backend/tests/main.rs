@@ -8,6 +8,7 @@ mod avatars;
 mod cli;
 mod export;
 mod fixtures;
+mod folders;
 mod helpers;
 mod import;
 mod openapi;

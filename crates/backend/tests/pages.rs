@@ -226,7 +226,7 @@ fn older_link(html: &str) -> Option<String> {
 
 /// Follows a page's "Older" links to the end: how many pages, and the text after every
 /// `marker` up to the next tag, in order. No page shows more than 50 rows.
-async fn walk(app: &TestApp, cookie: &str, first: &str, marker: &str) -> (usize, Vec<String>) {
+pub async fn walk(app: &TestApp, cookie: &str, first: &str, marker: &str) -> (usize, Vec<String>) {
     let (mut pages, mut texts) = (0, Vec::new());
     let mut path = first.to_owned();
     loop {

@@ -647,6 +647,14 @@ pub mod postgres {
 
     /// A fresh schema on the test server, or `None` (skip) when there is no server.
     pub async fn scratch_store() -> Option<(SqlStore, sqlx::AnyPool, String)> {
+        let (url, admin, schema) = scratch_schema().await?;
+        let store = SqlStore::connect(&url).await.unwrap();
+        Some((store, admin, schema))
+    }
+
+    /// A fresh, empty schema on the test server: the URL that works in it, the admin pool and
+    /// the schema's name; `None` (skip) when there is no server.
+    pub async fn scratch_schema() -> Option<(String, sqlx::AnyPool, String)> {
         let base = std::env::var("TEST_DATABASE_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
         let Some(admin) = admin_pool(&base).await else {
@@ -668,8 +676,7 @@ pub mod postgres {
             .unwrap();
         let separator = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{separator}options[search_path]={schema}");
-        let store = SqlStore::connect(&url).await.unwrap();
-        Some((store, admin, schema))
+        Some((url, admin, schema))
     }
 
     pub async fn drop_schema(store: SqlStore, admin: sqlx::AnyPool, schema: String) {

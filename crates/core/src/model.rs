@@ -149,6 +149,75 @@ pub struct Conversation {
     pub participants: Vec<Participant>,
 }
 
+impl Conversation {
+    /// The messaging folder the thread sits in on LinkedIn, from its categories.
+    pub fn folder(&self) -> ConversationFolder {
+        ConversationFolder::from_labels(self.categories.iter().map(String::as_str))
+    }
+}
+
+/// Where a conversation sits in LinkedIn's messaging, as a CRM user would name it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum ConversationFolder {
+    /// The main inbox: LinkedIn's "Focused" tab (`PRIMARY_INBOX`).
+    #[default]
+    Inbox,
+    /// LinkedIn's "Other" tab (`SECONDARY_INBOX`), pending message requests included.
+    Other,
+    /// Archived by the owner (`ARCHIVE`); LinkedIn also files sponsored messages there.
+    Archived,
+    /// Marked as spam (`SPAM`).
+    Spam,
+}
+
+impl ConversationFolder {
+    /// Every folder, in the order LinkedIn's messaging lists them.
+    pub const ALL: [ConversationFolder; 4] = [Self::Inbox, Self::Other, Self::Archived, Self::Spam];
+
+    /// The folder named by LinkedIn's labels: a conversation's categories, or the `FOLDER`
+    /// values of a data export's messages (`INBOX`, `ARCHIVE`, `SPAM`). Spam wins over
+    /// archived, archived over the other tab; anything else is the inbox.
+    pub fn from_labels<'a>(labels: impl IntoIterator<Item = &'a str>) -> Self {
+        labels
+            .into_iter()
+            .map(|label| match label {
+                "SPAM" => Self::Spam,
+                "ARCHIVE" => Self::Archived,
+                "SECONDARY_INBOX" => Self::Other,
+                _ => Self::Inbox,
+            })
+            .max_by_key(|folder| folder.precedence())
+            .unwrap_or_default()
+    }
+
+    /// How strongly a label places a thread: a thread in spam is in spam, whatever else it is.
+    fn precedence(self) -> u8 {
+        match self {
+            Self::Inbox => 0,
+            Self::Other => 1,
+            Self::Archived => 2,
+            Self::Spam => 3,
+        }
+    }
+
+    /// The name it is stored and linked by (its serde name), e.g. `archived`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Inbox => "inbox",
+            Self::Other => "other",
+            Self::Archived => "archived",
+            Self::Spam => "spam",
+        }
+    }
+
+    /// The folder of a stored or linked name; `None` for any other text.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|folder| folder.as_str() == name)
+    }
+}
+
 /// How a message body is to be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -316,4 +385,73 @@ pub struct MessagePage {
     pub next_cursor: Option<Cursor>,
     /// Messages on the page that could not be read.
     pub skipped: Vec<Skipped>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(names: &[&'static str]) -> ConversationFolder {
+        ConversationFolder::from_labels(names.iter().copied())
+    }
+
+    #[test]
+    fn each_category_set_linkedin_sends_lands_in_its_folder() {
+        // The category sets of voyager-api.md §5.6, and SPAM.
+        let cases = [
+            (&["INBOX", "PRIMARY_INBOX"][..], ConversationFolder::Inbox),
+            (
+                &["INBOX", "PRIMARY_INBOX", "INMAIL"],
+                ConversationFolder::Inbox,
+            ),
+            (
+                &["INBOX", "SECONDARY_INBOX", "INMAIL"],
+                ConversationFolder::Other,
+            ),
+            (&["ARCHIVE", "INMAIL"], ConversationFolder::Archived),
+            (&["INBOX", "SPAM"], ConversationFolder::Spam),
+            (&[], ConversationFolder::Inbox),
+        ];
+        for (categories, folder) in cases {
+            assert_eq!(labels(categories), folder, "{categories:?}");
+        }
+    }
+
+    #[test]
+    fn spam_wins_over_archive_and_archive_over_the_other_tab() {
+        assert_eq!(
+            labels(&["SECONDARY_INBOX", "ARCHIVE", "SPAM"]),
+            ConversationFolder::Spam
+        );
+        assert_eq!(
+            labels(&["ARCHIVE", "SECONDARY_INBOX"]),
+            ConversationFolder::Archived
+        );
+        assert_eq!(
+            labels(&["SECONDARY_INBOX", "PRIMARY_INBOX"]),
+            ConversationFolder::Other
+        );
+    }
+
+    #[test]
+    fn a_conversation_reads_its_folder_from_its_categories() {
+        let conversation: Conversation = serde_json::from_value(serde_json::json!({
+            "urn": "urn:li:msg_conversation:(urn:li:fsd_profile:ACoAAOwner,2-abc)",
+            "backendUrn": null, "kind": "messageRequest", "groupChat": false, "title": null,
+            "categories": ["INBOX", "SECONDARY_INBOX", "INMAIL"], "state": "PENDING",
+            "read": false, "unreadCount": 1, "createdAt": null,
+            "lastActivityAt": "2026-01-02T03:04:05Z", "participants": []
+        }))
+        .unwrap();
+        assert_eq!(conversation.folder(), ConversationFolder::Other);
+    }
+
+    #[test]
+    fn folder_names_read_back_and_match_the_serde_names() {
+        for folder in ConversationFolder::ALL {
+            assert_eq!(ConversationFolder::parse(folder.as_str()), Some(folder));
+            assert_eq!(serde_json::to_value(folder).unwrap(), folder.as_str());
+        }
+        assert_eq!(ConversationFolder::parse("Inbox"), None);
+    }
 }

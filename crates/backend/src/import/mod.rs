@@ -26,6 +26,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use ping_core::ids::ProfileUrn;
+use ping_core::model::ConversationFolder;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
@@ -444,6 +445,9 @@ impl Writing<'_> {
             title: sent.iter().find_map(|row| row.title.clone()),
             kind: if sponsored { "sponsored" } else { "regular" },
             group_chat: participants.len() > 1,
+            folder: ConversationFolder::from_labels(
+                sent.iter().filter_map(|r| r.folder.as_deref()),
+            ),
             last_activity_at: newest,
             covered_until: self.scan.newest.unwrap_or(newest),
             participants: participants.into_keys().collect(),

@@ -143,6 +143,7 @@ pub fn prepare_batch(raw: RawPushBatch) -> (IngestBatch, Vec<RejectedRecord>) {
                 .unwrap_or_else(|| "regular".to_owned()),
             group_chat: conversation.group_chat,
             title: conversation.title.clone(),
+            folder: conversation.folder(),
             fingerprint: sha256_hex(&record_json),
             record_json,
             last_activity_at: conversation.last_activity_at,

@@ -10,6 +10,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ping_core::ids::ProfileUrn;
+use ping_core::model::ConversationFolder;
 use serde::{Deserialize, Serialize};
 
 use super::StoreResult;
@@ -38,6 +39,8 @@ pub struct ImportedConversation {
     /// `regular` or `sponsored`, as the live sync names kinds.
     pub kind: &'static str,
     pub group_chat: bool,
+    /// From the messages' `FOLDER` column: the inbox unless one says archived or spam.
+    pub folder: ConversationFolder,
     pub last_activity_at: DateTime<Utc>,
     /// The export's date: the conversation's history is complete up to here.
     pub covered_until: DateTime<Utc>,
@@ -131,6 +134,8 @@ pub trait ImportWriter: Send {
     async fn contact(&mut self, contact: &ImportedContact) -> StoreResult<Imported>;
     /// Finds the conversation by thread id (or makes it), marks its history complete up to the
     /// export's date and adds the participants (contacts already given to [`Self::contact`]).
+    /// The export's folder is taken only by conversations no push has written: the live sync
+    /// knows where a conversation is now.
     async fn conversation(
         &mut self,
         conversation: &ImportedConversation,

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use ping_core::model::ConversationFolder;
 use serde::Serialize;
 
 use super::StoreResult;
@@ -58,9 +59,26 @@ pub struct ConversationHead {
     pub id: ConversationId,
     pub title: Option<String>,
     pub group_chat: bool,
+    pub folder: ConversationFolder,
     pub last_activity_at: DateTime<Utc>,
     /// Participants besides the user.
     pub participant_count: u64,
+}
+
+/// A row of the conversations list: the head, and who the conversation is with.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConversationSummary {
+    #[serde(flatten)]
+    pub head: ConversationHead,
+    /// The first participant besides the user, by name; `None` when there is none.
+    pub first_participant: Option<String>,
+}
+
+/// How many conversations one folder holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FolderCount {
+    pub folder: ConversationFolder,
+    pub count: u64,
 }
 
 /// A conversation page: its head, the first participants by name, one page of messages.
@@ -83,6 +101,17 @@ pub trait PageStore: Send + Sync + 'static {
         after: Option<Cursor>,
         limit: u32,
     ) -> StoreResult<Page<ContactSummary>>;
+    /// Conversations by latest activity (newest first), of one folder or of every folder,
+    /// `limit` at a time.
+    async fn conversations_page(
+        &self,
+        user: UserId,
+        folder: Option<ConversationFolder>,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> StoreResult<Page<ConversationSummary>>;
+    /// How many conversations the user has in each folder, every folder listed (zeros too).
+    async fn folder_counts(&self, user: UserId) -> StoreResult<Vec<FolderCount>>;
     /// The contact's conversations, most recently active first (at most `limit`).
     async fn contact_conversation_heads(
         &self,

@@ -1,7 +1,7 @@
 //! The rows the store takes and gives back.
 
 use chrono::{DateTime, Utc};
-use ping_core::model::Account;
+use ping_core::model::{Account, ConversationFolder};
 use ping_protocol::{PushCounts, RejectedRecord};
 use serde::Serialize;
 
@@ -218,6 +218,8 @@ pub struct ConversationRow {
     pub kind: String,
     pub group_chat: bool,
     pub title: Option<String>,
+    /// Where it sits on LinkedIn now: a push moves a stored conversation there.
+    pub folder: ConversationFolder,
     pub record_json: String,
     pub fingerprint: String,
     pub last_activity_at: DateTime<Utc>,

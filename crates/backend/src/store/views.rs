@@ -1,6 +1,7 @@
 //! What the store gives back to the web UI and exports.
 
 use chrono::{DateTime, Utc};
+use ping_core::model::ConversationFolder;
 use serde::Serialize;
 
 use super::records::{ContactFields, ContactKind, Direction};
@@ -69,6 +70,7 @@ pub struct ConversationView {
     pub title: Option<String>,
     pub kind: String,
     pub group_chat: bool,
+    pub folder: ConversationFolder,
     pub last_activity_at: DateTime<Utc>,
     pub participants: Vec<ParticipantView>,
     pub messages: Vec<MessageView>,

@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
             "/contacts/{id}",
             get(pages::contact).post(pages::edit_contact),
         )
+        .route("/conversations", get(pages::conversations))
         .route("/conversations/{id}", get(pages::conversation))
         .route("/search", get(pages::search))
         .route("/history", get(pages::history))

@@ -4,6 +4,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
+use ping_core::model::ConversationFolder;
 use serde::Deserialize;
 
 use super::page::{PageError, page_context};
@@ -27,11 +28,62 @@ const PARTICIPANTS_SHOWN: u32 = 100;
 /// Conversations named at the top of a contact's page.
 const CONVERSATIONS_SHOWN: u32 = 20;
 
-/// Where a page starts: `?after=` (contacts) or `?before=` (timelines), from an "Older" link.
+/// Where a page starts: `?after=` (lists) or `?before=` (timelines), from an "Older" link.
 #[derive(Deserialize)]
 pub struct PageQuery {
     after: Option<String>,
     before: Option<String>,
+}
+
+/// The conversations list's filter (`?folder=archived`; none: every folder) and where the
+/// page starts.
+#[derive(Deserialize)]
+pub struct ConversationsQuery {
+    folder: Option<String>,
+    after: Option<String>,
+}
+
+/// The conversations list: a tab per folder with its count (empty folders only when chosen),
+/// newest activity first, 50 a page.
+pub async fn conversations(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Query(query): Query<ConversationsQuery>,
+) -> Page {
+    let folder = match query.folder.as_deref() {
+        None | Some("") => None,
+        Some(name) => Some(ConversationFolder::parse(name).ok_or(ApiError::NotFound)?),
+    };
+    let after = query.after.as_deref().and_then(Cursor::parse);
+    let counts = state.store.folder_counts(session.user).await?;
+    let conversations = state
+        .store
+        .conversations_page(session.user, folder, after, PAGE_SIZE)
+        .await?;
+    let tabs: Vec<Value> = counts
+        .iter()
+        .filter(|entry| entry.count > 0 || Some(entry.folder) == folder)
+        .map(|entry| {
+            context! {
+                folder => entry.folder,
+                count => entry.count,
+                current => Some(entry.folder) == folder,
+            }
+        })
+        .collect();
+    let total: u64 = counts.iter().map(|entry| entry.count).sum();
+    render(
+        "conversations.html",
+        page_context(&session, "conversations"),
+        context! {
+            tabs,
+            total,
+            folder,
+            conversations => conversations.items,
+            older => conversations.older,
+            paged => after.is_some(),
+        },
+    )
 }
 
 pub async fn contacts(
@@ -142,7 +194,7 @@ pub async fn conversation(
         .ok_or(ApiError::NotFound)?;
     render(
         "conversation.html",
-        page_context(&session, "contacts"),
+        page_context(&session, "conversations"),
         context! { conversation },
     )
 }

@@ -368,12 +368,14 @@ impl ImportWriter for SqlImportWriter {
             sqlx::query(
                 "UPDATE conversations SET thread_id = $1, title = COALESCE(title, $2), \
                  history_complete_until = CASE WHEN history_complete_until IS NULL \
-                 OR history_complete_until < $3 THEN $3 ELSE history_complete_until END \
-                 WHERE id = $4",
+                 OR history_complete_until < $3 THEN $3 ELSE history_complete_until END, \
+                 folder = CASE WHEN fingerprint = 'import' THEN $4 ELSE folder END \
+                 WHERE id = $5",
             )
             .bind(thread)
             .bind(conversation.title.clone())
             .bind(covered)
+            .bind(conversation.folder.as_str())
             .bind(id)
             .execute(&mut *self.tx)
             .await?;
@@ -382,9 +384,9 @@ impl ImportWriter for SqlImportWriter {
             let record = serde_json::json!({ "source": "linkedinExport", "threadId": thread });
             let row = sqlx::query(
                 "INSERT INTO conversations (user_id, account_id, urn, kind, group_chat, title, \
-                 record_json, fingerprint, last_activity_at, updated_at, thread_id, \
+                 folder, record_json, fingerprint, last_activity_at, updated_at, thread_id, \
                  history_complete_until) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'import', $8, $9, $10, $11) RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'import', $9, $10, $11, $12) RETURNING id",
             )
             .bind(self.user.0)
             .bind(account.id)
@@ -392,6 +394,7 @@ impl ImportWriter for SqlImportWriter {
             .bind(conversation.kind)
             .bind(i64::from(conversation.group_chat))
             .bind(conversation.title.clone())
+            .bind(conversation.folder.as_str())
             .bind(record.to_string())
             .bind(ms(conversation.last_activity_at))
             .bind(ms(self.now))

@@ -30,7 +30,7 @@ fn contact_from_row(row: &AnyRow) -> StoreResult<ContactRecord> {
     })
 }
 
-const CONVERSATION_COLUMNS: &str = "id, urn, title, kind, group_chat, last_activity_at";
+const CONVERSATION_COLUMNS: &str = "id, urn, title, kind, group_chat, folder, last_activity_at";
 
 #[async_trait]
 impl LibraryStore for SqlStore {

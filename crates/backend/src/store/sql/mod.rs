@@ -22,6 +22,7 @@ mod users;
 mod views;
 
 use chrono::{DateTime, Utc};
+use ping_core::model::ConversationFolder;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row as _};
 
@@ -107,6 +108,13 @@ fn get_opt_time(row: &AnyRow, column: &str) -> StoreResult<Option<DateTime<Utc>>
 /// Reads a 0/1 flag column.
 fn get_flag(row: &AnyRow, column: &str) -> StoreResult<bool> {
     Ok(row.try_get::<i64, _>(column)? != 0)
+}
+
+/// Reads a conversation's folder column.
+fn get_folder(row: &AnyRow, column: &str) -> StoreResult<ConversationFolder> {
+    let name: String = row.try_get(column)?;
+    ConversationFolder::parse(&name)
+        .ok_or_else(|| StoreError::Corrupt(format!("{column}: no folder is named {name:?}")))
 }
 
 /// Parses a JSON column written by the store itself.

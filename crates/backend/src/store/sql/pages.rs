@@ -2,15 +2,16 @@
 //! pagination): rows after the cursor, `limit + 1` of them to know whether there are more.
 
 use async_trait::async_trait;
+use ping_core::model::ConversationFolder;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
 use super::views::participant_from_row;
-use super::{SqlStore, get_flag, get_opt_time, get_time};
+use super::{SqlStore, get_flag, get_folder, get_opt_time, get_time};
 use crate::ids::{ContactId, ConversationId, UserId};
 use crate::store::{
-    ContactKind, ContactSummary, ConversationHead, ConversationPage, Cursor, Direction,
-    MessageView, Page, PageStore, StoreResult, TimelineMessage,
+    ContactKind, ContactSummary, ConversationHead, ConversationPage, ConversationSummary, Cursor,
+    Direction, FolderCount, MessageView, Page, PageStore, StoreResult, TimelineMessage,
 };
 
 /// The latest message of every contact: per conversation its newest message that was not
@@ -52,9 +53,20 @@ const MESSAGES_BEFORE: &str = "FROM messages m LEFT JOIN contacts s ON s.id = m.
      WHERE m.conversation_id = $1 AND (m.delivered_at < $2 OR (m.delivered_at = $2 AND m.id < $3)) \
      ORDER BY m.delivered_at DESC, m.id DESC LIMIT $4";
 
-const HEAD_COLUMNS: &str = "v.id, v.title, v.group_chat, v.last_activity_at, \
+const HEAD_COLUMNS: &str = "v.id, v.title, v.group_chat, v.folder, v.last_activity_at, \
      (SELECT COUNT(*) FROM conversation_participants q WHERE q.conversation_id = v.id) \
      AS participant_count";
+
+/// The conversations list: one keyset range of `conversations_keyset` (or, with a folder,
+/// `conversations_folder_keyset`), newest activity first.
+const CONVERSATIONS_AFTER: &str = "FROM conversations v \
+     WHERE v.user_id = $1 AND v.deleted_at IS NULL \
+     AND (v.last_activity_at < $2 OR (v.last_activity_at = $2 AND v.id < $3))";
+
+/// The first participant of a conversation by name, for a list row.
+const FIRST_PARTICIPANT: &str = "(SELECT c.display_name FROM conversation_participants q \
+     JOIN contacts c ON c.id = q.contact_id WHERE q.conversation_id = v.id \
+     ORDER BY c.display_name, c.id LIMIT 1) AS first_participant";
 
 fn message_from_row(row: &AnyRow) -> StoreResult<(Cursor, MessageView)> {
     let delivered_at = get_time(row, "delivered_at")?;
@@ -81,6 +93,7 @@ fn head_from_row(row: &AnyRow) -> StoreResult<ConversationHead> {
         id: ConversationId(row.try_get("id")?),
         title: row.try_get("title")?,
         group_chat: get_flag(row, "group_chat")?,
+        folder: get_folder(row, "folder")?,
         last_activity_at: get_time(row, "last_activity_at")?,
         participant_count: row.try_get::<i64, _>("participant_count")?.max(0) as u64,
     })
@@ -180,6 +193,70 @@ impl PageStore for SqlStore {
             })
             .collect::<StoreResult<Vec<_>>>()?;
         Ok(page(rows, limit))
+    }
+
+    async fn conversations_page(
+        &self,
+        user: UserId,
+        folder: Option<ConversationFolder>,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> StoreResult<Page<ConversationSummary>> {
+        let after = start(after);
+        let in_folder = if folder.is_some() {
+            "AND v.folder = $5"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT {HEAD_COLUMNS}, {FIRST_PARTICIPANT} {CONVERSATIONS_AFTER} {in_folder} \
+             ORDER BY v.last_activity_at DESC, v.id DESC LIMIT $4"
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(user.0)
+            .bind(after.at)
+            .bind(after.id)
+            .bind(i64::from(limit) + 1);
+        if let Some(folder) = folder {
+            query = query.bind(folder.as_str());
+        }
+        let rows = query
+            .fetch_all(&self.read_pool)
+            .await?
+            .iter()
+            .map(|row| {
+                let head = head_from_row(row)?;
+                let cursor = Cursor {
+                    at: head.last_activity_at.timestamp_millis(),
+                    id: head.id.0,
+                };
+                let summary = ConversationSummary {
+                    head,
+                    first_participant: row.try_get("first_participant")?,
+                };
+                Ok((cursor, summary))
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(page(rows, limit))
+    }
+
+    async fn folder_counts(&self, user: UserId) -> StoreResult<Vec<FolderCount>> {
+        let rows = sqlx::query(
+            "SELECT folder, COUNT(*) AS count FROM conversations \
+             WHERE user_id = $1 AND deleted_at IS NULL GROUP BY folder",
+        )
+        .bind(user.0)
+        .fetch_all(&self.read_pool)
+        .await?;
+        let mut counts = ConversationFolder::ALL.map(|folder| FolderCount { folder, count: 0 });
+        for row in &rows {
+            let folder = get_folder(row, "folder")?;
+            let count = row.try_get::<i64, _>("count")?.max(0) as u64;
+            if let Some(entry) = counts.iter_mut().find(|entry| entry.folder == folder) {
+                entry.count = count;
+            }
+        }
+        Ok(counts.to_vec())
     }
 
     async fn contact_conversation_heads(

@@ -58,13 +58,14 @@ pub(super) async fn upsert_conversation(
             return Ok((id, Change::Unchanged));
         }
         sqlx::query(
-            "UPDATE conversations SET kind = $1, group_chat = $2, title = $3, record_json = $4, \
-             fingerprint = $5, last_activity_at = $6, deleted_at = NULL, updated_at = $7 \
-             WHERE id = $8",
+            "UPDATE conversations SET kind = $1, group_chat = $2, title = $3, folder = $4, \
+             record_json = $5, fingerprint = $6, last_activity_at = $7, deleted_at = NULL, \
+             updated_at = $8 WHERE id = $9",
         )
         .bind(&row.kind)
         .bind(i64::from(row.group_chat))
         .bind(row.title.clone())
+        .bind(row.folder.as_str())
         .bind(&row.record_json)
         .bind(&row.fingerprint)
         .bind(ms(row.last_activity_at))
@@ -75,9 +76,9 @@ pub(super) async fn upsert_conversation(
         return Ok((id, Change::Updated));
     }
     let inserted = sqlx::query(
-        "INSERT INTO conversations (user_id, account_id, urn, kind, group_chat, title, \
+        "INSERT INTO conversations (user_id, account_id, urn, kind, group_chat, title, folder, \
          record_json, fingerprint, last_activity_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(user.0)
     .bind(account_id)
@@ -85,6 +86,7 @@ pub(super) async fn upsert_conversation(
     .bind(&row.kind)
     .bind(i64::from(row.group_chat))
     .bind(row.title.clone())
+    .bind(row.folder.as_str())
     .bind(&row.record_json)
     .bind(&row.fingerprint)
     .bind(ms(row.last_activity_at))

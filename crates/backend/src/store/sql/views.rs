@@ -3,7 +3,7 @@
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
-use super::{SqlStore, get_flag, get_time};
+use super::{SqlStore, get_flag, get_folder, get_time};
 use crate::ids::{ContactId, ConversationId};
 use crate::store::{ConversationView, Direction, MessageView, ParticipantView, StoreResult};
 
@@ -58,6 +58,7 @@ impl SqlStore {
             title: row.try_get("title")?,
             kind: row.try_get("kind")?,
             group_chat: get_flag(row, "group_chat")?,
+            folder: get_folder(row, "folder")?,
             last_activity_at: get_time(row, "last_activity_at")?,
             participants,
             messages,
