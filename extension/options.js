@@ -1,5 +1,5 @@
 // @ts-check
-// The options page: backend address, throttle, pause and pace
+// The options page: backend address, throttle, pause, pace and the spam folder
 // (ping_protocol::worker::ExtensionSettings).
 // The worker owns the settings: it answers them (the defaults before any save) and keeps what
 // is saved normalised (ExtensionSettings::normalise), so this page holds no defaults or
@@ -20,6 +20,7 @@ function show(settings) {
   input('backend-url').value = settings.backendUrl;
   input('throttle-hours').value = String(settings.throttleMinutes / 60);
   input('paused').checked = settings.paused;
+  input('sync-spam').checked = settings.syncSpam;
   for (const radio of form.querySelectorAll('input[name="pace"]')) {
     const choice = /** @type {HTMLInputElement} */ (radio);
     choice.checked = choice.value === settings.pace;
@@ -70,6 +71,7 @@ form.addEventListener('submit', async (event) => {
     throttleMinutes: Math.round(Number(input('throttle-hours').value) * 60),
     paused: input('paused').checked,
     pace: chosenPace(),
+    syncSpam: input('sync-spam').checked,
   };
   const reply = await send({ type: 'saveSettings', settings });
   if (reply?.type === 'settings') {

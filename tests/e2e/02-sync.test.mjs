@@ -39,7 +39,12 @@ describe('sync', () => {
 
   before(async () => {
     ({ fake, backend, proxy, browser, popup, web } =
-      await startPaired({ fake: { conversations: 30, messages: '0..12', seed: 11 }, proxy: true }));
+      // Strict categories: each folder's list holds only that folder's conversations, so message
+      // requests and archived threads arrive only if every folder is listed.
+      await startPaired({
+        fake: { conversations: 30, messages: '0..12', seed: 11, extra: ['--filter-categories'] },
+        proxy: true,
+      }));
   });
 
   after(() => stopAll(browser, proxy, backend, fake));

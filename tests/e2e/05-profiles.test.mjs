@@ -100,3 +100,40 @@ describe('profiles and avatars', () => {
     await tab.close();
   });
 });
+
+describe('backfill across syncs', () => {
+  let fake; let backend; let proxy; let browser; let popup; let web;
+
+  before(async () => {
+    ({ fake, backend, proxy, browser, popup, web } =
+      await startPaired({ fake: { conversations: 26, messages: '1..2', seed: 9 }, proxy: true }));
+  });
+
+  after(() => stopAll(browser, proxy, backend, fake));
+
+  test('every contact gets title and company over later syncs, quiet ones too, each looked up once', async () => {
+    const snapshot = await fake.snapshot();
+    const urns = new Set(snapshot.conversations.flatMap((c) => c.participants));
+    const wanted = snapshot.members.filter((m) => !m.isOwner && urns.has(m.urn) && m.title && m.company);
+    assert.ok(wanted.length > 20, `${wanted.length} contacts, more than two runs' share`);
+    const unfilled = async () => {
+      const roles = await contactRoles(web, backend);
+      return wanted.filter((member) => !roles.some((row) =>
+        row.name === `${member.firstName} ${member.lastName}` && row.role === `${member.title} · ${member.company}`));
+    };
+    // The first sync, then quiet ones (nothing new on LinkedIn): each looks up its share.
+    const runs = [];
+    while (runs.length < 8 && (runs.length === 0 || (await unfilled()).length > 0)) {
+      const run = await syncNow(popup);
+      assert.equal(run.outcome, 'completed', JSON.stringify(run.errors));
+      runs.push(run);
+    }
+    assert.deepEqual((await unfilled()).map((m) => m.publicIdentifier), [], 'every contact filled');
+    assert.ok(runs.slice(1).some((run) => run.messagesProcessed === 0 && run.profilesBackfilled > 0),
+      'a quiet sync backfilled');
+    const lookups = (await fake.requests())
+      .filter((r) => r.path === '/voyager/api/identity/dash/profiles')
+      .map((r) => new URLSearchParams(r.query).get('memberIdentity'));
+    assert.equal(new Set(lookups).size, lookups.length, 'no profile looked up twice');
+  });
+});

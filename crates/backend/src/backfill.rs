@@ -10,17 +10,19 @@ use crate::store::{IngestStore, StoreResult};
 
 /// How much one answer asks for, and how soon the same contact is asked again.
 ///
-/// Every profile asked for costs the extension a LinkedIn profile read, and profile reads are
+/// Every profile looked up costs the extension a LinkedIn profile read, and profile reads are
 /// what LinkedIn counts against an account (peers keep to about 80–100 a day; one shipped
-/// extension asks for at most 10 per push: `reference/linkedin-limits.md`). So an answer asks for
-/// a few, and a contact whose profile stays incomplete is asked again a day later rather than
-/// at every push. An avatar upload is asked again sooner: it is one image request, and the
-/// signed picture URL expires.
+/// extension asks for at most 10 per push: `reference/linkedin-limits.md`). So an answer names
+/// a few, the extension looks up what its run's share and profile budget allow and reports
+/// them, and only a reported lookup holds a contact back: one named but not fetched is named
+/// again at the next answer. A profile that stays incomplete after its lookup (LinkedIn shows
+/// no title) is looked up again a week later, not at every sync. An avatar upload is asked
+/// again sooner: it is one image request, and the signed picture URL expires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BackfillPolicy {
     /// Contacts asked for in one answer, for profiles and for avatars each.
     pub per_answer: u32,
-    /// A contact asked for its profile is not asked again within this.
+    /// A contact whose profile was looked up is not asked for again within this.
     pub profile_again_after: Duration,
     /// An avatar asked to be uploaded is not asked again within this.
     pub avatar_again_after: Duration,
@@ -29,12 +31,12 @@ pub struct BackfillPolicy {
 /// The policy every push answer follows.
 pub const BACKFILL: BackfillPolicy = BackfillPolicy {
     per_answer: 10,
-    profile_again_after: Duration::hours(24),
+    profile_again_after: Duration::days(7),
     avatar_again_after: Duration::hours(1),
 };
 
 impl BackfillPolicy {
-    /// The profiles to fetch, marked asked at `now`.
+    /// The profiles to fetch.
     pub async fn profiles_to_fetch(
         &self,
         store: &dyn IngestStore,
@@ -42,7 +44,7 @@ impl BackfillPolicy {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<BackfillRequest>> {
         store
-            .take_backfill_requests(user, self.per_answer, now - self.profile_again_after, now)
+            .backfill_requests(user, self.per_answer, now - self.profile_again_after)
             .await
     }
 

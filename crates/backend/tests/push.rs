@@ -6,7 +6,7 @@ use chrono::Duration;
 use ping_backend::ids::UserId;
 use ping_backend::store::{Direction, LibraryStore as _, UserStore as _};
 use ping_core::model::MessageState;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::fixtures::*;
 use crate::helpers::{TestApp, start_time};
@@ -183,7 +183,7 @@ async fn direction_follows_the_account_urn_even_in_group_chats() {
 }
 
 #[tokio::test]
-async fn backfill_requests_are_capped_at_ten_and_not_repeated_within_a_day() {
+async fn contacts_are_named_for_backfill_until_their_lookup_is_reported() {
     let app = TestApp::new().await;
     let (_, token) = app.paired_user("ada@example.com").await;
     let t = start_time();
@@ -194,33 +194,56 @@ async fn backfill_requests_are_capped_at_ten_and_not_repeated_within_a_day() {
         .map(|(i, urn)| conversation(&format!("2-t{i}"), &[(urn, "Peer")], t))
         .collect();
     let body = to_json(&batch(conversations, vec![]));
+    let named = |answer: &Value| -> Vec<String> {
+        answer["backfillNeeded"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|request| request["member"].as_str().unwrap().to_owned())
+            .collect()
+    };
     let (_, first) = app
         .post("/api/v1/sync/push", Some(&token), body.clone())
         .await;
-    let asked = first["backfillNeeded"].as_array().unwrap();
-    assert_eq!(asked.len(), 10);
-    assert_eq!(asked[0]["missing"], json!(["title", "company", "avatar"]));
+    assert_eq!(named(&first).len(), 10);
+    assert_eq!(
+        first["backfillNeeded"][0]["missing"],
+        json!(["title", "company", "avatar"])
+    );
 
+    // A run that fetched none of them hears the same names again: naming holds nothing back.
     let (_, second) = app
         .post("/api/v1/sync/push", Some(&token), body.clone())
         .await;
-    assert_eq!(
-        second["backfillNeeded"].as_array().unwrap().len(),
-        2,
-        "the other two"
-    );
-    let (_, third) = app
-        .post("/api/v1/sync/push", Some(&token), body.clone())
-        .await;
-    assert_eq!(
-        third["backfillNeeded"].as_array().unwrap().len(),
-        0,
-        "all asked today"
-    );
+    assert_eq!(named(&second), named(&first));
 
-    app.clock.advance(Duration::hours(24));
-    let (_, next_day) = app.post("/api/v1/sync/push", Some(&token), body).await;
-    assert_eq!(next_day["backfillNeeded"].as_array().unwrap().len(), 10);
+    // Three looked up and found, one LinkedIn has no profile for, one seen on a page visit.
+    let found: Vec<_> = members[..3]
+        .iter()
+        .map(|urn| profile(Some(urn), None))
+        .collect();
+    let mut lookups = profiles_push(found);
+    lookups["source"] = json!("backfill");
+    lookups["unavailable"] = json!([members[3]]);
+    app.post("/api/v1/profiles", Some(&token), lookups).await;
+    let mut visited = profiles_push(vec![profile(Some(&members[4]), None)]);
+    visited["profiles"][0]["title"] = Value::Null;
+    app.post("/api/v1/profiles", Some(&token), visited).await;
+
+    // A quiet sync's empty push hears the rest: not the four looked up.
+    let empty = to_json(&batch(vec![], vec![]));
+    let (_, quiet) = app
+        .post("/api/v1/sync/push", Some(&token), empty.clone())
+        .await;
+    let expected: Vec<String> = members[4..].iter().map(ToString::to_string).collect();
+    assert_eq!(named(&quiet), expected);
+
+    // A week later the unavailable one and the found ones still without a picture come back.
+    app.clock.advance(Duration::days(7));
+    let (_, week_later) = app.post("/api/v1/sync/push", Some(&token), empty).await;
+    let again = named(&week_later);
+    assert!(again.contains(&members[3].to_string()), "{again:?}");
+    assert!(again.contains(&members[0].to_string()), "{again:?}");
 }
 
 #[tokio::test]

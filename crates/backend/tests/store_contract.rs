@@ -242,18 +242,19 @@ async fn contract(store: &dyn Store) {
             .is_empty()
     );
 
-    // Backfill is asked once a day.
-    assert_eq!(
-        store
-            .take_backfill_requests(ada, 10, now - Duration::days(1), now)
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
+    // A contact is named for backfill until a lookup is reported, then not for a while.
+    let named = || store.backfill_requests(ada, 10, now - Duration::days(7));
+    assert_eq!(named().await.unwrap().len(), 1);
+    assert_eq!(named().await.unwrap().len(), 1, "naming holds nothing back");
+    let looked_up = named().await.unwrap()[0].member.clone();
+    store
+        .note_profile_lookups(ada, &[looked_up], now)
+        .await
+        .unwrap();
+    assert!(named().await.unwrap().is_empty());
     assert!(
         store
-            .take_backfill_requests(ada, 10, now - Duration::days(1), now)
+            .backfill_requests(bob, 10, now - Duration::days(7))
             .await
             .unwrap()
             .is_empty()

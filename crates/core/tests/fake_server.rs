@@ -13,7 +13,7 @@ use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 
 use ping_core::ids::QueryId;
-use ping_core::model::ConversationPage;
+use ping_core::model::{ConversationFolder, ConversationPage};
 use ping_core::voyager::{
     ConversationsQuery, HttpResponse, LinkedInSession, MessagesQuery, QueryIdRegistry,
     VoyagerAnswer, VoyagerCall, VoyagerContext, WorkingQueryIds, build_request, interpret,
@@ -81,7 +81,8 @@ fn a_whole_mailbox_reads_back_from_the_fake_server() {
     let mut pages: Vec<ConversationPage> = Vec::new();
     let mut query = ConversationsQuery::SyncToken(None);
     loop {
-        let call = VoyagerCall::Conversations { query };
+        let folder = ConversationFolder::Inbox;
+        let call = VoyagerCall::Conversations { query, folder };
         let VoyagerAnswer::Conversations { page } = fetch(&call, mailbox) else {
             panic!("not a list")
         };

@@ -4,6 +4,7 @@ use chrono::DateTime;
 use ping_core::ids::{
     ConversationUrn, Cursor, ProfileId, ProfileUrn, PublicIdentifier, QueryId, SyncToken,
 };
+use ping_core::model::ConversationFolder;
 use ping_core::restli::RestliValue;
 use ping_core::voyager::{
     ConversationsQuery, LinkedInSession, MemberIdentity, MessagesQuery, RequestError, VoyagerCall,
@@ -44,7 +45,8 @@ fn url_of(call: VoyagerCall, query_id: &str) -> String {
 }
 
 fn conversations(query: ConversationsQuery) -> String {
-    url_of(VoyagerCall::Conversations { query }, CONV_ID)
+    let folder = ConversationFolder::Inbox;
+    url_of(VoyagerCall::Conversations { query, folder }, CONV_ID)
 }
 
 fn messages(query: MessagesQuery) -> String {
@@ -85,6 +87,24 @@ fn older_conversations_use_the_category_query_with_last_updated_before() {
             "{GRAPHQL}?queryId={CONV_ID}&variables=({PRIMARY_INBOX},count:20,mailboxUrn:{OWNER_ENC},lastUpdatedBefore:1760000000000)"
         )
     );
+}
+
+#[test]
+fn each_folder_is_listed_by_the_category_of_its_messaging_tab() {
+    for (folder, category) in [
+        (ConversationFolder::Other, "SECONDARY_INBOX"),
+        (ConversationFolder::Archived, "ARCHIVE"),
+        (ConversationFolder::Spam, "SPAM"),
+    ] {
+        let query = ConversationsQuery::Before(at_ms(1_760_000_000_000));
+        let url = url_of(VoyagerCall::Conversations { query, folder }, CONV_ID);
+        assert!(
+            url.contains(&format!(
+                "conversationCategoryPredicate:(category:{category})"
+            )),
+            "{url}"
+        );
+    }
 }
 
 #[test]
@@ -183,6 +203,7 @@ fn headers_are_lowercase_and_carry_the_bare_csrf_token_and_page_context() {
     let query_id = QueryId::parse(CONV_ID).unwrap();
     let call = VoyagerCall::Conversations {
         query: ConversationsQuery::SyncToken(None),
+        folder: ConversationFolder::Inbox,
     };
     let request = build_request(&call, Some(&owner()), Some(&query_id), &session(), &ctx).unwrap();
     assert!(
@@ -224,6 +245,7 @@ fn messaging_calls_without_a_mailbox_or_query_id_are_refused() {
     let ctx = VoyagerContext::default();
     let list = VoyagerCall::Conversations {
         query: ConversationsQuery::SyncToken(None),
+        folder: ConversationFolder::Inbox,
     };
     let query_id = QueryId::parse(CONV_ID).unwrap();
     assert_eq!(

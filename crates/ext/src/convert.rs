@@ -2,8 +2,8 @@
 //! (ping-protocol).
 
 use chrono::{DateTime, Utc};
-use ping_core::model::{Account, Profile};
-use ping_core::sync::{AvatarTransfer, PushAck, PushFailure, PushPlan};
+use ping_core::model::Account;
+use ping_core::sync::{AvatarTransfer, ProfileLookups, PushAck, PushFailure, PushPlan};
 use ping_protocol::api::{
     AvatarRequest, ProfileSource, ProfilesPush, ProfilesResponse, PushBatch, PushResponse,
 };
@@ -69,10 +69,11 @@ pub fn push_failure(error: BackendError) -> PushFailure {
 }
 
 /// Profiles the planner fetched because the backend asked for them.
-pub fn backfill_push(profiles: Vec<Profile>, now: DateTime<Utc>) -> ProfilesPush {
+pub fn backfill_push(lookups: ProfileLookups, now: DateTime<Utc>) -> ProfilesPush {
     ProfilesPush {
         source: ProfileSource::Backfill,
         captured_at: now,
-        profiles,
+        profiles: lookups.profiles,
+        unavailable: lookups.unavailable,
     }
 }

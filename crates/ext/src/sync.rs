@@ -4,11 +4,11 @@
 
 use chrono::{DateTime, Duration, Utc};
 use ping_core::ids::ProfileUrn;
-use ping_core::model::{Account, Profile};
+use ping_core::model::Account;
 use ping_core::sync::{
-    Lease, PaceLog, Planner, Progress, PushAck, PushFailure, PushPlan, SyncConfig, SyncDecision,
-    SyncHost, SyncState, SyncTrigger, ThrottlePolicy, Transport, VoyagerFetch, VoyagerHttp,
-    acquire_lease, decide_sync, drive, fetch_over_http,
+    Lease, PaceLog, Planner, ProfileLookups, Progress, PushAck, PushFailure, PushPlan, SyncConfig,
+    SyncDecision, SyncHost, SyncState, SyncTrigger, ThrottlePolicy, Transport, VoyagerFetch,
+    VoyagerHttp, acquire_lease, decide_sync, drive, fetch_over_http,
 };
 use ping_core::voyager::{
     HttpRequest, HttpResponse, LinkedInSession, VoyagerAnswer, VoyagerContext, VoyagerFailure,
@@ -83,6 +83,7 @@ pub async fn run_if_due(due: Due) -> Result<Option<RunReport>, WorkerError> {
     };
     let config = SyncConfig {
         pace: settings.pace,
+        folders: SyncConfig::folders(settings.sync_spam),
         ..SyncConfig::default()
     };
     let mut planner = Planner::new(config, state, &store::query_ids().await?);
@@ -215,9 +216,9 @@ impl SyncHost for Worker {
 
     async fn push_profiles(
         &mut self,
-        profiles: &[Profile],
+        lookups: &ProfileLookups,
     ) -> Result<Result<PushAck, PushFailure>, WorkerError> {
-        let push = convert::backfill_push(profiles.to_vec(), Utc::now());
+        let push = convert::backfill_push(lookups.clone(), Utc::now());
         let answer = self
             .backend
             .push_profiles(&push)

@@ -9,6 +9,20 @@ use ping_core::ids::ConversationUrn;
 use ping_core::sync::{RunOutcome, StopReason, SyncState};
 
 #[tokio::test]
+async fn where_linkedin_lists_only_the_category_asked_every_folder_is_still_synced() {
+    let mut harness = Harness::start(60, 0..=12).await;
+    harness
+        .server
+        .tune(|tuning| tuning.filter_categories = true);
+    let (_, report) = harness.sync_to_completion(SyncState::default()).await;
+    assert_eq!(report.outcome, RunOutcome::Completed);
+    // Message requests (SECONDARY_INBOX) and sponsored threads (ARCHIVE) among them.
+    assert_eq!(harness.backend.conversations.len(), 60);
+    let stored: BTreeSet<_> = harness.backend.messages.keys().cloned().collect();
+    assert_eq!(stored, harness.expected_messages());
+}
+
+#[tokio::test]
 async fn a_first_sync_takes_everything_once_and_later_syncs_only_what_changed() {
     let mut harness = Harness::start(500, 0..=80).await;
     let expected = harness.expected_messages();
@@ -33,8 +47,8 @@ async fn a_first_sync_takes_everything_once_and_later_syncs_only_what_changed() 
     let lists = harness.voyager_requests("messengerConversations");
     assert_eq!(
         lists.len(),
-        2,
-        "the deletion check and one list page: {lists:?}"
+        4,
+        "the deletion check and one list page per folder: {lists:?}"
     );
     assert_eq!(lists.iter().filter(|q| q.contains("syncToken")).count(), 1);
     assert!(harness.voyager_requests("messengerMessages").is_empty());

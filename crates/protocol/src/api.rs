@@ -347,6 +347,10 @@ pub struct ProfilesPush<P = Profile> {
     pub captured_at: DateTime<Utc>,
     /// The profiles read; each updates the contact with the same member URN.
     pub profiles: Vec<P>,
+    /// Members the backend asked about that LinkedIn has no profile for (hidden or gone).
+    /// With the backfilled profiles, they are the lookups made: none is asked for again soon.
+    #[serde(default)]
+    pub unavailable: Vec<ProfileUrn>,
 }
 
 /// The backend's view of a profiles push as raw records.

@@ -167,15 +167,22 @@ pub trait IngestStore: Send + Sync + 'static {
         batch: &IngestBatch,
         now: DateTime<Utc>,
     ) -> StoreResult<IngestCounts>;
-    /// Up to `limit` contacts missing title, company or avatar that were not asked for since
-    /// `asked_before`; marks them asked at `now`.
-    async fn take_backfill_requests(
+    /// Up to `limit` contacts missing title, company or avatar whose profile was not looked up
+    /// since `looked_up_before`. Naming them marks nothing: only a reported lookup
+    /// ([`Self::note_profile_lookups`]) holds a contact back.
+    async fn backfill_requests(
         &self,
         user: UserId,
         limit: u32,
-        asked_before: DateTime<Utc>,
-        now: DateTime<Utc>,
+        looked_up_before: DateTime<Utc>,
     ) -> StoreResult<Vec<BackfillRequest>>;
+    /// The extension looked these members' profiles up at `now` (found or unavailable).
+    async fn note_profile_lookups(
+        &self,
+        user: UserId,
+        members: &[ProfileUrn],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
     /// Avatars only the browser can fetch, not asked for since `asked_before`; marks them.
     /// Only URLs `fetchable` allows are handed out: the others are marked failed, never asked.
     async fn take_avatar_requests(

@@ -6,14 +6,16 @@
 use chrono::{DateTime, Utc};
 
 use super::Transport;
-use super::effects::{Effect, Next, Outcome, PushAck, PushFailure, PushPlan, VoyagerFetch};
+use super::effects::{
+    Effect, Next, Outcome, ProfileLookups, PushAck, PushFailure, PushPlan, VoyagerFetch,
+};
 use super::pace::PaceLog;
 use super::planner::{Planner, Progress};
 use super::report::RunReport;
 use super::state::SyncState;
 use super::trigger::SyncTrigger;
 use crate::ids::ProfileUrn;
-use crate::model::{Account, Profile};
+use crate::model::Account;
 use crate::voyager::{
     HttpRequest, HttpResponse, LinkedInSession, VoyagerAnswer, VoyagerContext, VoyagerFailure,
     build_request, interpret,
@@ -45,10 +47,10 @@ pub trait SyncHost {
         account: &Account,
         batch: &PushPlan,
     ) -> Result<Result<PushAck, PushFailure>, Self::Error>;
-    /// Pushes backfilled profiles to the backend.
+    /// Pushes what the profile lookups found to the backend.
     async fn push_profiles(
         &mut self,
-        profiles: &[Profile],
+        lookups: &ProfileLookups,
     ) -> Result<Result<PushAck, PushFailure>, Self::Error>;
     /// Fetches an avatar with the user's session and uploads it to the backend.
     async fn transfer_avatar(
@@ -108,8 +110,8 @@ async fn perform<H: SyncHost>(host: &mut H, effect: Effect) -> Result<Outcome, H
         Effect::Push { account, batch } => Outcome::Pushed {
             result: host.push(&account, &batch).await?,
         },
-        Effect::PushProfiles { profiles } => Outcome::Pushed {
-            result: host.push_profiles(&profiles).await?,
+        Effect::PushProfiles { lookups } => Outcome::Pushed {
+            result: host.push_profiles(&lookups).await?,
         },
         Effect::TransferAvatar { member, url } => Outcome::AvatarTransferred {
             result: host.transfer_avatar(&member, &url).await?,

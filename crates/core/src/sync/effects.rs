@@ -76,10 +76,11 @@ pub enum Effect {
         /// The conversations, messages and deletions of the batch.
         batch: PushPlan,
     },
-    /// Push backfilled profiles to the backend; the outcome is [`Outcome::Pushed`].
+    /// Push what the profile lookups found to the backend; the outcome is
+    /// [`Outcome::Pushed`].
     PushProfiles {
-        /// Profiles fetched for contacts the backend asked about.
-        profiles: Vec<Profile>,
+        /// The profiles read, and the members LinkedIn had none for.
+        lookups: ProfileLookups,
     },
     /// Fetch avatar bytes in the browser and upload them; the outcome is
     /// [`Outcome::AvatarTransferred`].
@@ -183,6 +184,23 @@ pub struct PushAck {
     /// Conversations whose older history the backend already holds (from LinkedIn's data
     /// export): their history is not paged.
     pub history_covered: Vec<ConversationUrn>,
+}
+
+/// What a run's profile lookups found, for the contacts the backend asked about. Both lists
+/// tell the backend those members were looked up, so it does not ask for them again soon.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProfileLookups {
+    /// The profiles read.
+    pub profiles: Vec<Profile>,
+    /// Members LinkedIn has no profile for (hidden or gone): another lookup would be wasted.
+    pub unavailable: Vec<ProfileUrn>,
+}
+
+impl ProfileLookups {
+    /// Whether no lookup has been made.
+    pub fn is_empty(&self) -> bool {
+        self.profiles.is_empty() && self.unavailable.is_empty()
+    }
 }
 
 /// One avatar the backend could not download itself.

@@ -19,8 +19,8 @@ mod trigger;
 
 pub use drive::{SyncHost, VoyagerHttp, drive, fetch_over_http};
 pub use effects::{
-    AvatarTransfer, Effect, Next, Outcome, PushAck, PushFailure, PushPlan, Step, Transport,
-    VoyagerFetch,
+    AvatarTransfer, Effect, Next, Outcome, ProfileLookups, PushAck, PushFailure, PushPlan, Step,
+    Transport, VoyagerFetch,
 };
 pub use lease::{LEASE_TTL, Lease, LeaseBusy, acquire_lease};
 pub use pace::{Budget, Lane, PaceLog, PacePolicy, PacePreset, Slot, Span};
@@ -32,6 +32,10 @@ pub use throttle::{
 };
 pub use trigger::SyncTrigger;
 
+#[cfg(test)]
+mod backfill_tests;
+#[cfg(test)]
+mod folder_tests;
 #[cfg(test)]
 mod pacing_tests;
 #[cfg(test)]

@@ -22,9 +22,13 @@ fn busiest(times: &[DateTime<Utc>], window: Duration) -> usize {
 }
 
 /// The fewest requests a complete first sync can make with pages of 20: `/me`, the deletion
-/// check, the list pages, and per conversation ⌊messages / 20⌋ + 1 message pages.
+/// check, the inbox's list pages, one page each of the other folders (Other, Archived), and
+/// per conversation ⌊messages / 20⌋ + 1 message pages.
 fn fewest_requests(sizes: &[usize]) -> usize {
-    2 + sizes.len().div_ceil(20).max(1) + sizes.iter().map(|m| m / 20 + 1).sum::<usize>()
+    let other_folders = SyncConfig::FOLDERS_SEEN_IN_MESSAGING.len() - 1;
+    2 + sizes.len().div_ceil(20).max(1)
+        + other_folders
+        + sizes.iter().map(|m| m / 20 + 1).sum::<usize>()
 }
 
 #[test]

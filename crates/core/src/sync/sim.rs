@@ -8,12 +8,12 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use crate::ids::{ConversationUrn, Cursor, MessageUrn, ProfileUrn, QueryId, SyncToken};
 use crate::model::*;
 use crate::sync::{
-    PaceLog, PacePreset, Planner, PushAck, PushFailure, PushPlan, RunReport, StopReason,
-    SyncConfig, SyncHost, SyncState, SyncTrigger, VoyagerFetch, drive,
+    PaceLog, PacePreset, Planner, ProfileLookups, PushAck, PushFailure, PushPlan, RunReport,
+    StopReason, SyncConfig, SyncHost, SyncState, SyncTrigger, VoyagerFetch, drive,
 };
 use crate::voyager::{
-    ConversationsQuery, MessagesQuery, QueryIdRegistry, VoyagerAnswer, VoyagerCall, VoyagerFailure,
-    WorkingQueryIds,
+    ConversationsQuery, MemberIdentity, MessagesQuery, QueryIdRegistry, VoyagerAnswer, VoyagerCall,
+    VoyagerFailure, WorkingQueryIds,
 };
 
 pub fn at(minutes: i64) -> DateTime<Utc> {
@@ -25,7 +25,8 @@ pub fn owner() -> ProfileUrn {
         .expect("valid")
 }
 
-fn member(n: usize) -> ProfileUrn {
+/// The correspondent of conversation `n`.
+pub fn member(n: usize) -> ProfileUrn {
     ProfileUrn::parse(&format!("urn:li:fsd_profile:ACoAAPeer{n:031}")).expect("valid")
 }
 
@@ -50,6 +51,13 @@ pub struct SimLinkedIn {
     pub refused_query_ids: Vec<QueryId>,
     /// What the extension learnt from LinkedIn's pages (by default nothing: the built-ins).
     pub learnt_query_ids: QueryIdRegistry,
+    /// The category variants list only the folder asked for (else every folder, as some
+    /// sources report LinkedIn does).
+    pub strict_folders: bool,
+    /// The folders the simulated user chose to sync (the extension's config).
+    pub synced_folders: Vec<ConversationFolder>,
+    /// Members whose profile lookups LinkedIn answers 404.
+    pub hidden_profiles: BTreeSet<ProfileUrn>,
 }
 
 impl SimLinkedIn {
@@ -73,6 +81,9 @@ impl SimLinkedIn {
             live_query_ids: None,
             refused_query_ids: Vec::new(),
             learnt_query_ids: QueryIdRegistry::builtin(),
+            strict_folders: false,
+            synced_folders: SyncConfig::default().folders,
+            hidden_profiles: BTreeSet::new(),
         };
         for (index, &size) in sizes.iter().enumerate() {
             let urn = ConversationUrn::new(owner(), &format!("2-thread{index}")).expect("valid");
@@ -132,6 +143,14 @@ impl SimLinkedIn {
         }
     }
 
+    /// Conversation `index` has these categories (e.g. a message request, an archived one).
+    pub fn categorise(&mut self, index: usize, categories: &[&str]) {
+        self.conversations[index].0.categories = categories
+            .iter()
+            .map(|category| (*category).to_owned())
+            .collect();
+    }
+
     /// The user deletes conversation `index` on LinkedIn (the others move up).
     pub fn delete_conversation(&mut self, index: usize) {
         let removed = self.conversations.remove(index);
@@ -187,8 +206,8 @@ impl SimLinkedIn {
                     public_identifier: None,
                 },
             },
-            VoyagerCall::Conversations { query } => VoyagerAnswer::Conversations {
-                page: self.conversation_page(query),
+            VoyagerCall::Conversations { query, folder } => VoyagerAnswer::Conversations {
+                page: self.conversation_page(query, *folder),
             },
             VoyagerCall::Messages {
                 conversation,
@@ -196,6 +215,14 @@ impl SimLinkedIn {
             } => VoyagerAnswer::Messages {
                 page: self.message_page(conversation, query),
             },
+            VoyagerCall::Profile {
+                member: MemberIdentity::Id(id),
+            } if self.hidden_profiles.iter().any(|urn| urn.id() == id) => {
+                return Err(VoyagerFailure::Fatal {
+                    status: 404,
+                    detail: "no such profile".into(),
+                });
+            }
             VoyagerCall::Profile { .. } => VoyagerAnswer::Profile {
                 profile: Profile {
                     title: Some("Engineer".into()),
@@ -205,8 +232,22 @@ impl SimLinkedIn {
         })
     }
 
-    fn conversation_page(&self, query: &ConversationsQuery) -> ConversationPage {
-        let mut sorted: Vec<&Conversation> = self.conversations.iter().map(|(c, _)| c).collect();
+    fn conversation_page(
+        &self,
+        query: &ConversationsQuery,
+        folder: ConversationFolder,
+    ) -> ConversationPage {
+        let listed = |c: &&Conversation| {
+            !self.strict_folders
+                || matches!(query, ConversationsQuery::SyncToken(_))
+                || c.folder() == folder
+        };
+        let mut sorted: Vec<&Conversation> = self
+            .conversations
+            .iter()
+            .map(|(c, _)| c)
+            .filter(listed)
+            .collect();
         sorted.sort_by_key(|c| (std::cmp::Reverse(c.last_activity_at), c.urn.clone()));
         let start = match query {
             ConversationsQuery::Before(before) => sorted
@@ -294,7 +335,11 @@ pub struct SimBackend {
     /// Conversations reported deleted.
     pub deleted: BTreeSet<ConversationUrn>,
     pub pushes: u32,
-    pub backfill: Vec<ProfileUrn>,
+    /// Contacts lacking a title or company. Like the backend, every push answer names up to
+    /// [`Self::NAMED_PER_ANSWER`] of them that no lookup has reported yet.
+    pub lacking: BTreeSet<ProfileUrn>,
+    /// Lookups reported per member, found or unavailable.
+    pub looked_up: BTreeMap<ProfileUrn, u32>,
     pub profiles: usize,
     /// The most messages and conversations one batch carried.
     pub largest_batch: (usize, usize),
@@ -305,6 +350,23 @@ pub struct SimBackend {
 }
 
 impl SimBackend {
+    /// As many as the backend's own policy names in one answer.
+    pub const NAMED_PER_ANSWER: usize = 10;
+
+    fn accept_lookups(&mut self, lookups: &ProfileLookups) {
+        let found = lookups
+            .profiles
+            .iter()
+            .filter_map(|profile| profile.urn.as_ref());
+        for member in found.clone() {
+            self.lacking.remove(member);
+        }
+        for member in found.chain(&lookups.unavailable) {
+            *self.looked_up.entry(member.clone()).or_default() += 1;
+        }
+        self.profiles += lookups.profiles.len();
+    }
+
     fn accept(&mut self, batch: &PushPlan) -> Result<PushAck, PushFailure> {
         self.pushes += 1;
         if let Some(failure) = &self.refuse {
@@ -317,7 +379,13 @@ impl SimBackend {
         }
         self.deleted.extend(batch.deleted.iter().cloned());
         Ok(PushAck {
-            backfill_needed: std::mem::take(&mut self.backfill),
+            backfill_needed: self
+                .lacking
+                .iter()
+                .filter(|member| !self.looked_up.contains_key(*member))
+                .take(Self::NAMED_PER_ANSWER)
+                .cloned()
+                .collect(),
             avatar_requests: vec![],
             // Like the backend: of the conversations the batch names, those imported.
             history_covered: batch
@@ -398,10 +466,10 @@ impl SyncHost for SimHost<'_> {
 
     async fn push_profiles(
         &mut self,
-        profiles: &[Profile],
+        lookups: &ProfileLookups,
     ) -> Result<Result<PushAck, PushFailure>, Stopped> {
         self.effect()?;
-        self.backend.profiles += profiles.len();
+        self.backend.accept_lookups(lookups);
         Ok(Ok(PushAck::default()))
     }
 
@@ -472,6 +540,14 @@ pub fn run_sync(
     }
 }
 
+/// Sync Now on a fresh browser, run to its end.
+pub fn first_sync_now(linkedin: &mut SimLinkedIn, backend: &mut SimBackend) -> RunReport {
+    let state = SyncState::default();
+    run_sync(linkedin, backend, state, SyncTrigger::Manual, None)
+        .1
+        .expect("not stopped")
+}
+
 /// [`run_sync`] at the pace of `pace`.
 pub fn run_paced(
     linkedin: &mut SimLinkedIn,
@@ -485,6 +561,7 @@ pub fn run_paced(
         max_batch_messages: 25,
         max_batch_conversations: 4,
         pace,
+        folders: linkedin.synced_folders.clone(),
         ..SyncConfig::default()
     };
     let mut planner = Planner::new(config, saved.clone(), &linkedin.learnt_query_ids);

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ConversationUrn, MessageUrn, SyncToken};
-use crate::model::{Account, Conversation, Message};
+use crate::model::{Account, Conversation, ConversationFolder, Message};
 use crate::voyager::{ConversationsQuery, MessagesQuery};
 
 use super::pace::PaceLog;
@@ -175,6 +175,11 @@ pub(crate) struct Pass {
     pub high_water: Option<DateTime<Utc>>,
     /// The next page of the conversation list, or `None` once listing reached the watermark.
     pub next_page: Option<ConversationsQuery>,
+    /// The folder `next_page` lists, and the folders to list after it.
+    #[serde(default)]
+    pub folder: ConversationFolder,
+    #[serde(default)]
+    pub folders_after: VecDeque<ConversationFolder>,
     /// Changed conversations listed in this pass whose newest page is not fetched yet.
     pub queue: VecDeque<Conversation>,
     /// Those whose latest message the list did not carry: their newest page comes first, so
@@ -216,15 +221,22 @@ pub(crate) struct InProgress {
 }
 
 impl Pass {
-    pub fn begin(trigger: SyncTrigger, stop_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Self {
+    /// A pass listing `folders` one after the other (the first is listed first).
+    pub fn begin(
+        trigger: SyncTrigger,
+        stop_at: Option<DateTime<Utc>>,
+        folders: &[ConversationFolder],
+        now: DateTime<Utc>,
+    ) -> Self {
+        let mut folders: VecDeque<ConversationFolder> = folders.iter().copied().collect();
         Self {
             started_at: now,
             trigger,
             stop_at,
             high_water: None,
-            // A day ahead: the browser's clock may lag LinkedIn's, and the newest conversations
-            // must not fall outside the first page.
-            next_page: Some(ConversationsQuery::Before(now + Duration::days(1))),
+            next_page: Some(Self::first_page(now)),
+            folder: folders.pop_front().unwrap_or_default(),
+            folders_after: folders,
             queue: VecDeque::new(),
             bare: VecDeque::new(),
             current: None,
@@ -234,6 +246,21 @@ impl Pass {
             listed: BTreeSet::new(),
             deletions_checked: false,
             next_sync_token: None,
+        }
+    }
+
+    /// The first page of a folder's list in a pass that began at `started_at`.
+    pub fn first_page(started_at: DateTime<Utc>) -> ConversationsQuery {
+        // A day ahead: the browser's clock may lag LinkedIn's, and the newest conversations
+        // must not fall outside the first page.
+        ConversationsQuery::Before(started_at + Duration::days(1))
+    }
+
+    /// The current folder's list has ended: go on with the next folder, if any is left.
+    pub fn next_folder(&mut self) {
+        if let Some(folder) = self.folders_after.pop_front() {
+            self.folder = folder;
+            self.next_page = Some(Self::first_page(self.started_at));
         }
     }
 }

@@ -5,6 +5,7 @@ use proptest::prelude::*;
 
 use super::sim::{SimBackend, SimLinkedIn, Stop, run_sync};
 use super::*;
+use crate::model::ConversationFolder;
 use crate::voyager::{
     MessagesQuery, QueryIdRegistry, QueryKind, VoyagerCall, VoyagerFailure, WorkingQueryIds,
 };
@@ -119,7 +120,9 @@ fn the_first_sync_pushes_every_message_exactly_once() {
         linkedin.all_messages()
     );
     assert!(backend.stored.values().all(|&count| count == 1));
-    assert_eq!(list_page_calls(&linkedin), 3);
+    // The inbox's three pages, and one page of each other folder, which repeats what the inbox
+    // listed where LinkedIn ignores the category asked for.
+    assert_eq!(list_page_calls(&linkedin), 3 + 2);
     assert_eq!(deletion_checks(&linkedin), 1);
     assert_eq!(
         state.watermark(),
@@ -147,14 +150,15 @@ fn batches_stay_within_their_bounds() {
 }
 
 #[test]
-fn a_second_sync_with_no_new_activity_asks_for_deletions_and_one_conversation_page() {
+fn a_second_sync_with_no_new_activity_asks_for_deletions_and_one_page_per_folder() {
     let (mut linkedin, mut backend, state) = first_sync();
     linkedin.calls.clear();
+    linkedin.clock += Duration::hours(2);
     let (_, report) = visit(&mut linkedin, &mut backend, state);
-    assert_eq!(linkedin.calls.len(), 3, "{:?}", linkedin.calls);
+    assert_eq!(linkedin.calls.len(), 5, "{:?}", linkedin.calls);
     assert_eq!(linkedin.calls[0], VoyagerCall::Me);
     assert_eq!(deletion_checks(&linkedin), 1);
-    assert_eq!(list_page_calls(&linkedin), 1);
+    assert_eq!(list_page_calls(&linkedin), 3);
     assert_eq!(report.expect("finished").messages_processed, 0);
 }
 
@@ -234,7 +238,8 @@ fn a_refused_sync_token_costs_the_deletions_not_the_sync() {
     assert_eq!(
         linkedin.calls[1],
         VoyagerCall::Conversations {
-            query: crate::voyager::ConversationsQuery::SyncToken(None)
+            query: crate::voyager::ConversationsQuery::SyncToken(None),
+            folder: ConversationFolder::Inbox,
         }
     );
     let urn = linkedin.conversations[7].0.urn.clone();
@@ -528,30 +533,6 @@ fn an_unreachable_backend_is_retried_then_the_run_stops_without_moving_the_water
         state.stop_reason(),
         Some(StopReason::BackendUnreachable { .. })
     ));
-}
-
-#[test]
-fn contacts_the_backend_names_are_fetched_and_pushed_as_profiles() {
-    let mut linkedin = SimLinkedIn::new(&[2, 2]);
-    let mut backend = SimBackend {
-        backfill: vec![sim::owner()],
-        ..SimBackend::default()
-    };
-    let (_, report) = run_sync(
-        &mut linkedin,
-        &mut backend,
-        SyncState::default(),
-        SyncTrigger::Manual,
-        None,
-    );
-    assert_eq!(report.expect("finished").profiles_backfilled, 1);
-    assert_eq!(backend.profiles, 1);
-    assert!(
-        linkedin
-            .calls
-            .iter()
-            .any(|call| matches!(call, VoyagerCall::Profile { .. }))
-    );
 }
 
 proptest! {

@@ -217,7 +217,7 @@ mod tests {
     #[test]
     fn an_interrupted_pass_resumes_at_the_next_visit_unless_linkedin_asked_to_wait() {
         let mut state = synced_at(0);
-        state.pass = Some(Pass::begin(SyncTrigger::Manual, None, at(1)));
+        state.pass = Some(Pass::begin(SyncTrigger::Manual, None, &[], at(1)));
         let policy = ThrottlePolicy::default();
         assert_eq!(
             decide_sync(&state, &policy, SyncTrigger::PageVisit, false, at(2)),

@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ConversationUrn, Cursor, ProfileId, PublicIdentifier, SyncToken};
-use crate::model::{Account, ConversationPage, MessagePage, Profile};
+use crate::model::{Account, ConversationFolder, ConversationPage, MessagePage, Profile};
 
 /// One thing to ask LinkedIn, independent of how the request is encoded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,6 +18,9 @@ pub enum VoyagerCall {
     Conversations {
         /// Which page: the sync-token answer, or an older page of the list.
         query: ConversationsQuery,
+        /// The folder the category variants list; the sync-token variant spans them all.
+        #[serde(default)]
+        folder: ConversationFolder,
     },
     /// A page of one conversation's messages.
     Messages {
@@ -105,6 +108,7 @@ impl VoyagerCall {
             Self::Me | Self::Profile { .. } => None,
             Self::Conversations {
                 query: ConversationsQuery::SyncToken(_),
+                ..
             } => Some(QueryKind::ConversationsBySyncToken),
             Self::Conversations { .. } => Some(QueryKind::ConversationsByCategory),
             Self::Messages {

@@ -7,6 +7,7 @@ use super::{
     ConversationsQuery, HttpRequest, LinkedInSession, MemberIdentity, MessagesQuery, VoyagerCall,
 };
 use crate::ids::{ConversationUrn, ProfileUrn, QueryId};
+use crate::model::ConversationFolder;
 use crate::restli::{RestliValue, encode_component};
 
 /// Messaging reads go to their own GraphQL path (voyager-api.md §1.1).
@@ -131,9 +132,9 @@ pub fn build_request(
             ),
             "application/json",
         ),
-        VoyagerCall::Conversations { query } => {
+        VoyagerCall::Conversations { query, folder } => {
             let mailbox = mailbox.ok_or(RequestError::MissingMailbox)?;
-            let variables = conversations_variables(query, mailbox);
+            let variables = conversations_variables(query, *folder, mailbox);
             (
                 messaging_url(base, call, query_id, &variables)?,
                 "application/graphql",
@@ -188,12 +189,26 @@ fn ms(at: chrono::DateTime<chrono::Utc>) -> RestliValue {
     RestliValue::from(at.timestamp_millis())
 }
 
-fn conversations_variables(query: &ConversationsQuery, mailbox: &ProfileUrn) -> RestliValue {
+/// The category LinkedIn's web client lists a folder's tab by (voyager-api.md §4.1, §5.6).
+fn category(folder: ConversationFolder) -> &'static str {
+    match folder {
+        ConversationFolder::Inbox => "PRIMARY_INBOX",
+        ConversationFolder::Other => "SECONDARY_INBOX",
+        ConversationFolder::Archived => "ARCHIVE",
+        ConversationFolder::Spam => "SPAM",
+    }
+}
+
+fn conversations_variables(
+    query: &ConversationsQuery,
+    folder: ConversationFolder,
+    mailbox: &ProfileUrn,
+) -> RestliValue {
     let mailbox = ("mailboxUrn", RestliValue::from(mailbox.to_string()));
-    let primary_inbox = || {
+    let in_folder = || {
         let predicate = RestliValue::tuple([(
             "conversationCategoryPredicate",
-            RestliValue::tuple([("category", RestliValue::from("PRIMARY_INBOX"))]),
+            RestliValue::tuple([("category", RestliValue::from(category(folder)))]),
         )]);
         RestliValue::tuple([("predicateUnions", RestliValue::List(vec![predicate]))])
     };
@@ -203,13 +218,13 @@ fn conversations_variables(query: &ConversationsQuery, mailbox: &ProfileUrn) -> 
             RestliValue::tuple([mailbox, ("syncToken", RestliValue::from(token.as_str()))])
         }
         ConversationsQuery::Before(at) => RestliValue::tuple([
-            ("query", primary_inbox()),
+            ("query", in_folder()),
             ("count", RestliValue::from(PAGE_SIZE)),
             mailbox,
             ("lastUpdatedBefore", ms(*at)),
         ]),
         ConversationsQuery::Cursor(cursor) => RestliValue::tuple([
-            ("query", primary_inbox()),
+            ("query", in_folder()),
             ("count", RestliValue::from(PAGE_SIZE)),
             mailbox,
             ("nextCursor", RestliValue::from(cursor.as_str())),

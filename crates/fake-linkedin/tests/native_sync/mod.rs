@@ -9,11 +9,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use fake_linkedin::{AccountSpec, FakeConfig, FakeServer};
 use ping_core::ids::{ConversationUrn, MessageUrn, ProfileUrn};
-use ping_core::model::{Account, Profile};
+use ping_core::model::Account;
 use ping_core::sync::{
-    PaceLog, PacePreset, Planner, PushAck, PushFailure, PushPlan, RunOutcome, RunReport,
-    StopReason, SyncConfig, SyncHost, SyncState, SyncTrigger, Transport, VoyagerFetch, VoyagerHttp,
-    drive, fetch_over_http,
+    PaceLog, PacePreset, Planner, ProfileLookups, PushAck, PushFailure, PushPlan, RunOutcome,
+    RunReport, StopReason, SyncConfig, SyncHost, SyncState, SyncTrigger, Transport, VoyagerFetch,
+    VoyagerHttp, drive, fetch_over_http,
 };
 use ping_core::voyager::{
     HttpRequest, HttpResponse, LinkedInSession, QueryIdRegistry, VoyagerAnswer, VoyagerContext,
@@ -286,7 +286,7 @@ impl SyncHost for NativeWorker<'_> {
 
     async fn push_profiles(
         &mut self,
-        _profiles: &[Profile],
+        _lookups: &ProfileLookups,
     ) -> Result<Result<PushAck, PushFailure>, Stopped> {
         self.effect()?;
         Ok(Ok(PushAck::default()))

@@ -5,7 +5,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use ping_protocol::{AvatarUpload, ProfilesResponse, RawProfilesPush};
+use ping_core::ids::ProfileUrn;
+use ping_protocol::{AvatarUpload, ProfileSource, ProfilesResponse, RawProfilesPush};
 
 use super::json::ApiJson;
 use crate::auth::ExtensionAuth;
@@ -20,10 +21,15 @@ pub async fn push(
     ApiJson(raw): ApiJson<RawProfilesPush>,
 ) -> Result<Json<ProfilesResponse>, ApiError> {
     let now = state.clock.now();
+    let lookups = looked_up(&raw);
     let (profiles, mut rejected) = prepare_profiles(raw);
     let counts = state
         .store
         .apply_profiles(auth.user, &profiles, now)
+        .await?;
+    state
+        .store
+        .note_profile_lookups(auth.user, &lookups, now)
         .await?;
     rejected.extend(counts.refused);
     state.avatar_wakeup.notify_one();
@@ -35,6 +41,20 @@ pub async fn push(
         rejected,
         avatar_requests,
     }))
+}
+
+/// The members a backfill push reports looked up: those found and those LinkedIn has no
+/// profile for. A visited page is not a lookup the backend asked for.
+fn looked_up(push: &RawProfilesPush) -> Vec<ProfileUrn> {
+    if push.source != ProfileSource::Backfill {
+        return Vec::new();
+    }
+    let found = push
+        .profiles
+        .iter()
+        .filter_map(|profile| profile.get("urn")?.as_str())
+        .filter_map(|urn| ProfileUrn::parse(urn).ok());
+    found.chain(push.unavailable.iter().cloned()).collect()
 }
 
 pub async fn upload_avatar(

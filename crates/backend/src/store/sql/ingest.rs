@@ -247,25 +247,23 @@ impl IngestStore for SqlStore {
         .await
     }
 
-    async fn take_backfill_requests(
+    async fn backfill_requests(
         &self,
         user: UserId,
         limit: u32,
-        asked_before: DateTime<Utc>,
-        now: DateTime<Utc>,
+        looked_up_before: DateTime<Utc>,
     ) -> StoreResult<Vec<BackfillRequest>> {
-        let mut tx = self.begin_write().await?;
         let rows = sqlx::query(
             "SELECT id, urn, title, company, avatar_hash, avatar_url FROM contacts \
              WHERE user_id = $1 AND kind = 'person' AND urn IS NOT NULL \
              AND (title IS NULL OR company IS NULL OR (avatar_hash IS NULL AND avatar_url IS NULL)) \
-             AND (backfill_asked_at IS NULL OR backfill_asked_at <= $2) \
+             AND (profile_looked_up_at IS NULL OR profile_looked_up_at <= $2) \
              ORDER BY id LIMIT $3",
         )
         .bind(user.0)
-        .bind(ms(asked_before))
+        .bind(ms(looked_up_before))
         .bind(i64::from(limit))
-        .fetch_all(&mut *tx)
+        .fetch_all(&self.read_pool)
         .await?;
         let mut requests = Vec::new();
         for row in rows {
@@ -285,15 +283,30 @@ impl IngestStore for SqlStore {
             if hash.is_none() && url.is_none() {
                 missing.push(MissingField::Avatar);
             }
-            sqlx::query("UPDATE contacts SET backfill_asked_at = $1 WHERE id = $2")
-                .bind(ms(now))
-                .bind(row.try_get::<i64, _>("id")?)
-                .execute(&mut *tx)
-                .await?;
             requests.push(BackfillRequest { member, missing });
         }
-        tx.commit().await?;
         Ok(requests)
+    }
+
+    async fn note_profile_lookups(
+        &self,
+        user: UserId,
+        members: &[ProfileUrn],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        for member in members {
+            sqlx::query(
+                "UPDATE contacts SET profile_looked_up_at = $1 WHERE user_id = $2 AND urn = $3",
+            )
+            .bind(ms(now))
+            .bind(user.0)
+            .bind(member.to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn take_avatar_requests(

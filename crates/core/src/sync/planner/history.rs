@@ -37,8 +37,7 @@ impl Planner {
         if !run.pending.is_empty() || !run.completed.is_empty() {
             return self.push(run, now);
         }
-        run.phase = super::run::Phase::Backfill;
-        self.advance_backfill(run, now)
+        self.begin_backfill(run, now)
     }
 
     pub(super) fn take_history_page(&mut self, run: &mut Run, page: MessagePage) {

@@ -15,6 +15,7 @@ use super::report::{RunOutcome, RunReport};
 use super::state::{StopReason, SyncState};
 use super::trigger::SyncTrigger;
 use crate::ids::QueryId;
+use crate::model::ConversationFolder;
 use crate::voyager::{QueryIdRegistry, QueryKind, VoyagerAnswer, VoyagerCall};
 
 /// Limits and pacing of a sync.
@@ -48,6 +49,8 @@ pub struct SyncConfig {
     pub challenge_slowdown: Duration,
     /// How fast to call LinkedIn.
     pub pace: PacePreset,
+    /// The folders listed, in this order; a conversation listed in two counts once.
+    pub folders: Vec<ConversationFolder>,
 }
 
 impl Default for SyncConfig {
@@ -68,7 +71,27 @@ impl Default for SyncConfig {
             throttle_slowdown: Duration::hours(24),
             challenge_slowdown: Duration::days(7),
             pace: PacePreset::Standard,
+            folders: SyncConfig::folders(false),
         }
+    }
+}
+
+impl SyncConfig {
+    /// What a user sees in LinkedIn's messaging, recent first: focused, other (with message
+    /// requests), archived. Spam is synced only when the user opts in.
+    pub const FOLDERS_SEEN_IN_MESSAGING: [ConversationFolder; 3] = [
+        ConversationFolder::Inbox,
+        ConversationFolder::Other,
+        ConversationFolder::Archived,
+    ];
+
+    /// The folders to sync: those seen in messaging, and spam when `spam` is chosen.
+    pub fn folders(spam: bool) -> Vec<ConversationFolder> {
+        let mut folders = Self::FOLDERS_SEEN_IN_MESSAGING.to_vec();
+        if spam {
+            folders.push(ConversationFolder::Spam);
+        }
+        folders
     }
 }
 
@@ -163,8 +186,8 @@ impl Planner {
             (Outcome::Pushed { result }, Some(Awaiting::Push { batch, completed })) => {
                 self.on_pushed(&mut run, batch, completed, result, now)
             }
-            (Outcome::Pushed { result }, Some(Awaiting::PushProfiles { profiles })) => {
-                self.on_profiles_pushed(&mut run, profiles, result, now)
+            (Outcome::Pushed { result }, Some(Awaiting::PushProfiles { lookups })) => {
+                self.on_profiles_pushed(&mut run, lookups, result, now)
             }
             (Outcome::AvatarTransferred { result }, Some(Awaiting::Avatar)) => {
                 if let Err(error) = result {
@@ -237,11 +260,11 @@ impl Planner {
         match then {
             Resume::Refetch { call } => self.fetch(run, call, now),
             Resume::Repush { batch, completed } => self.send_push(run, batch, completed, now),
-            Resume::RepushProfiles { profiles } => {
+            Resume::RepushProfiles { lookups } => {
                 run.awaiting = Some(Awaiting::PushProfiles {
-                    profiles: profiles.clone(),
+                    lookups: lookups.clone(),
                 });
-                Step::effect(Effect::PushProfiles { profiles })
+                Step::effect(Effect::PushProfiles { lookups })
             }
         }
     }

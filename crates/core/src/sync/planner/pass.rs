@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::paging::read_page;
 use super::run::{Awaiting, Done, GapChange, Phase, Resume, Run};
 use super::{Planner, backoff_delay};
-use crate::model::{Account, ConversationPage, MessagePage};
+use crate::model::{Account, ConversationFolder, ConversationPage, MessagePage};
 use crate::sync::effects::{Effect, PushAck, PushFailure, PushPlan, Step};
 use crate::sync::report::RunOutcome;
 use crate::sync::state::{InProgress, Pass, StopReason, SyncState};
@@ -39,8 +39,7 @@ impl Planner {
         self.state.account = Some(account);
         run.resumed = self.state.pass.is_some();
         let pass = self.state.pass.clone();
-        run.pass =
-            Some(pass.unwrap_or_else(|| Pass::begin(run.trigger, self.state.watermark, now)));
+        run.pass = Some(pass.unwrap_or_else(|| self.begin_listing(run, now)));
         run.phase = Phase::Pass;
         self.advance(run, now)
     }
@@ -82,14 +81,22 @@ impl Planner {
             }
             pass.to_announce.push_back(conversation);
         }
-        // The end of the list: the watermark, a last page (no cursor, or nothing new on it —
-        // LinkedIn has been seen to repeat page one when it ignores the paging parameter).
-        pass.next_page = match page.next_cursor {
+        // The end of a folder's list: the watermark, a last page (no cursor, or nothing new on
+        // it — LinkedIn has been seen to repeat page one when it ignores the paging parameter,
+        // and to list every folder whichever category was asked).
+        match page.next_cursor {
             Some(cursor) if fresh > 0 && !reached_watermark => {
-                Some(ConversationsQuery::Cursor(cursor))
+                pass.next_page = Some(ConversationsQuery::Cursor(cursor));
             }
-            _ => None,
-        };
+            _ => {
+                pass.next_page = None;
+                pass.next_folder();
+            }
+        }
+    }
+
+    fn begin_listing(&self, run: &Run, now: DateTime<Utc>) -> Pass {
+        Pass::begin(run.trigger, self.state.watermark, &self.config.folders, now)
     }
 
     /// The sync-token answer: conversations deleted since the stored token ride with the next
@@ -170,11 +177,11 @@ impl Planner {
         };
         if !pass.deletions_checked {
             let query = ConversationsQuery::SyncToken(self.state.sync_token.clone());
-            return self.fetch(run, VoyagerCall::Conversations { query }, now);
+            let folder = ConversationFolder::default();
+            return self.fetch(run, VoyagerCall::Conversations { query, folder }, now);
         }
         // Recent first: every change with its latest message, in bounded batches, as the list
         // pages come; then each changed conversation's newest messages.
-        let mut announced = false;
         while run.pending.messages.len() < self.config.max_batch_messages
             && run.pending.conversations.len() < self.config.max_batch_conversations
         {
@@ -192,14 +199,15 @@ impl Planner {
                 }
                 None => pass.bare.push_back(conversation),
             }
-            announced = true;
         }
         // The last changes of the list go out at once, before any message page.
-        if !pass.to_announce.is_empty() || (announced && pass.next_page.is_none()) {
+        let listed_all = pass.next_page.is_none();
+        if !pass.to_announce.is_empty() || (listed_all && !run.pending.conversations.is_empty()) {
             return self.push(run, now);
         }
         if let Some(query) = pass.next_page.clone() {
-            return self.fetch(run, VoyagerCall::Conversations { query }, now);
+            let folder = pass.folder;
+            return self.fetch(run, VoyagerCall::Conversations { query, folder }, now);
         }
         if let Some(current) = &pass.current {
             let call = VoyagerCall::Messages {
@@ -292,6 +300,7 @@ impl Planner {
         match result {
             Ok(ack) => {
                 run.attempts = 0;
+                run.backend_answered = true;
                 run.counters.messages += batch.messages.len() as u32;
                 run.counters.conversations += completed.len() as u32;
                 for done in completed {
@@ -369,7 +378,7 @@ impl Planner {
         if run.resumed {
             // A resumed pass covers activity up to its own start: take what came since.
             run.resumed = false;
-            run.pass = Some(Pass::begin(run.trigger, self.state.watermark, now));
+            run.pass = Some(self.begin_listing(run, now));
             return self.advance(run, now).saving();
         }
         run.phase = Phase::History;

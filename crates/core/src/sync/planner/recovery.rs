@@ -129,6 +129,11 @@ impl Planner {
                 // Likely a token LinkedIn no longer accepts (its lifetime is unknown).
                 self.skip_deletions(run, format!("LinkedIn answered {status}: {detail}"), now)
             }
+            // A member without a profile LinkedIn shows: nothing to retry, the next one is.
+            VoyagerFailure::Fatal {
+                status: 403 | 404 | 410,
+                ..
+            } if run.phase == Phase::Backfill => self.profile_unavailable(run, now),
             VoyagerFailure::Fatal { status, detail } => {
                 let detail = format!(
                     "LinkedIn answered {status} to {}: {detail}",

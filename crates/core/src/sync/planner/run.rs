@@ -3,8 +3,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 
 use crate::ids::{ConversationUrn, ProfileUrn, QueryId};
-use crate::model::Profile;
-use crate::sync::effects::{AvatarTransfer, PushPlan, Transport};
+use crate::sync::effects::{AvatarTransfer, ProfileLookups, PushPlan, Transport};
 use crate::sync::state::{InProgress, Pass};
 use crate::sync::trigger::SyncTrigger;
 use crate::voyager::{QueryKind, VoyagerCall};
@@ -38,7 +37,9 @@ pub(super) struct Run {
     pub refused_query_ids: BTreeMap<QueryKind, BTreeSet<QueryId>>,
     pub backfill: Vec<ProfileUrn>,
     pub backfill_next: usize,
-    pub profiles: Vec<Profile>,
+    pub lookups: ProfileLookups,
+    /// The backend answered a push of this run, naming the contacts it lacks.
+    pub backend_answered: bool,
     pub avatars: Vec<AvatarTransfer>,
     pub avatar_next: usize,
     pub counters: Counters,
@@ -69,7 +70,7 @@ pub(super) enum Awaiting {
         completed: Vec<Done>,
     },
     PushProfiles {
-        profiles: Vec<Profile>,
+        lookups: ProfileLookups,
     },
     Avatar,
     Wait {
@@ -87,7 +88,7 @@ pub(super) enum Resume {
         completed: Vec<Done>,
     },
     RepushProfiles {
-        profiles: Vec<Profile>,
+        lookups: ProfileLookups,
     },
 }
 
@@ -137,7 +138,8 @@ impl Run {
             refused_query_ids: BTreeMap::new(),
             backfill: Vec::new(),
             backfill_next: 0,
-            profiles: Vec::new(),
+            backend_answered: false,
+            lookups: ProfileLookups::default(),
             avatars: Vec::new(),
             avatar_next: 0,
             counters: Counters::default(),

@@ -1,0 +1,135 @@
+//! Every folder a user sees in LinkedIn's messaging is synced, each conversation once, whether
+//! LinkedIn lists only the category asked for or every folder whatever was asked.
+
+use std::collections::BTreeSet;
+
+use super::sim::{SimBackend, SimLinkedIn, first_sync_now, run_sync};
+use super::*;
+use crate::ids::MessageUrn;
+use crate::model::ConversationFolder;
+use crate::voyager::VoyagerCall;
+
+/// 30 conversations: a message request, two archived (sponsored) threads and one in spam among
+/// ordinary ones, some of them older than the inbox's first page.
+fn mailbox(strict: bool) -> SimLinkedIn {
+    let mut linkedin = SimLinkedIn::new(&[4; 30]);
+    linkedin.strict_folders = strict;
+    linkedin.categorise(3, &["INBOX", "SECONDARY_INBOX", "INMAIL"]);
+    linkedin.categorise(8, &["ARCHIVE", "INMAIL"]);
+    linkedin.categorise(25, &["ARCHIVE", "INMAIL"]);
+    linkedin.categorise(12, &["INBOX", "SPAM"]);
+    linkedin
+}
+
+fn messages_in(linkedin: &SimLinkedIn, folder: ConversationFolder) -> BTreeSet<MessageUrn> {
+    linkedin
+        .conversations
+        .iter()
+        .filter(|(conversation, _)| conversation.folder() == folder)
+        .flat_map(|(_, messages)| messages.iter().map(|message| message.urn.clone()))
+        .collect()
+}
+
+fn folders_listed(linkedin: &SimLinkedIn) -> Vec<ConversationFolder> {
+    let mut listed: Vec<ConversationFolder> = linkedin
+        .calls
+        .iter()
+        .filter_map(|call| match call {
+            VoyagerCall::Conversations { query, folder } => {
+                (!matches!(query, crate::voyager::ConversationsQuery::SyncToken(_)))
+                    .then_some(*folder)
+            }
+            _ => None,
+        })
+        .collect();
+    listed.dedup();
+    listed
+}
+
+fn first_sync(linkedin: &mut SimLinkedIn) -> SimBackend {
+    let mut backend = SimBackend::default();
+    let report = first_sync_now(linkedin, &mut backend);
+    assert_eq!(report.outcome, RunOutcome::Completed, "{:?}", report.errors);
+    backend
+}
+
+#[test]
+fn message_requests_and_archived_threads_arrive_where_linkedin_lists_only_the_folder_asked() {
+    let mut linkedin = mailbox(true);
+    let backend = first_sync(&mut linkedin);
+    let stored: BTreeSet<MessageUrn> = backend.stored.keys().cloned().collect();
+    let wanted: BTreeSet<MessageUrn> = linkedin
+        .all_messages()
+        .difference(&messages_in(&linkedin, ConversationFolder::Spam))
+        .cloned()
+        .collect();
+    assert_eq!(stored, wanted);
+    assert!(backend.stored.values().all(|&count| count == 1));
+    assert_eq!(
+        folders_listed(&linkedin),
+        [
+            ConversationFolder::Inbox,
+            ConversationFolder::Other,
+            ConversationFolder::Archived
+        ]
+    );
+}
+
+#[test]
+fn spam_is_synced_only_when_the_user_opts_in() {
+    let mut linkedin = mailbox(true);
+    linkedin.synced_folders = SyncConfig::folders(true);
+    let backend = first_sync(&mut linkedin);
+    let stored: BTreeSet<MessageUrn> = backend.stored.keys().cloned().collect();
+    assert_eq!(stored, linkedin.all_messages());
+    assert_eq!(
+        folders_listed(&linkedin).last(),
+        Some(&ConversationFolder::Spam)
+    );
+}
+
+#[test]
+fn where_linkedin_lists_every_folder_each_conversation_still_arrives_once_at_one_page_per_extra_folder()
+ {
+    let mut linkedin = mailbox(false);
+    let backend = first_sync(&mut linkedin);
+    assert!(backend.stored.values().all(|&count| count == 1));
+    assert_eq!(
+        backend.stored.len(),
+        linkedin.all_messages().len(),
+        "the inbox's list brought every folder"
+    );
+    let list_pages = linkedin
+        .calls
+        .iter()
+        .filter(|call| matches!(call, VoyagerCall::Conversations { .. }))
+        .count();
+    // The deletion check, the inbox's two pages, one repeating page each for Other and Archived.
+    assert_eq!(list_pages, 1 + 2 + 2);
+}
+
+#[test]
+fn new_activity_in_a_message_request_is_synced_at_the_next_visit() {
+    let mut linkedin = mailbox(true);
+    let mut backend = SimBackend::default();
+    let (state, _) = run_sync(
+        &mut linkedin,
+        &mut backend,
+        SyncState::default(),
+        SyncTrigger::Manual,
+        None,
+    );
+    linkedin.add_messages(3, 2);
+    let (_, report) = run_sync(
+        &mut linkedin,
+        &mut backend,
+        state,
+        SyncTrigger::PageVisit,
+        None,
+    );
+    assert_eq!(report.expect("finished").messages_processed, 2);
+    assert_eq!(
+        backend.stored.len(),
+        linkedin.all_messages().len() - messages_in(&linkedin, ConversationFolder::Spam).len()
+    );
+}
