@@ -263,7 +263,7 @@ impl IngestStore for SqlStore {
         .bind(user.0)
         .bind(ms(looked_up_before))
         .bind(i64::from(limit))
-        .fetch_all(&self.read_pool)
+        .fetch_all(&self.pool)
         .await?;
         let mut requests = Vec::new();
         for row in rows {
