@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use chrono::Duration;
 
-use crate::avatars::AvatarWorker;
+use crate::avatars::{AvatarWorker, load_extra_roots};
 use crate::clock::{Clock, SystemClock};
 use crate::secrets::{generated_password, hash_password};
 use crate::settings::Settings;
@@ -49,6 +49,8 @@ async fn housekeeping(store: Arc<dyn Store>, clock: Arc<dyn Clock>) {
 
 /// Runs the backend until Ctrl-C.
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
+    // Before anything else: a root file that cannot be used stops the start, with its name.
+    let extra_roots = load_extra_roots(&settings.extra_ca_certs)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock::with_offset(Duration::seconds(
         settings.clock_offset_secs,
     )));
@@ -74,7 +76,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let config = AppConfig::from_settings(&settings);
     let state = AppState::new(store.clone(), clock.clone(), config.clone());
     tokio::spawn(housekeeping(store.clone(), clock.clone()));
-    let worker = AvatarWorker::new(store, clock, config.avatar_policy)?;
+    let worker = AvatarWorker::new(store, clock, config.avatar_policy, &extra_roots)?;
     worker.spawn(
         usize::from(settings.avatar_workers),
         state.avatar_wakeup.clone(),

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use clap::Args;
 
@@ -99,6 +100,12 @@ pub struct Settings {
     #[arg(long, env = "PING_AVATAR_MAX_BYTES", default_value_t = 5 * 1024 * 1024)]
     pub avatar_max_bytes: usize,
 
+    /// PEM files of root certificates that avatar downloads trust besides the built-in web roots
+    /// (comma separated; a file may hold several): a company's TLS-inspecting proxy, a local
+    /// HTTPS server in tests. A file that cannot be read stops the start.
+    #[arg(long, env = "PING_EXTRA_CA_CERTS", value_delimiter = ',')]
+    pub extra_ca_certs: Vec<PathBuf>,
+
     /// Avatar downloads run at once (per backend process), so one slow server holds one only.
     #[arg(long, env = "PING_AVATAR_WORKERS", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub avatar_workers: u16,
@@ -139,6 +146,7 @@ impl Settings {
             avatar_extra_hosts: Vec::new(),
             avatar_allow_http: false,
             avatar_max_bytes: 5 * 1024 * 1024,
+            extra_ca_certs: Vec::new(),
             avatar_workers: 4,
             clock_offset_secs: 0,
             trusted_proxies: 0,
@@ -178,14 +186,19 @@ impl Settings {
     pub fn describe(&self) -> String {
         format!(
             "PING_BIND={}\nPING_DATABASE_URL={}\nPING_PUBLIC_URL={}\nPING_AVATAR_EXTRA_HOSTS={}\n\
-             PING_AVATAR_ALLOW_HTTP={}\nPING_AVATAR_MAX_BYTES={}\nPING_AVATAR_WORKERS={}\n\
-             PING_CLOCK_OFFSET_SECS={}\nPING_TRUSTED_PROXIES={}\n",
+             PING_AVATAR_ALLOW_HTTP={}\nPING_AVATAR_MAX_BYTES={}\nPING_EXTRA_CA_CERTS={}\n\
+             PING_AVATAR_WORKERS={}\nPING_CLOCK_OFFSET_SECS={}\nPING_TRUSTED_PROXIES={}\n",
             self.bind,
             self.database_url,
             self.public_url,
             self.avatar_extra_hosts.join(","),
             self.avatar_allow_http,
             self.avatar_max_bytes,
+            self.extra_ca_certs
+                .iter()
+                .map(|path| path.display().to_string())
+                .collect::<Vec<_>>()
+                .join(","),
             self.avatar_workers,
             self.clock_offset_secs,
             self.proxies(),

@@ -97,6 +97,7 @@ async fn app_with_avatar(
         app.state.store.clone(),
         app.state.clock.clone(),
         local_policy(),
+        &[],
     )
     .unwrap();
     (app, browser, token, worker)
@@ -149,7 +150,7 @@ async fn the_worker_downloads_the_best_sized_picture_and_serves_it_to_its_owner_
 #[tokio::test]
 async fn urls_off_the_allow_list_or_not_https_are_refused() {
     let policy = local_policy();
-    let client = http_client(&policy).unwrap();
+    let client = http_client(&policy, &[]).unwrap();
     for url in ["https://evil.example/x.png", "ftp://media.licdn.com/x.png"] {
         assert!(
             matches!(
@@ -163,7 +164,7 @@ async fn urls_off_the_allow_list_or_not_https_are_refused() {
         allow_http: false,
         ..local_policy()
     };
-    let client = http_client(&strict).unwrap();
+    let client = http_client(&strict, &[]).unwrap();
     let result = download(&client, &strict, "http://127.0.0.1:9/ok.png").await;
     assert!(
         matches!(result, Err(FetchError::Policy(_))),
@@ -175,7 +176,7 @@ async fn urls_off_the_allow_list_or_not_https_are_refused() {
 async fn oversized_and_non_image_downloads_are_refused() {
     let (base, _) = media_server().await;
     let policy = local_policy();
-    let client = http_client(&policy).unwrap();
+    let client = http_client(&policy, &[]).unwrap();
     for path in ["/big.png", "/page", "/lying.png"] {
         let result = download(&client, &policy, &format!("{base}{path}")).await;
         assert!(
@@ -194,7 +195,7 @@ async fn oversized_and_non_image_downloads_are_refused() {
 async fn a_redirect_off_the_allow_list_is_not_followed() {
     let (base, _) = media_server().await;
     let policy = local_policy();
-    let client = http_client(&policy).unwrap();
+    let client = http_client(&policy, &[]).unwrap();
     let result = download(&client, &policy, &format!("{base}/redirect")).await;
     assert!(matches!(result, Err(FetchError::Policy(_))), "{result:?}");
 }
@@ -296,6 +297,7 @@ async fn an_expired_avatar_url_goes_straight_to_the_extension() {
         app.state.store.clone(),
         app.state.clock.clone(),
         local_policy(),
+        &[],
     )
     .unwrap();
     assert_eq!(worker.run_once().await.unwrap(), JobResult::NeedsUpload);
@@ -389,6 +391,7 @@ async fn one_slow_download_does_not_hold_the_other_workers() {
         app.state.store.clone(),
         app.state.clock.clone(),
         local_policy(),
+        &[],
     )
     .unwrap();
     let workers = worker.spawn(2, app.state.avatar_wakeup.clone());
@@ -428,6 +431,7 @@ async fn a_picture_off_the_media_hosts_is_never_handed_to_the_browser_expired_or
         app.state.store.clone(),
         app.state.clock.clone(),
         app.state.config.avatar_policy.clone(),
+        &[],
     )
     .unwrap();
     assert_eq!(

@@ -79,6 +79,7 @@ fn print_config_shows_overrides_and_hides_database_passwords() {
     let output = binary()
         .arg("print-config")
         .env("PING_BIND", "127.0.0.1:9999")
+        .env("PING_EXTRA_CA_CERTS", "/etc/ping/proxy-ca.pem,/etc/ping/lab-ca.pem")
         .env(
             "PING_DATABASE_URL",
             "postgres://ping:hunter2@db.example/ping",
@@ -87,6 +88,7 @@ fn print_config_shows_overrides_and_hides_database_passwords() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("PING_BIND=127.0.0.1:9999"));
+    assert!(stdout.contains("PING_EXTRA_CA_CERTS=/etc/ping/proxy-ca.pem,/etc/ping/lab-ca.pem"));
     assert!(stdout.contains("PING_DATABASE_URL=postgres://ping:redacted@db.example/ping"));
     assert!(!stdout.contains("hunter2"));
 }

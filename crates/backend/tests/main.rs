@@ -7,6 +7,7 @@
 mod avatars;
 mod cli;
 mod export;
+mod extra_roots;
 mod fixtures;
 mod folders;
 mod helpers;

@@ -6,6 +6,7 @@ use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 
 use super::policy::AvatarPolicy;
+use super::trust::trusting;
 use crate::store::AvatarImage;
 
 /// Why a download did not produce an image.
@@ -31,10 +32,14 @@ pub const DOWNLOAD_DEADLINE: Duration = Duration::from_secs(15);
 /// How long connecting may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// An HTTP client that follows redirects only within the allow-list.
-pub fn http_client(policy: &AvatarPolicy) -> reqwest::Result<reqwest::Client> {
+/// An HTTP client that follows redirects only within the allow-list and trusts `extra_roots`
+/// besides the built-in web roots.
+pub fn http_client(
+    policy: &AvatarPolicy,
+    extra_roots: &[reqwest::Certificate],
+) -> reqwest::Result<reqwest::Client> {
     let redirect_policy = policy.clone();
-    reqwest::Client::builder()
+    trusting(extra_roots)
         .connect_timeout(CONNECT_TIMEOUT)
         .timeout(DOWNLOAD_DEADLINE)
         .redirect(Policy::custom(move |attempt| {

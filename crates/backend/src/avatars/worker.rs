@@ -37,12 +37,14 @@ pub struct AvatarWorker {
 }
 
 impl AvatarWorker {
+    /// A worker whose downloads trust `extra_roots` besides the built-in web roots.
     pub fn new(
         store: Arc<dyn Store>,
         clock: Arc<dyn Clock>,
         policy: AvatarPolicy,
+        extra_roots: &[reqwest::Certificate],
     ) -> reqwest::Result<Self> {
-        let client = http_client(&policy)?;
+        let client = http_client(&policy, extra_roots)?;
         Ok(Self {
             store,
             clock,
