@@ -8,7 +8,16 @@ import {
 
 const MESSAGING = '/voyager/api/voyagerMessagingGraphQL/graphql';
 
-/** Asserts the backend holds exactly the fake's mailbox: every conversation and message once. */
+/** The folder LinkedIn's categories put a conversation in (ping_core::model::ConversationFolder). */
+function folderOf(categories) {
+  if (categories.includes('SPAM')) return 'spam';
+  if (categories.includes('ARCHIVE')) return 'archived';
+  if (categories.includes('SECONDARY_INBOX')) return 'other';
+  return 'inbox';
+}
+
+/** Asserts the backend holds exactly the fake's mailbox: every conversation and message once,
+ * each in its folder. */
 async function assertMirrors(web, backend, fake) {
   const snapshot = await fake.snapshot();
   const stored = await exported(web, backend);
@@ -21,6 +30,7 @@ async function assertMirrors(web, backend, fake) {
     assert.equal(new Set(messageUrns).size, messageUrns.length, `no duplicate message in ${conversation.urn}`);
     assert.deepEqual([...messageUrns].sort(), [...conversation.messages].sort(), `messages of ${conversation.urn}`);
     assert.equal(mine.group_chat, conversation.groupChat, `group flag of ${conversation.urn}`);
+    assert.equal(mine.folder, folderOf(conversation.categories), `folder of ${conversation.urn}`);
   }
   return { snapshot, stored };
 }
@@ -111,14 +121,14 @@ describe('sync', () => {
     await assertMirrors(web, backend, fake);
   });
 
-  test('an incremental sync with nothing new asks for deletions and one list page only', async () => {
+  test('an incremental sync with nothing new asks for deletions and one list page per folder only', async () => {
     await fake.clearRequests();
     const run = await syncNow(popup);
     assert.equal(run.outcome, 'completed');
     const calls = messagingCalls(await fake.requests());
     const conversations = calls.filter((r) => r.query.includes('messengerConversations'));
     const messages = calls.filter((r) => r.query.includes('messengerMessages'));
-    assert.equal(conversations.length, 2, 'the deletion check and one list page');
+    assert.equal(conversations.length, 1 + 3, 'the deletion check and one page of each folder');
     assert.equal(conversations.filter((r) => r.query.includes('syncToken')).length, 1,
       'one deletion check, with the token of the last complete pass');
     assert.equal(messages.length, 0, 'no messages request');
