@@ -266,14 +266,14 @@ export async function pairFromPopup(browser, backend, popup, web) {
 
 /**
  * Where most browser tests start: a fake LinkedIn, a backend (behind a recording proxy when
- * `proxy`), and Chromium with the extension, logged in to the web UI and paired. If a step
- * fails, what was already started is stopped.
+ * `proxy`; `backend` are startBackend's options), and Chromium with the extension, logged in to
+ * the web UI and paired. If a step fails, what was already started is stopped.
  */
-export async function startPaired({ fake: fakeOptions, proxy = false, pace = 'compressed' } = {}) {
+export async function startPaired({ fake: fakeOptions, backend: backendOptions, proxy = false, pace = 'compressed' } = {}) {
   const world = {};
   try {
     world.fake = await startFake(fakeOptions);
-    world.backend = await startBackend();
+    world.backend = await startBackend(backendOptions);
     if (proxy) world.proxy = await startRecordingProxy(world.backend.base);
     world.browser = await launchBrowser({ fakePort: world.fake.port });
     await configureBackend(world.browser, (world.proxy ?? world.backend).base);
