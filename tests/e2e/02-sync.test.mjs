@@ -92,6 +92,13 @@ describe('sync', () => {
     }
     const directions = new Set(stored.flatMap((c) => c.messages.map((m) => m.direction)));
     assert.ok(directions.size >= 2, `both directions present: ${[...directions]}`);
+    // The web UI's folder tabs: archived (sponsored) threads on their own.
+    const archived = snapshot.conversations.filter((c) => folderOf(c.categories) === 'archived');
+    assert.ok(archived.length > 0, 'the fake has archived threads');
+    await web.goto(`${backend.base}/conversations?folder=archived`);
+    const rows = await web.$$eval('#conversations a[data-folder]', (links) => links.map((a) => a.dataset.folder));
+    assert.deepEqual(rows, archived.map(() => 'archived'));
+    await screenshot(web, 'web-conversations-archived');
     await waitFor(() => popup.isVisible('#sync-now'), { what: 'the popup to show Connected' });
     assert.match(await popup.textContent('#last-sync'), /conversation/);
     await screenshot(popup, 'popup-connected');
