@@ -1,14 +1,24 @@
 // @ts-check
 // Content script on www.linkedin.com. It tells the worker about page visits (the worker
-// decides whether that starts a sync), hands profile pages to the worker for capture, reports
-// the Voyager query ids the page itself used, and fetches same-origin for the worker when the
-// worker's own fetch is refused (the tab transport).
-/** @import { ContentRequest, HttpRequest, HttpResponse, PageMeta, WorkerRequest } from './types/worker.js' */
+// decides whether that starts a sync) with where the page shows LinkedIn's query ids, hands
+// profile pages to the worker for capture, reports the Voyager query ids the page itself used,
+// and fetches same-origin for the worker when the worker's own fetch is refused (the tab
+// transport). It only reports: the worker checks what it is told.
+/** @import { ContentRequest, HttpRequest, HttpResponse, PageMeta, PageQueryIds, WorkerRequest } from './types/worker.js' */
 (() => {
   /** @param {WorkerRequest} message */
   const send = (message) => chrome.runtime.sendMessage(message).catch(() => {
     // The worker may be restarting or the extension reloaded; the next page load retries.
   });
+  // The worker updates its stored query ids read-modify-write, so this page's messages that
+  // teach ids go one at a time, each after the previous reply.
+  let chain = Promise.resolve();
+  /** @param {WorkerRequest} message */
+  const sendInTurn = (message) => {
+    chain = chain.then(() => send(message));
+  };
+  // Request URLs with a query id, reported once each (in a page visit or a later report).
+  const reported = new Set();
 
   // --- Page visit and profile capture -------------------------------------------------------
   // What the page says about LinkedIn's web client, which the worker puts into the headers of
@@ -25,9 +35,31 @@
     timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || null,
   });
 
+  // Where the page shows the query ids of LinkedIn's web client (reference/voyager-api.md §4.2):
+  // the requests it made so far, ids written in its inline scripts, and the bundles it loaded
+  // from LinkedIn's static host, which the worker fetches (this page's fetch would need CORS).
+  const QUERY_ID = /messenger[A-Za-z]+\.[0-9a-f]{32}/g;
+  const STATIC_HOST = 'https://static.licdn.com/';
+  /** @returns {PageQueryIds} */
+  const pageQueryIds = () => {
+    const resources = /** @type {PerformanceResourceTiming[]} */ (performance.getEntriesByType('resource'));
+    const requested = resources.map((entry) => entry.name).filter((url) => url.includes('queryId='));
+    requested.forEach((url) => reported.add(url));
+    const inline = new Set();
+    for (const script of document.querySelectorAll('script:not([src])')) {
+      for (const [id] of (script.textContent ?? '').matchAll(QUERY_ID)) inline.add(id);
+    }
+    const bundles = new Set([
+      ...[...document.querySelectorAll('script[src]')].map((script) => /** @type {HTMLScriptElement} */ (script).src),
+      ...resources.filter((entry) => entry.initiatorType === 'script').map((entry) => entry.name),
+    ].filter((url) => url.startsWith(STATIC_HOST)));
+    return { requested, inline: [...inline], bundles: [...bundles] };
+  };
+
   const PROFILE_PATH = /^\/in\/[^/]+\/?$/;
   const visited = () => {
-    send({ type: 'pageVisit', url: location.href, page: pageMeta() });
+    // The worker learns the page's ids before the visit's sync starts.
+    sendInTurn({ type: 'pageVisit', url: location.href, page: pageMeta(), queryIds: pageQueryIds() });
     if (PROFILE_PATH.test(location.pathname)) {
       send({ type: 'profilePage', url: location.href, html: document.documentElement.outerHTML });
     }
@@ -56,20 +88,17 @@
   if (globalThis.navigation) navigation.addEventListener('navigatesuccess', onNavigated);
   else window.addEventListener('popstate', onNavigated);
 
-  // --- Query ids the page used ----------------------------------------------------------------
-  // The worker updates its stored registry read-modify-write, so reports go one at a time
-  // (each waits for the previous reply), and entries arriving together go in one report.
-  const reported = new Set();
+  // --- Query ids the page used later -----------------------------------------------------------
+  // Entries arriving together go in one report.
   /** @type {string[]} */
   let pending = [];
   /** @type {number | null} */
   let flushTimer = null;
-  let chain = Promise.resolve();
   const flush = () => {
     flushTimer = null;
     const urls = pending;
     pending = [];
-    chain = chain.then(() => send({ type: 'queryIdsObserved', urls }));
+    sendInTurn({ type: 'queryIdsObserved', urls });
   };
   /** @param {PerformanceEntryList} entries */
   const reportQueryIds = (entries) => {
@@ -81,7 +110,6 @@
     pending.push(...urls);
     flushTimer ??= setTimeout(flush, 200);
   };
-  reportQueryIds(performance.getEntriesByType('resource'));
   new PerformanceObserver((list) => reportQueryIds(list.getEntries()))
     .observe({ type: 'resource', buffered: false });
 

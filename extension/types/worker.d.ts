@@ -99,6 +99,22 @@ export interface PageMeta {
   timeZone?: string | null;
 }
 
+/**
+ * What a LinkedIn page showed of the query ids its web client uses, as the content script read
+ * it. Unchecked: the registry takes only what it can verify the form and origin of.
+ */
+export interface PageQueryIds {
+  /** URLs of the requests the page made so far that carry a `queryId` (resource timing). */
+  requested: string[];
+  /** The query ids written in the page's inline scripts, e.g. `messengerMessages.5846…`. */
+  inline: string[];
+  /**
+   * The addresses of the scripts the page loaded; those on `https://static.licdn.com/` are
+   * fetched and scanned once each.
+   */
+  bundles: string[];
+}
+
 /** What the popup shows; one variant per state a user can meet. */
 export type PopupState =
   /** Not paired: show the code, its countdown, and the field for a code from the web UI. */
@@ -252,7 +268,9 @@ export type WorkerReply =
 export type WorkerRequest =
   /**
    * The content script saw a LinkedIn page load (sync if the throttle allows); `page` is
-   * what the page said about LinkedIn's web client, for the headers of Voyager calls.
+   * what the page said about LinkedIn's web client, for the headers of Voyager calls, and
+   * where the page shows LinkedIn's query ids. The worker learns those (fetching the bundles
+   * it has not scanned) before the visit's sync starts.
    */
   | {
   type: "pageVisit";
@@ -260,6 +278,8 @@ export type WorkerRequest =
   url: string;
   /** The page's locale, client version and page instance id, and the browser's time zone. */
   page: PageMeta;
+  /** The page's requests with a query id so far, its inline scripts' ids, its bundles. */
+  queryIds: PageQueryIds;
 }
   /** The content script saw a profile page; `html` is the parts the profile parser needs. */
   | {

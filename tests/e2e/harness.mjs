@@ -98,7 +98,9 @@ export async function startFake({ conversations = 12, messages = '0..8', seed = 
     activity: (counts) => control('POST', 'activity', counts),
     deleteConversations: (count) => control('POST', 'delete', { conversations: count }),
     session: (revoked) => control('POST', 'session', { revoked }),
-    rotate: () => control('POST', 'rotate'),
+    // `{ messagingPage: 'conversationsOnly' }`: the /messaging/ page's own requests name only
+    // the conversations ids; the bundle on static.licdn.com still declares every live id.
+    rotate: (options) => control('POST', 'rotate', options),
     snapshot: () => control('GET', 'snapshot'),
     // LinkedIn's punishment: 429s over the limits, then a checkpoint, then a revoked session.
     limiter: (limits = {}) => control('POST', 'limiter', limits),
@@ -184,7 +186,7 @@ export async function launchBrowser({ fakePort, extensionDir = DIST }) {
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`,
-      `--host-resolver-rules=MAP www.linkedin.com 127.0.0.1:${fakePort}, MAP media.licdn.com 127.0.0.1:${fakePort}`,
+      `--host-resolver-rules=MAP www.linkedin.com 127.0.0.1:${fakePort}, MAP media.licdn.com 127.0.0.1:${fakePort}, MAP static.licdn.com 127.0.0.1:${fakePort}`,
       '--ignore-certificate-errors',
     ],
   });

@@ -9,6 +9,7 @@ mod convert;
 mod error;
 pub mod pairing;
 pub mod popup_state;
+mod query_ids;
 mod service_worker;
 mod store;
 mod sync;

@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use crate::backend::{Backend, BackendError};
 use crate::error::WorkerError;
 use crate::popup_state::{Facts, popup_state};
-use crate::{avatar, pairing, store, sync};
+use crate::{avatar, pairing, query_ids, store, sync};
 
 /// Handles one message from the popup, the options page or (`from_web_page`) a content script,
 /// which may only report what its page shows.
@@ -68,8 +68,17 @@ async fn handle(request: WorkerRequest) -> Result<WorkerReply, WorkerError> {
             spawn_trigger(SyncTrigger::Manual);
             return Ok(WorkerReply::Ack);
         }
-        WorkerRequest::PageVisit { page, .. } => {
+        WorkerRequest::PageVisit {
+            page,
+            query_ids: shown,
+            ..
+        } => {
             store::save_page_meta(&page).await?;
+            // The visit's sync starts knowing the ids this page shows: after a rotation they
+            // are the only working ones.
+            if let Err(error) = query_ids::learn_from_page(&shown).await {
+                web_sys::console::warn_1(&format!("query ids: {error}").into());
+            }
             spawn_trigger(SyncTrigger::PageVisit);
             return Ok(WorkerReply::Ack);
         }

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use ping_core::sync::PacePreset;
-use ping_core::voyager::{HttpRequest, PageMeta};
+use ping_core::voyager::{HttpRequest, PageMeta, PageQueryIds};
 use serde::{Deserialize, Serialize};
 
 use crate::api::RunReport;
@@ -19,12 +19,16 @@ use crate::api::RunReport;
 )]
 pub enum WorkerRequest {
     /// The content script saw a LinkedIn page load (sync if the throttle allows); `page` is
-    /// what the page said about LinkedIn's web client, for the headers of Voyager calls.
+    /// what the page said about LinkedIn's web client, for the headers of Voyager calls, and
+    /// where the page shows LinkedIn's query ids. The worker learns those (fetching the bundles
+    /// it has not scanned) before the visit's sync starts.
     PageVisit {
         /// The address of the LinkedIn page.
         url: String,
         /// The page's locale, client version and page instance id, and the browser's time zone.
         page: PageMeta,
+        /// The page's requests with a query id so far, its inline scripts' ids, its bundles.
+        query_ids: PageQueryIds,
     },
     /// The content script saw a profile page; `html` is the parts the profile parser needs.
     ProfilePage {
@@ -330,6 +334,7 @@ mod tests {
         let visit = WorkerRequest::PageVisit {
             url: "https://www.linkedin.com/feed/".into(),
             page: PageMeta::default(),
+            query_ids: PageQueryIds::default(),
         };
         assert!(visit.allowed_from_content_script());
         for request in [

@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use ping_core::ids::{ConversationUrn, MessageUrn, ProfileUrn};
 use ping_core::model::*;
 use ping_core::sync::PacePreset;
-use ping_core::voyager::PageMeta;
+use ping_core::voyager::{PageMeta, PageQueryIds};
 use ping_protocol::worker::*;
 use ping_protocol::*;
 
@@ -306,10 +306,16 @@ fn worker_messages_keep_their_wire_shape() {
                 client_page_instance_id: Some("b17a6c8b-ae28-4de5-949a-38caa51f0238".into()),
                 time_zone: Some("Europe/Berlin".into()),
             },
+            query_ids: PageQueryIds {
+                requested: vec!["https://www.linkedin.com/voyager/api/voyagerMessagingGraphQL/graphql?queryId=messengerConversations.0d5e6781bbee71c3e51c8843c6519f48&variables=()".into()],
+                inline: vec!["messengerMessages.5846eeb71c981f11e0134cb6626cc314".into()],
+                bundles: vec!["https://static.licdn.com/aero-v1/sc/h/9ak2o7tspkc1nrcn3wblpdj4w".into()],
+            },
         },
         WorkerRequest::PageVisit {
             url: "https://www.linkedin.com/uas/login".into(),
             page: PageMeta::default(),
+            query_ids: PageQueryIds::default(),
         },
         WorkerRequest::ProfilePage { url: "https://www.linkedin.com/in/zoe/".into(), html: "<main></main>".into() },
         WorkerRequest::QueryIdsObserved { urls: vec!["https://www.linkedin.com/voyager/api/voyagerMessagingGraphQL/graphql?queryId=messengerConversations.0d5e6781bbee71c3e51c8843c6519f48".into()] },
