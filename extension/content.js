@@ -64,7 +64,6 @@
       send({ type: 'profilePage', url: location.href, html: document.documentElement.outerHTML });
     }
   };
-  visited();
 
   // LinkedIn is a single-page app: later "visits" change the URL without a page load. Report
   // each once the new page has rendered (no DOM change for a moment, at most a few seconds).
@@ -78,6 +77,9 @@
     observer.observe(document.body ?? document.documentElement, { childList: true, subtree: true });
     quiet = setTimeout(done, 750);
   });
+  // The first visit too is reported once the page is quiet, so that the report holds the
+  // requests the page made on load (their resource timing entries exist once they completed).
+  settled().then(visited);
   let lastUrl = location.href;
   const onNavigated = async () => {
     if (location.href === lastUrl) return;
