@@ -34,6 +34,8 @@ export interface ExtensionSettings {
   paused: boolean;
   /** How fast the extension may call LinkedIn. */
   pace?: PacePreset;
+  /** Whether the spam folder is synced too (the other folders always are). */
+  syncSpam?: boolean;
 }
 
 /** How much of the mailbox's history is synced. */

@@ -166,6 +166,7 @@ async fn capture_profile(url: &str, html: &str) -> Result<(), WorkerError> {
         source: ProfileSource::PageVisit,
         captured_at: Utc::now(),
         profiles: vec![capture.profile],
+        unavailable: Vec::new(),
     };
     let backend = backend_for(&token).await?;
     let answer = noting_backend(

@@ -93,6 +93,9 @@ pub struct ExtensionSettings {
     /// How fast the extension may call LinkedIn.
     #[serde(default)]
     pub pace: PacePreset,
+    /// Whether the spam folder is synced too (the other folders always are).
+    #[serde(default)]
+    pub sync_spam: bool,
 }
 
 impl ExtensionSettings {
@@ -138,6 +141,7 @@ impl ExtensionSettings {
                 PacePreset::Compressed => PacePreset::Standard,
                 pace => pace,
             },
+            sync_spam: self.sync_spam,
         }
     }
 }
@@ -149,6 +153,7 @@ impl Default for ExtensionSettings {
             throttle_minutes: 120,
             paused: false,
             pace: PacePreset::Standard,
+            sync_spam: false,
         }
     }
 }
@@ -307,6 +312,7 @@ mod tests {
             throttle_minutes,
             paused: true,
             pace: PacePreset::Careful,
+            sync_spam: false,
         }
     }
 

@@ -225,6 +225,7 @@ fn api_types_keep_their_wire_shape() {
                 title: Some("Data engineer".into()),
                 ..Profile::default()
             }],
+            unavailable: vec![],
         }
     );
     insta::assert_json_snapshot!(
