@@ -256,3 +256,27 @@ fn the_stored_form_keeps_what_was_learnt_and_reads_the_earlier_form() {
         serde_json::from_value(serde_json::json!({"observed": [CONVERSATIONS]})).unwrap();
     assert_eq!(earlier.observed(), [id(CONVERSATIONS)]);
 }
+
+#[test]
+fn an_id_the_page_requested_with_a_variants_variables_is_offered_first_for_that_variant_only() {
+    let anchor_variables = "(deliveredAt:1760000000000,conversationUrn:urn%3Ali%3Amsg_conversation%3A%28urn%3Ali%3Afsd_profile%3AACoAAX%2C2-abc%29,countBefore:20,countAfter:0)";
+    let url = format!(
+        "https://www.linkedin.com/voyager/api/voyagerMessagingGraphQL/graphql?queryId={UNKNOWN_MESSAGES}&variables={anchor_variables}"
+    );
+    let mut registry = QueryIdRegistry::builtin();
+    registry.observe_url(&graphql_url(OTHER_MESSAGES));
+    registry.observe_url(&url);
+    let none = WorkingQueryIds::new();
+    assert_eq!(
+        registry.candidates(QueryKind::MessagesByAnchor, &none)[0],
+        id(UNKNOWN_MESSAGES)
+    );
+    // For another variant it is known to answer the wrong one: offered last.
+    let latest = registry.candidates(QueryKind::MessagesLatest, &none);
+    assert_eq!(latest[0], id(OTHER_MESSAGES), "variant unknown comes first");
+    assert_eq!(latest.last(), Some(&id(UNKNOWN_MESSAGES)));
+    // The variant survives storage.
+    let stored: QueryIdRegistry =
+        serde_json::from_value(serde_json::to_value(&registry).unwrap()).unwrap();
+    assert_eq!(stored, registry);
+}

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::QueryKind;
 use crate::ids::QueryId;
+use crate::restli::RestliValue;
 
 /// At most this many observed ids are kept; the oldest observation is dropped first.
 pub const MAX_OBSERVED: usize = 20;
@@ -107,8 +108,10 @@ pub struct PageQueryIds {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(from = "Stored", into = "Stored")]
 pub struct QueryIdRegistry {
-    /// Ids of requests the page made: live, of unknown variant.
+    /// Ids of requests the page made: live.
     observed: Vec<QueryId>,
+    /// The variant of those whose request showed it by its variables.
+    observed_variants: BTreeMap<QueryId, QueryKind>,
     /// Ids the web client's scripts declare: current, of unknown variant, many never used.
     declared: Vec<QueryId>,
     /// Bundle addresses already scanned.
@@ -120,6 +123,8 @@ pub struct QueryIdRegistry {
 struct Stored {
     #[serde(default)]
     observed: Vec<QueryId>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    observed_variants: BTreeMap<QueryId, QueryKind>,
     #[serde(default)]
     declared: Vec<QueryId>,
     #[serde(default)]
@@ -133,6 +138,8 @@ impl From<Stored> for QueryIdRegistry {
         for id in stored.observed.into_iter().rev() {
             remember(&mut registry.observed, id, MAX_OBSERVED);
         }
+        registry.observed_variants = stored.observed_variants;
+        registry.forget_unobserved_variants();
         for id in stored.declared.into_iter().rev() {
             remember(&mut registry.declared, id, MAX_DECLARED);
         }
@@ -147,6 +154,7 @@ impl From<QueryIdRegistry> for Stored {
     fn from(registry: QueryIdRegistry) -> Self {
         Self {
             observed: registry.observed,
+            observed_variants: registry.observed_variants,
             declared: registry.declared,
             scanned_bundles: registry.scanned_bundles,
         }
@@ -170,11 +178,21 @@ impl QueryIdRegistry {
         }
         match query_id_in_url(url) {
             Some(id) if is_messaging_name(id.name()) => {
+                match variant_in_url(url).filter(|kind| kind.query_name() == id.name()) {
+                    Some(kind) => self.observed_variants.insert(id.clone(), kind),
+                    None => self.observed_variants.remove(&id),
+                };
                 remember(&mut self.observed, id, MAX_OBSERVED);
+                self.forget_unobserved_variants();
                 true
             }
             _ => false,
         }
+    }
+
+    fn forget_unobserved_variants(&mut self) {
+        let observed = &self.observed;
+        self.observed_variants.retain(|id, _| observed.contains(id));
     }
 
     /// Learns what a page report shows without fetching anything: the ids of the page's
@@ -218,21 +236,29 @@ impl QueryIdRegistry {
 
     /// The ids to try for `kind`, most likely first, no id twice:
     /// 1. the one that last worked for `kind`;
-    /// 2. built-ins of `kind` the page requested or its scripts declare (current, and of the
+    /// 2. ids the page requested with `kind`'s variables (live, and of the right variant);
+    /// 3. built-ins of `kind` the page requested or its scripts declare (current, and of the
     ///    right variant);
-    /// 3. ids the page requested, newest first (live, variant unknown);
-    /// 4. ids the scripts declare, newest first (current, variant unknown);
-    /// 5. the other built-ins of `kind` (perhaps retired);
-    /// 6. ids known to answer another variant (a built-in of another kind, or working for one):
-    ///    LinkedIn refuses a query id given another variant's variables.
+    /// 4. ids the page requested, newest first (live, variant unknown);
+    /// 5. ids the scripts declare, newest first (current, variant unknown);
+    /// 6. the other built-ins of `kind` (perhaps retired);
+    /// 7. ids known to answer another variant (a built-in of another kind, working for one,
+    ///    or requested with its variables): LinkedIn refuses a query id given another
+    ///    variant's variables.
     pub fn candidates(&self, kind: QueryKind, working: &WorkingQueryIds) -> Vec<QueryId> {
         let name = kind.query_name();
         let variant = |id: &QueryId| {
             working
                 .iter()
                 .find_map(|(working_kind, working_id)| (working_id == id).then_some(*working_kind))
+                .or_else(|| self.observed_variants.get(id).copied())
                 .or_else(|| builtin_kind(id))
         };
+        let requested_as_kind = self
+            .observed
+            .iter()
+            .filter(|id| self.observed_variants.get(*id) == Some(&kind))
+            .cloned();
         let seen = |id: &QueryId| self.observed.contains(id) || self.declared.contains(id);
         let own_builtins = || builtin_ids(kind).filter(|id| variant(id) == Some(kind));
         let learnt = || self.observed.iter().chain(&self.declared);
@@ -241,6 +267,7 @@ impl QueryIdRegistry {
             .get(&kind)
             .cloned()
             .into_iter()
+            .chain(requested_as_kind)
             .chain(own_builtins().filter(seen))
             .chain(self.observed.iter().filter(unknown).cloned())
             .chain(self.declared.iter().filter(unknown).cloned())
@@ -351,15 +378,48 @@ fn is_messaging_name(name: &str) -> bool {
 
 /// The `queryId` parameter of a URL's query string, when it is a well-formed query id.
 fn query_id_in_url(url: &str) -> Option<QueryId> {
-    let (_, query) = url.split_once('?')?;
+    query_parameter(url, "queryId").find_map(|raw| {
+        let decoded = percent_decode_str(raw).decode_utf8().ok()?;
+        QueryId::parse(&decoded).ok()
+    })
+}
+
+/// The variant a messaging request's `variables` show, for the variants the planner asks
+/// (voyager-api.md §4.1); `None` for any other form.
+fn variant_in_url(url: &str) -> Option<QueryKind> {
+    let raw = query_parameter(url, "variables").next()?;
+    let RestliValue::Tuple(entries) = RestliValue::decode(raw).ok()? else {
+        return None;
+    };
+    let has = |key: &str| entries.iter().any(|(name, _)| name == key);
+    let only = |allowed: &[&str]| {
+        entries
+            .iter()
+            .all(|(name, _)| allowed.contains(&name.as_str()))
+    };
+    if has("query") && has("mailboxUrn") {
+        Some(QueryKind::ConversationsByCategory)
+    } else if has("mailboxUrn") && only(&["mailboxUrn", "syncToken"]) {
+        Some(QueryKind::ConversationsBySyncToken)
+    } else if has("deliveredAt") && has("countBefore") {
+        Some(QueryKind::MessagesByAnchor)
+    } else if has("prevCursor") && has("conversationUrn") {
+        Some(QueryKind::MessagesByCursor)
+    } else if has("conversationUrn") && only(&["conversationUrn", "syncToken"]) {
+        Some(QueryKind::MessagesLatest)
+    } else {
+        None
+    }
+}
+
+/// The raw values of a parameter in a URL's query string.
+fn query_parameter<'u>(url: &'u str, name: &str) -> impl Iterator<Item = &'u str> {
+    let query = url.split_once('?').map_or("", |(_, query)| query);
     let query = query.split('#').next().unwrap_or_default();
+    let prefix = format!("{name}=");
     query
         .split('&')
-        .filter_map(|pair| pair.strip_prefix("queryId="))
-        .find_map(|raw| {
-            let decoded = percent_decode_str(raw).decode_utf8().ok()?;
-            QueryId::parse(&decoded).ok()
-        })
+        .filter_map(move |pair| pair.strip_prefix(prefix.as_str()))
 }
 
 #[cfg(test)]
