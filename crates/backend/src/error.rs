@@ -20,6 +20,9 @@ pub enum ApiError {
     /// 401: no bearer token, or one the backend never issued.
     #[error("missing or unknown extension token: pair the extension first")]
     TokenInvalid,
+    /// 401: no API key, or one that is unknown or revoked (`/api/v1/linkedin/…` only).
+    #[error("missing, unknown or revoked API key: create one in Settings → API keys")]
+    ApiKeyInvalid,
     /// 401: no web session (log in first).
     #[error("log in to Ping first")]
     Unauthenticated,
@@ -67,6 +70,7 @@ impl ApiError {
             Self::TokenExpired
             | Self::TokenRevoked
             | Self::TokenInvalid
+            | Self::ApiKeyInvalid
             | Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::CsrfMismatch => StatusCode::FORBIDDEN,
             Self::PairingCodeUnknown | Self::NotFound => StatusCode::NOT_FOUND,
@@ -84,7 +88,8 @@ impl ApiError {
             Self::TokenExpired => ErrorCode::TokenExpired,
             Self::TokenRevoked => ErrorCode::TokenRevoked,
             Self::TokenInvalid => ErrorCode::TokenInvalid,
-            Self::Unauthenticated => ErrorCode::Unauthenticated,
+            // Not a token code: those tell the extension to pair again.
+            Self::Unauthenticated | Self::ApiKeyInvalid => ErrorCode::Unauthenticated,
             Self::CsrfMismatch
             | Self::InvalidRequest(_)
             | Self::MisdirectedHost(_)

@@ -37,3 +37,7 @@ row_id!(
     /// A queued avatar download.
     AvatarJobId
 );
+row_id!(
+    /// An API key a user created for other programs.
+    ApiKeyId
+);

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 
 use crate::avatars::AvatarPolicy;
 use crate::clock::Clock;
@@ -44,6 +44,9 @@ pub struct AppState {
     pub config: Arc<AppConfig>,
     /// Wakes the avatar worker of this process when a push queued downloads.
     pub avatar_wakeup: Arc<Notify>,
+    /// Counts the run reports this process stored: a `wait`ing sync call of the API looks
+    /// again at each (and polls, for reports another process stored).
+    pub runs_reported: Arc<watch::Sender<u64>>,
 }
 
 impl AppState {
@@ -53,6 +56,7 @@ impl AppState {
             clock,
             config: Arc::new(config),
             avatar_wakeup: Arc::new(Notify::new()),
+            runs_reported: Arc::new(watch::Sender::new(0)),
         }
     }
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::error::ApiError;
 
-const TEMPLATES: [(&str, &str); 12] = [
+const TEMPLATES: [(&str, &str); 13] = [
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("login.html", include_str!("../templates/login.html")),
@@ -26,6 +26,7 @@ const TEMPLATES: [(&str, &str); 12] = [
     ("search.html", include_str!("../templates/search.html")),
     ("history.html", include_str!("../templates/history.html")),
     ("settings.html", include_str!("../templates/settings.html")),
+    ("api_keys.html", include_str!("../templates/api_keys.html")),
     ("import.html", include_str!("../templates/import.html")),
     ("error.html", include_str!("../templates/error.html")),
 ];

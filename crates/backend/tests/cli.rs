@@ -79,7 +79,10 @@ fn print_config_shows_overrides_and_hides_database_passwords() {
     let output = binary()
         .arg("print-config")
         .env("PING_BIND", "127.0.0.1:9999")
-        .env("PING_EXTRA_CA_CERTS", "/etc/ping/proxy-ca.pem,/etc/ping/lab-ca.pem")
+        .env(
+            "PING_EXTRA_CA_CERTS",
+            "/etc/ping/proxy-ca.pem,/etc/ping/lab-ca.pem",
+        )
         .env(
             "PING_DATABASE_URL",
             "postgres://ping:hunter2@db.example/ping",

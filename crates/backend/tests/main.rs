@@ -12,6 +12,7 @@ mod fixtures;
 mod folders;
 mod helpers;
 mod import;
+mod linkedin_api;
 mod openapi;
 mod pages;
 mod pairing;

@@ -13,10 +13,10 @@ use crate::fixtures::*;
 use crate::helpers::{TestApp, start_time};
 
 /// The document as served, with validators for its component schemas.
-struct Document(Value);
+pub struct Document(pub Value);
 
 impl Document {
-    async fn served(app: &TestApp) -> Self {
+    pub async fn served(app: &TestApp) -> Self {
         let (status, document) = app.get("/api/v1/openapi.json", None).await;
         assert_eq!(status, StatusCode::OK);
         Self(document)
@@ -45,7 +45,7 @@ impl Document {
         self.validator(name).is_valid(body)
     }
 
-    fn assert_valid(&self, name: &str, body: &Value) {
+    pub fn assert_valid(&self, name: &str, body: &Value) {
         let validator = self.validator(name);
         let errors: Vec<String> = validator
             .iter_errors(body)
@@ -127,7 +127,10 @@ async fn every_path_parameter_is_declared_with_its_type() {
             }
         }
     }
-    assert_eq!(declared, 2, "a token id and a sync request id");
+    assert_eq!(
+        declared, 3,
+        "a token id, a sync request id and a LinkedIn account id"
+    );
     let revoke = &document["paths"]["/api/v1/pairing/tokens/{id}"]["delete"];
     assert_eq!(revoke["parameters"][0]["schema"]["type"], "integer");
 }

@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::fixtures::*;
 use crate::helpers::{TestApp, start_time};
 
-fn report(outcome: &str) -> serde_json::Value {
+pub fn report(outcome: &str) -> serde_json::Value {
     json!({
         "runId": "run-1",
         "account": OWNER,

@@ -455,6 +455,12 @@ async fn contract(store: &dyn Store) {
         SyncRequestState::Done
     );
     assert!(store.get_sync_request(bob, "r1").await.unwrap().is_none());
+    // The request knows the run that finished it, for its user only.
+    assert_eq!(
+        store.finished_run(ada, "r1").await.unwrap().as_ref(),
+        Some(&report)
+    );
+    assert_eq!(store.finished_run(bob, "r1").await.unwrap(), None);
     let accounts = store.list_accounts(ada).await.unwrap();
     assert_eq!(accounts.len(), 1);
     assert_eq!(
@@ -468,6 +474,46 @@ async fn contract(store: &dyn Store) {
     assert_eq!(accounts[0].last_run.as_ref(), Some(&report));
     assert_eq!(store.list_runs(ada, 10).await.unwrap(), vec![report]);
     assert!(store.list_runs(bob, 10).await.unwrap().is_empty());
+
+    // API keys: found by hash, listed and revoked by their user only.
+    let key = |name, hash| NewApiKey {
+        user: ada,
+        name,
+        key_hash: hash,
+        prefix: "ping_sk_abcd",
+        created_at: now,
+    };
+    let first = store.create_api_key(&key("n8n", "h1")).await.unwrap();
+    store.create_api_key(&key("zapier", "h2")).await.unwrap();
+    assert!(matches!(
+        store.create_api_key(&key("again", "h1")).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let found = store.find_api_key("h1").await.unwrap().unwrap();
+    assert_eq!(
+        (found.id, found.user, found.name.as_str()),
+        (first, ada, "n8n")
+    );
+    assert_eq!(found.last_used_at, None);
+    store
+        .touch_api_key(first, now + Duration::minutes(1))
+        .await
+        .unwrap();
+    let found = store.find_api_key("h1").await.unwrap().unwrap();
+    assert_eq!(found.last_used_at, Some(now + Duration::minutes(1)));
+    assert_eq!(store.list_api_keys(ada).await.unwrap().len(), 2);
+    assert!(store.list_api_keys(bob).await.unwrap().is_empty());
+    assert!(!store.revoke_api_key(bob, first, now).await.unwrap());
+    assert!(store.revoke_api_key(ada, first, now).await.unwrap());
+    assert!(
+        !store.revoke_api_key(ada, first, now).await.unwrap(),
+        "once"
+    );
+    let revoked = store.find_api_key("h1").await.unwrap().unwrap();
+    assert_eq!(revoked.revoked_at, Some(now));
+    let live = store.list_api_keys(ada).await.unwrap();
+    assert_eq!(live.len(), 1);
+    assert_eq!(live[0].name, "zapier");
 }
 
 /// Makes the database refuse, the way it refuses what it cannot hold: messages whose body says

@@ -6,6 +6,7 @@
 //! process keeps no state of its own: sessions, rate-limit counters, jobs and avatar bytes all
 //! live here, so several processes can share one PostgreSQL.
 
+mod api_keys;
 mod contact_merge;
 mod fault;
 pub mod import_match;
@@ -20,6 +21,7 @@ use chrono::{DateTime, Utc};
 use ping_core::ids::ProfileUrn;
 use ping_protocol::{AccountStatus, AvatarRequest, BackfillRequest, RunReport, SyncRequest};
 
+pub use api_keys::*;
 pub use imports::*;
 pub use pages::*;
 pub use records::*;
@@ -59,6 +61,7 @@ pub trait Store:
     + RunStore
     + ImportStore
     + PageStore
+    + ApiKeyStore
 {
 }
 
@@ -72,6 +75,7 @@ impl<T> Store for T where
         + RunStore
         + ImportStore
         + PageStore
+        + ApiKeyStore
 {
 }
 

@@ -1,6 +1,7 @@
 //! The JSON API for the extension (bearer token) and the web UI (session).
 
 mod json;
+mod linkedin;
 mod openapi;
 mod pairing;
 mod profiles;
@@ -20,6 +21,7 @@ use ping_protocol::{
 use serde_json::Value;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+pub use linkedin::MAX_WAIT_SECS;
 pub use route_doc::{Access, BodySchema, RouteDoc};
 use route_doc::{body, doc};
 
@@ -217,6 +219,9 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
             get(serve_openapi),
         ),
     ]
+    .into_iter()
+    .chain(linkedin::routes())
+    .collect()
 }
 
 /// The API router, with CORS for `chrome-extension://` origins only.

@@ -11,6 +11,7 @@ fn security(access: Access) -> Value {
         Access::Extension => json!([{ "extensionToken": [] }]),
         Access::Session => json!([{ "webSession": [] }]),
         Access::Either => json!([{ "extensionToken": [] }, { "webSession": [] }]),
+        Access::ApiKey => json!([{ "apiKey": [] }]),
     }
 }
 
@@ -51,6 +52,15 @@ pub fn document<'a>(routes: impl IntoIterator<Item = &'a RouteDoc>) -> Value {
             None => json!({ "description": "success" }),
         };
         responses.insert(doc.status.to_string(), success);
+        if let Some((status, schema)) = doc.also {
+            responses.insert(
+                status.to_string(),
+                json!({
+                    "description": "success",
+                    "content": { "application/json": { "schema": schema(&mut generator) } }
+                }),
+            );
+        }
         responses.insert(
             "default".into(),
             json!({
@@ -91,7 +101,13 @@ pub fn document<'a>(routes: impl IntoIterator<Item = &'a RouteDoc>) -> Value {
             "schemas": schemas,
             "securitySchemes": {
                 "extensionToken": { "type": "http", "scheme": "bearer" },
-                "webSession": { "type": "apiKey", "in": "cookie", "name": "ping_session" }
+                "webSession": { "type": "apiKey", "in": "cookie", "name": "ping_session" },
+                "apiKey": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API key created in Settings → API keys (`ping_sk_…`); \
+                                    it opens the /api/v1/linkedin/ routes only"
+                }
             }
         }
     })

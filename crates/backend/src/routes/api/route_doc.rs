@@ -13,6 +13,8 @@ pub enum Access {
     Session,
     /// Either of the two; both resolve to the owning user.
     Either,
+    /// An API key of the user's, for other programs (`/linkedin/…` routes only).
+    ApiKey,
 }
 
 /// The JSON Schema of a body type: a `$ref` into the document's components, which the
@@ -38,6 +40,18 @@ pub struct RouteDoc {
     /// Success status and the schema of its body, if any.
     pub status: u16,
     pub response: Option<BodySchema>,
+    /// A second success status and the schema of its body (a 202 beside a 200).
+    pub also: Option<(u16, BodySchema)>,
+}
+
+impl RouteDoc {
+    /// This route with a second success answer.
+    pub(super) const fn also(self, status: u16, response: BodySchema) -> Self {
+        Self {
+            also: Some((status, response)),
+            ..self
+        }
+    }
 }
 
 pub(super) const fn doc(
@@ -57,5 +71,6 @@ pub(super) const fn doc(
         request,
         status,
         response,
+        also: None,
     }
 }

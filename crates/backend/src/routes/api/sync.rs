@@ -57,6 +57,7 @@ pub async fn report_run(
         .store
         .insert_run(auth.user, &report, state.clock.now())
         .await?;
+    state.runs_reported.send_modify(|n| *n = n.wrapping_add(1));
     Ok(StatusCode::NO_CONTENT)
 }
 

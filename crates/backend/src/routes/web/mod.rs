@@ -1,5 +1,6 @@
 //! The web UI: server-rendered pages, forms with CSRF tokens, a little plain JS.
 
+mod api_keys;
 mod files;
 mod import;
 mod login;
@@ -48,6 +49,11 @@ pub fn router() -> Router<AppState> {
             "/settings/integrations/linkedin/sync",
             post(settings::request_sync),
         )
+        .route(
+            "/settings/api-keys",
+            get(api_keys::page).post(api_keys::create),
+        )
+        .route("/settings/api-keys/{id}/revoke", post(api_keys::revoke))
         .route("/export/contacts.vcf", get(files::contacts_vcard))
         .route("/export/contacts.csv", get(files::contacts_csv))
         .route("/export/conversations.json", get(files::conversations_json))

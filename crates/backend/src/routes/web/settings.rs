@@ -108,7 +108,7 @@ pub async fn pair(
 
 #[derive(Deserialize)]
 pub struct CsrfForm {
-    csrf: String,
+    pub(super) csrf: String,
 }
 
 pub async fn show_code(

@@ -4,6 +4,7 @@
 //! read; the few that must differ check [`Dialect`]. Times are stored as milliseconds since the
 //! epoch (`BIGINT`), flags as 0/1 integers, so every column maps to the same Rust type on both.
 
+mod api_keys;
 mod avatars;
 mod contacts;
 mod import_links;

@@ -62,9 +62,9 @@ impl RunStore for SqlStore {
             .map_err(|error| StoreError::Corrupt(error.to_string()))?;
         let account = report.account.as_ref().map(ToString::to_string);
         let mut tx = self.begin_write().await?;
-        sqlx::query(
+        let run: i64 = sqlx::query(
             "INSERT INTO sync_runs (user_id, account_urn, run_id, finished_at, report_json, \
-             received_at) VALUES ($1, $2, $3, $4, $5, $6)",
+             received_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(user.0)
         .bind(account.clone())
@@ -72,16 +72,18 @@ impl RunStore for SqlStore {
         .bind(ms(report.finished_at))
         .bind(json)
         .bind(ms(now))
-        .execute(&mut *tx)
-        .await?;
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
         if let Some(account) = account {
             sqlx::query(
-                "UPDATE sync_requests SET state = 'done', done_at = $1 \
+                "UPDATE sync_requests SET state = 'done', done_at = $1, done_run = $4 \
                  WHERE user_id = $2 AND account_urn = $3 AND state = 'delivered'",
             )
             .bind(ms(now))
             .bind(user.0)
             .bind(account)
+            .bind(run)
             .execute(&mut *tx)
             .await?;
         }
