@@ -20,7 +20,7 @@ function show(settings) {
   input('backend-url').value = settings.backendUrl;
   input('throttle-hours').value = String(settings.throttleMinutes / 60);
   input('paused').checked = settings.paused;
-  input('sync-spam').checked = settings.syncSpam;
+  input('sync-spam').checked = settings.syncSpam ?? false;
   for (const radio of form.querySelectorAll('input[name="pace"]')) {
     const choice = /** @type {HTMLInputElement} */ (radio);
     choice.checked = choice.value === settings.pace;

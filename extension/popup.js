@@ -153,6 +153,25 @@ function renderSafety(state, continuesAt) {
   $('budget').textContent = `LinkedIn calls (${budget.pace} pace): ${count(budget.thisHour)} of ${count(budget.hourly)} this hour, ${count(budget.today)} of ${count(budget.daily)} today`;
 }
 
+/**
+ * The syncing bar: the share of known conversations whose whole history is synced, or a
+ * moving bar while none is known yet (the first list pages of a first sync).
+ * @param {StateOf<'syncing'>['history']} history
+ */
+function renderBar(history) {
+  const fill = $('bar-fill');
+  const known = history && history.known > 0;
+  fill.classList.toggle('determinate', Boolean(known));
+  if (known) {
+    const percent = Math.round((100 * history.complete) / history.known);
+    fill.style.width = `${percent}%`;
+    $('bar').setAttribute('aria-valuenow', String(percent));
+  } else {
+    fill.style.width = '';
+    $('bar').removeAttribute('aria-valuenow');
+  }
+}
+
 /** @type {{ [S in StateName]: (state: StateOf<S>) => void }} */
 const RENDER = {
   unpaired(state) {
@@ -174,6 +193,7 @@ const RENDER = {
     $('status-title').textContent = 'Syncing…';
     $('status-detail').textContent = `Started ${relative(state.startedAt)}.`;
     show('syncing', true);
+    renderBar(state.history);
     $('progress').textContent = `${plural(state.conversations, 'conversation')} and ${plural(state.messages, 'message')} so far`;
     renderSafety(state, null);
   },

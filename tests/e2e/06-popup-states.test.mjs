@@ -22,6 +22,10 @@ describe('popup states', () => {
     await waitForPopupState(popup, 'syncing');
     await popup.waitForSelector('#progress:text-matches("[1-9][0-9]* messages? so far")');
     assert.equal(await popup.textContent('#status-title'), 'Syncing…');
+    // Once conversations are known, the bar shows the share whose history is complete.
+    const bar = await popup.waitForSelector('#bar[aria-valuenow]');
+    const percent = Number(await bar.getAttribute('aria-valuenow'));
+    assert.ok(percent >= 0 && percent <= 100, `${percent}%`);
     await screenshot(popup, 'popup-syncing');
     const run = await waitForRun(popup, before, 120_000);
     assert.equal(run.outcome, 'completed', JSON.stringify(run.errors));
