@@ -12,6 +12,7 @@ mod fixtures;
 mod folders;
 mod helpers;
 mod import;
+mod ingest_paths;
 mod linkedin_api;
 mod openapi;
 mod pages;

@@ -518,7 +518,7 @@ async fn contract(store: &dyn Store) {
 
 /// Makes the database refuse, the way it refuses what it cannot hold: messages whose body says
 /// "poison", contacts named "Poison Pill" and contacts given the headline "Poison".
-async fn plant_refusals(store: &SqlStore) {
+pub async fn plant_refusals(store: &SqlStore) {
     let statements: &[&str] = match store.dialect() {
         Dialect::Sqlite => &[
             "CREATE TRIGGER poison_messages BEFORE INSERT ON messages \

@@ -1,13 +1,18 @@
 //! Creating and refreshing contacts inside a write transaction (shared by pushes and profiles).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row as _};
 
 use super::import_links::absorb_slug_twins;
 use super::ms;
+use super::multi_row::{insert_chunks, value_rows};
 use crate::ids::{ContactId, UserId};
-use crate::store::{AvatarSource, ContactFields, ContactUpsert, StoreResult, contact_merge};
+use crate::store::{
+    AvatarSource, ContactFields, ContactUpsert, StoreError, StoreResult, contact_merge,
+};
 
 /// Whether an unknown contact may be created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,11 +32,12 @@ pub(super) enum Change {
     Unchanged,
 }
 
-const FIELD_COLUMNS: &str = "id, urn, public_identifier, first_name, last_name, display_name, \
-     headline, title, company, location, profile_url, user_edited, avatar_asset_id, avatar_url, \
-     avatar_hash, avatar_state";
+pub(super) const FIELD_COLUMNS: &str = "id, urn, public_identifier, first_name, last_name, \
+     display_name, headline, title, company, location, profile_url, user_edited, avatar_asset_id, \
+     avatar_url, avatar_hash, avatar_state";
 
-struct Stored {
+/// A contact row as an upsert reads it.
+pub(super) struct Stored {
     id: ContactId,
     fields: ContactFields,
     user_edited: i64,
@@ -57,7 +63,7 @@ pub(super) fn fields_from_row(row: &AnyRow) -> StoreResult<ContactFields> {
     })
 }
 
-fn stored_from_row(row: &AnyRow) -> StoreResult<Stored> {
+pub(super) fn stored_from_row(row: &AnyRow) -> StoreResult<Stored> {
     Ok(Stored {
         id: ContactId(row.try_get("id")?),
         fields: fields_from_row(row)?,
@@ -121,25 +127,36 @@ pub(super) async fn upsert_contact(
         if mode == Mode::EnrichOnly {
             return Ok(None);
         }
-        let fields = contact_merge::new_fields(incoming);
-        let row = sqlx::query(
-            "INSERT INTO contacts (user_id, kind, urn, public_identifier, first_name, last_name, \
-             display_name, headline, title, company, location, profile_url, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
-        )
-        .bind(user.0)
-        .bind(incoming.kind.as_str())
-        .bind_fields(&fields)
-        .bind(ms(now))
-        .fetch_one(&mut *conn)
-        .await?;
-        let id = ContactId(row.try_get("id")?);
-        if let Some(avatar) = &incoming.avatar {
-            queue_avatar(conn, user, id, avatar, now).await?;
-        }
+        let created = insert_contacts(conn, user, &[incoming], now).await?;
+        let id = created.get(&incoming.urn).copied().ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "contact {:?} was inserted without an id",
+                incoming.urn
+            ))
+        })?;
         return Ok(Some((id, Change::Created)));
     };
+    refresh_contact(conn, user, incoming, stored, Twins::Maybe, now).await
+}
 
+/// Whether slug-only contacts may share a refreshed contact's public identifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Twins {
+    /// Look for them (and join them).
+    Maybe,
+    /// The caller read that there are none.
+    None,
+}
+
+/// Refreshes the stored contact `stored` with what a sync says of it.
+pub(super) async fn refresh_contact(
+    conn: &mut AnyConnection,
+    user: UserId,
+    incoming: &ContactUpsert,
+    stored: Stored,
+    twins: Twins,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<(ContactId, Change)>> {
     let merged = contact_merge::merge(&stored.fields, stored.user_edited, incoming);
     let mut change = Change::Unchanged;
     if merged != stored.fields {
@@ -156,7 +173,7 @@ pub(super) async fn upsert_contact(
         .await?;
         change = Change::Updated;
     }
-    if let (Some(_), Some(slug)) = (&merged.urn, &incoming.public_identifier) {
+    if let (Some(_), Some(slug), Twins::Maybe) = (&merged.urn, &incoming.public_identifier, twins) {
         absorb_slug_twins(conn, user, stored.id.0, slug, now).await?;
     }
     if let Some(avatar) = &incoming.avatar {
@@ -177,6 +194,43 @@ pub(super) async fn upsert_contact(
         }
     }
     Ok(Some((stored.id, change)))
+}
+
+/// Inserts contacts seen for the first time, a chunk of rows per statement, and queues their
+/// pictures; returns each URN's id.
+pub(super) async fn insert_contacts(
+    conn: &mut AnyConnection,
+    user: UserId,
+    new: &[&ContactUpsert],
+    now: DateTime<Utc>,
+) -> StoreResult<HashMap<Option<String>, ContactId>> {
+    let mut ids = HashMap::new();
+    for chunk in insert_chunks(new) {
+        let sql = format!(
+            "INSERT INTO contacts (user_id, kind, urn, public_identifier, first_name, last_name, \
+             display_name, headline, title, company, location, profile_url, created_at, \
+             updated_at) VALUES {} RETURNING id, urn",
+            value_rows(1, chunk.len(), 14)
+        );
+        let mut query = sqlx::query(&sql);
+        for contact in chunk {
+            query = query
+                .bind(user.0)
+                .bind(contact.kind.as_str())
+                .bind_fields(&contact_merge::new_fields(contact))
+                .bind(ms(now))
+                .bind(ms(now));
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            ids.insert(row.try_get("urn")?, ContactId(row.try_get("id")?));
+        }
+        for contact in chunk {
+            if let (Some(avatar), Some(id)) = (&contact.avatar, ids.get(&contact.urn)) {
+                queue_avatar(conn, user, *id, avatar, now).await?;
+            }
+        }
+    }
+    Ok(ids)
 }
 
 async fn queue_avatar(

@@ -1,6 +1,8 @@
 //! Push batches and profiles: one transaction each, idempotent by URN, each record accepted or
 //! refused by the database on its own ([`super::savepoint`]).
 
+mod together;
+
 use std::collections::HashMap;
 
 use async_trait::async_trait;
@@ -15,12 +17,13 @@ use super::contacts::{Change, Mode, upsert_contact};
 use super::import_links::{adopt_stand_in_account, link_one_to_one};
 use super::rows::{contact_id_by_urn, upsert_account, upsert_conversation, upsert_message};
 use super::savepoint::{Isolation, Record, written};
-use super::{SqlStore, ms};
+use super::{Dialect, SqlStore, ms};
 use crate::ids::UserId;
 use crate::store::{
     ContactUpsert, ConversationRow, IngestBatch, IngestCounts, IngestStore, MessageRow,
     ProfileCounts, StoreResult,
 };
+use together::write_together;
 
 fn count(counts: &mut PushCounts, change: Change) {
     match change {
@@ -118,9 +121,10 @@ fn refuse(counts: &mut IngestCounts, kind: RecordKind, index: usize, urn: &str, 
 }
 
 impl SqlStore {
-    /// Writes a push in one transaction; with [`Isolation::EachRecord`], a record the database
-    /// refuses is undone and reported alone (and so are the records that depend on it: a
-    /// conversation whose participant was refused, a message whose conversation was).
+    /// Writes a push in one transaction: in one go with a few statements per list
+    /// ([`write_together`]), or with [`Isolation::EachRecord`] record by record, where a record
+    /// the database refuses is undone and reported alone (and so are the records that depend
+    /// on it: a conversation whose participant was refused, a message whose conversation was).
     async fn write_batch(
         &self,
         user: UserId,
@@ -129,77 +133,103 @@ impl SqlStore {
         isolation: Isolation,
     ) -> StoreResult<IngestCounts> {
         let mut tx = self.begin_write().await?;
+        if self.dialect == Dialect::Postgres {
+            // Each statement planned for its own keys. A prepared statement's plan would
+            // otherwise be kept from the first pushes, made while the tables were small, and
+            // later read every row of the user to find a few URNs.
+            sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan")
+                .execute(&mut *tx)
+                .await?;
+        }
         let account_id = upsert_account(&mut tx, user, batch, now).await?;
         adopt_stand_in_account(&mut tx, user, account_id, &batch.account).await?;
-        let mut counts = IngestCounts::default();
-        let mut contacts: HashMap<&str, i64> = HashMap::new();
-        let mut refused_contacts: HashMap<&str, String> = HashMap::new();
-        for contact in &batch.contacts {
-            let record = Record::start(&mut tx, isolation).await?;
-            let upserted = upsert_contact(&mut tx, user, contact, now, Mode::Upsert).await;
-            let outcome = record.finish(&mut tx, upserted).await?;
-            match (outcome, &contact.urn) {
-                (Ok(Some((id, _))), Some(urn)) => {
-                    contacts.insert(urn, id.0);
-                }
-                (Err(reason), Some(urn)) => {
-                    refused_contacts.insert(urn, reason);
-                }
-                _ => {}
+        let counts = match isolation {
+            Isolation::Together => write_together(&mut tx, user, account_id, batch, now).await?,
+            Isolation::EachRecord => {
+                write_each_record(&mut tx, user, account_id, batch, now).await?
             }
-        }
-        let mut conversations: HashMap<&str, i64> = HashMap::new();
-        let mut refused_conversations: HashMap<&str, String> = HashMap::new();
-        for row in &batch.conversations {
-            let kind = RecordKind::Conversation;
-            let refused_participant = row.participant_urns.iter().find_map(|urn| {
-                let reason = refused_contacts.get(urn.as_str())?;
-                Some(format!("its participant {urn} was refused: {reason}"))
-            });
-            if let Some(reason) = refused_participant {
-                refuse(&mut counts, kind, row.index, &row.urn, reason.clone());
-                refused_conversations.insert(&row.urn, reason);
-                continue;
-            }
-            let record = Record::start(&mut tx, isolation).await?;
-            let stored = store_conversation(&mut tx, user, account_id, row, &contacts, now).await;
-            match record.finish(&mut tx, stored).await? {
-                Ok((id, change)) => {
-                    count(&mut counts.conversations, change);
-                    conversations.insert(&row.urn, id);
-                }
-                Err(reason) => {
-                    refuse(&mut counts, kind, row.index, &row.urn, reason.clone());
-                    refused_conversations.insert(&row.urn, reason);
-                }
-            }
-        }
-        for row in &batch.messages {
-            let kind = RecordKind::Message;
-            if let Some(reason) = refused_conversations.get(row.conversation_urn.as_str()) {
-                let reason = format!("its conversation was refused: {reason}");
-                refuse(&mut counts, kind, row.index, &row.urn, reason);
-                continue;
-            }
-            let record = Record::start(&mut tx, isolation).await?;
-            let stored = store_message(&mut tx, user, row, &conversations, &contacts, now).await;
-            match record.finish(&mut tx, stored).await? {
-                Ok(Some(change)) => count(&mut counts.messages, change),
-                Ok(None) => counts.orphaned_messages.push((row.index, row.urn.clone())),
-                Err(reason) => refuse(&mut counts, kind, row.index, &row.urn, reason),
-            }
-        }
-        for deleted in &batch.deleted_conversations {
-            let record = Record::start(&mut tx, isolation).await?;
-            let hidden = hide_conversation(&mut tx, user, &deleted.urn, now).await;
-            if let Err(reason) = record.finish(&mut tx, hidden).await? {
-                let kind = RecordKind::DeletedConversation;
-                refuse(&mut counts, kind, deleted.index, &deleted.urn, reason);
-            }
-        }
+        };
         tx.commit().await?;
         Ok(counts)
     }
+}
+
+/// The records of a push one by one, each in a savepoint of its own.
+async fn write_each_record(
+    conn: &mut AnyConnection,
+    user: UserId,
+    account_id: i64,
+    batch: &IngestBatch,
+    now: DateTime<Utc>,
+) -> StoreResult<IngestCounts> {
+    let isolation = Isolation::EachRecord;
+    let mut counts = IngestCounts::default();
+    let mut contacts: HashMap<&str, i64> = HashMap::new();
+    let mut refused_contacts: HashMap<&str, String> = HashMap::new();
+    for contact in &batch.contacts {
+        let record = Record::start(conn, isolation).await?;
+        let upserted = upsert_contact(conn, user, contact, now, Mode::Upsert).await;
+        let outcome = record.finish(conn, upserted).await?;
+        match (outcome, &contact.urn) {
+            (Ok(Some((id, _))), Some(urn)) => {
+                contacts.insert(urn, id.0);
+            }
+            (Err(reason), Some(urn)) => {
+                refused_contacts.insert(urn, reason);
+            }
+            _ => {}
+        }
+    }
+    let mut conversations: HashMap<&str, i64> = HashMap::new();
+    let mut refused_conversations: HashMap<&str, String> = HashMap::new();
+    for row in &batch.conversations {
+        let kind = RecordKind::Conversation;
+        let refused_participant = row.participant_urns.iter().find_map(|urn| {
+            let reason = refused_contacts.get(urn.as_str())?;
+            Some(format!("its participant {urn} was refused: {reason}"))
+        });
+        if let Some(reason) = refused_participant {
+            refuse(&mut counts, kind, row.index, &row.urn, reason.clone());
+            refused_conversations.insert(&row.urn, reason);
+            continue;
+        }
+        let record = Record::start(conn, isolation).await?;
+        let stored = store_conversation(conn, user, account_id, row, &contacts, now).await;
+        match record.finish(conn, stored).await? {
+            Ok((id, change)) => {
+                count(&mut counts.conversations, change);
+                conversations.insert(&row.urn, id);
+            }
+            Err(reason) => {
+                refuse(&mut counts, kind, row.index, &row.urn, reason.clone());
+                refused_conversations.insert(&row.urn, reason);
+            }
+        }
+    }
+    for row in &batch.messages {
+        let kind = RecordKind::Message;
+        if let Some(reason) = refused_conversations.get(row.conversation_urn.as_str()) {
+            let reason = format!("its conversation was refused: {reason}");
+            refuse(&mut counts, kind, row.index, &row.urn, reason);
+            continue;
+        }
+        let record = Record::start(conn, isolation).await?;
+        let stored = store_message(conn, user, row, &conversations, &contacts, now).await;
+        match record.finish(conn, stored).await? {
+            Ok(Some(change)) => count(&mut counts.messages, change),
+            Ok(None) => counts.orphaned_messages.push((row.index, row.urn.clone())),
+            Err(reason) => refuse(&mut counts, kind, row.index, &row.urn, reason),
+        }
+    }
+    for deleted in &batch.deleted_conversations {
+        let record = Record::start(conn, isolation).await?;
+        let hidden = hide_conversation(conn, user, &deleted.urn, now).await;
+        if let Err(reason) = record.finish(conn, hidden).await? {
+            let kind = RecordKind::DeletedConversation;
+            refuse(&mut counts, kind, deleted.index, &deleted.urn, reason);
+        }
+    }
+    Ok(counts)
 }
 
 impl SqlStore {

@@ -11,6 +11,7 @@ mod import_links;
 mod imports;
 mod ingest;
 mod library;
+mod multi_row;
 mod open;
 mod pages;
 mod pairing;

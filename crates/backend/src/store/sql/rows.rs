@@ -1,4 +1,7 @@
-//! Upserting one account, conversation or message row inside a push transaction.
+//! Upserting one account, conversation or message row inside a push transaction, and inserting
+//! new ones many rows per statement.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sqlx::{AnyConnection, Row as _};
@@ -6,8 +9,9 @@ use sqlx::{AnyConnection, Row as _};
 use super::contacts::Change;
 use super::import_links::{adopt_imported_conversation, adopt_imported_message};
 use super::ms;
+use super::multi_row::{insert_chunks, value_rows};
 use crate::ids::UserId;
-use crate::store::{ConversationRow, IngestBatch, MessageRow, StoreResult};
+use crate::store::{ConversationRow, IngestBatch, MessageRow, StoreError, StoreResult};
 
 pub(super) async fn upsert_account(
     conn: &mut AnyConnection,
@@ -57,43 +61,69 @@ pub(super) async fn upsert_conversation(
         if fingerprint == row.fingerprint && deleted.is_none() {
             return Ok((id, Change::Unchanged));
         }
-        sqlx::query(
-            "UPDATE conversations SET kind = $1, group_chat = $2, title = $3, folder = $4, \
-             record_json = $5, fingerprint = $6, last_activity_at = $7, deleted_at = NULL, \
-             updated_at = $8 WHERE id = $9",
-        )
-        .bind(&row.kind)
-        .bind(i64::from(row.group_chat))
-        .bind(row.title.clone())
-        .bind(row.folder.as_str())
-        .bind(&row.record_json)
-        .bind(&row.fingerprint)
-        .bind(ms(row.last_activity_at))
-        .bind(ms(now))
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+        rewrite_conversation(conn, id, row, now).await?;
         return Ok((id, Change::Updated));
     }
-    let inserted = sqlx::query(
-        "INSERT INTO conversations (user_id, account_id, urn, kind, group_chat, title, folder, \
-         record_json, fingerprint, last_activity_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    let inserted = insert_conversations(conn, user, account_id, &[row], now).await?;
+    let id = inserted.get(&row.urn).copied().ok_or_else(|| {
+        StoreError::Corrupt(format!(
+            "conversation {} was inserted without an id",
+            row.urn
+        ))
+    })?;
+    Ok((id, Change::Created))
+}
+
+/// Inserts new conversations, a chunk of rows per statement; returns each URN's id.
+pub(super) async fn insert_conversations(
+    conn: &mut AnyConnection,
+    user: UserId,
+    account_id: i64,
+    rows: &[&ConversationRow],
+    now: DateTime<Utc>,
+) -> StoreResult<HashMap<String, i64>> {
+    let mut ids = HashMap::new();
+    for chunk in insert_chunks(rows) {
+        let sql = format!(
+            "INSERT INTO conversations (user_id, account_id, urn, kind, group_chat, title, \
+             folder, record_json, fingerprint, last_activity_at, updated_at) VALUES {} \
+             RETURNING id, urn",
+            value_rows(1, chunk.len(), 11)
+        );
+        let mut query = sqlx::query(&sql);
+        for row in chunk {
+            query = query
+                .bind(user.0)
+                .bind(account_id)
+                .bind(&row.urn)
+                .bind_conversation(row)
+                .bind(ms(now));
+        }
+        for inserted in query.fetch_all(&mut *conn).await? {
+            ids.insert(inserted.try_get("urn")?, inserted.try_get("id")?);
+        }
+    }
+    Ok(ids)
+}
+
+/// Writes a pushed conversation over the stored row `id`, showing it again if it was hidden.
+pub(super) async fn rewrite_conversation(
+    conn: &mut AnyConnection,
+    id: i64,
+    row: &ConversationRow,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE conversations SET kind = $1, group_chat = $2, title = $3, folder = $4, \
+         record_json = $5, fingerprint = $6, last_activity_at = $7, deleted_at = NULL, \
+         updated_at = $8 WHERE id = $9",
     )
-    .bind(user.0)
-    .bind(account_id)
-    .bind(&row.urn)
-    .bind(&row.kind)
-    .bind(i64::from(row.group_chat))
-    .bind(row.title.clone())
-    .bind(row.folder.as_str())
-    .bind(&row.record_json)
-    .bind(&row.fingerprint)
-    .bind(ms(row.last_activity_at))
+    .bind_conversation(row)
     .bind(ms(now))
-    .fetch_one(&mut *conn)
+    .bind(id)
+    .execute(&mut *conn)
     .await?;
-    Ok((inserted.try_get("id")?, Change::Created))
+    Ok(())
 }
 
 pub(super) async fn contact_id_by_urn(
@@ -123,21 +153,19 @@ pub(super) async fn rewrite_message(
          delivered_at = $5, subject = $6, body = $7, state = $8, extras_json = $9, \
          fingerprint = $10, updated_at = $11 WHERE id = $12",
     )
-    .bind(&row.urn)
-    .bind(row.sender_urn.clone())
-    .bind(sender_contact)
-    .bind(row.direction.as_str())
-    .bind(ms(row.delivered_at))
-    .bind(row.subject.clone())
-    .bind(&row.body)
-    .bind(&row.state)
-    .bind(&row.extras_json)
-    .bind(&row.fingerprint)
+    .bind_message(row, sender_contact)
     .bind(ms(now))
     .bind(id)
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Whether a stored message (its fingerprint and state) stays as it is when `row` is pushed:
+/// the same copy, or a recall, which is final (an older copy arriving later does not restore
+/// it).
+pub(super) fn stored_message_stands(fingerprint: &str, state: &str, row: &MessageRow) -> bool {
+    fingerprint == row.fingerprint || (state == "recalled" && row.state != "recalled")
 }
 
 pub(super) async fn upsert_message(
@@ -157,8 +185,7 @@ pub(super) async fn upsert_message(
     if let Some(stored) = stored {
         let fingerprint: String = stored.try_get("fingerprint")?;
         let state: String = stored.try_get("state")?;
-        // A recall is final: an older copy of the message arriving later does not restore it.
-        if fingerprint == row.fingerprint || (state == "recalled" && row.state != "recalled") {
+        if stored_message_stands(&fingerprint, &state, row) {
             return Ok(Change::Unchanged);
         }
         let id = stored.try_get::<i64, _>("id")?;
@@ -170,25 +197,84 @@ pub(super) async fn upsert_message(
     {
         return Ok(change);
     }
-    sqlx::query(
-        "INSERT INTO messages (user_id, conversation_id, urn, sender_urn, sender_contact_id, \
-         direction, delivered_at, subject, body, state, extras_json, fingerprint, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-    )
-    .bind(user.0)
-    .bind(conversation_id)
-    .bind(&row.urn)
-    .bind(row.sender_urn.clone())
-    .bind(sender_contact)
-    .bind(row.direction.as_str())
-    .bind(ms(row.delivered_at))
-    .bind(row.subject.clone())
-    .bind(&row.body)
-    .bind(&row.state)
-    .bind(&row.extras_json)
-    .bind(&row.fingerprint)
-    .bind(ms(now))
-    .execute(&mut *conn)
-    .await?;
+    let new = NewMessage {
+        conversation_id,
+        sender_contact,
+        row,
+    };
+    insert_messages(conn, user, &[new], now).await?;
     Ok(Change::Created)
+}
+
+/// A message new to the store, with the ids it points at.
+pub(super) struct NewMessage<'r> {
+    pub(super) conversation_id: i64,
+    pub(super) sender_contact: Option<i64>,
+    pub(super) row: &'r MessageRow,
+}
+
+/// Inserts new messages, a chunk of rows per statement, in order.
+pub(super) async fn insert_messages(
+    conn: &mut AnyConnection,
+    user: UserId,
+    messages: &[NewMessage<'_>],
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    for chunk in insert_chunks(messages) {
+        let sql = format!(
+            "INSERT INTO messages (user_id, conversation_id, urn, sender_urn, sender_contact_id, \
+             direction, delivered_at, subject, body, state, extras_json, fingerprint, \
+             updated_at) VALUES {}",
+            value_rows(1, chunk.len(), 13)
+        );
+        let mut query = sqlx::query(&sql);
+        for new in chunk {
+            query = query
+                .bind(user.0)
+                .bind(new.conversation_id)
+                .bind_message(new.row, new.sender_contact)
+                .bind(ms(now));
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Binds the seven pushed columns of a conversation, from `kind` to `last_activity_at`, in the
+/// order the statements above list them.
+trait BindConversation<'q> {
+    fn bind_conversation(self, row: &'q ConversationRow) -> Self;
+}
+
+impl<'q> BindConversation<'q> for sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    fn bind_conversation(self, row: &'q ConversationRow) -> Self {
+        self.bind(&row.kind)
+            .bind(i64::from(row.group_chat))
+            .bind(row.title.clone())
+            .bind(row.folder.as_str())
+            .bind(&row.record_json)
+            .bind(&row.fingerprint)
+            .bind(ms(row.last_activity_at))
+    }
+}
+
+/// Binds the ten pushed columns of a message, from `urn` to `fingerprint`, in the order the
+/// statements above list them.
+trait BindMessage<'q> {
+    fn bind_message(self, row: &'q MessageRow, sender_contact: Option<i64>) -> Self;
+}
+
+impl<'q> BindMessage<'q> for sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    fn bind_message(self, row: &'q MessageRow, sender_contact: Option<i64>) -> Self {
+        self.bind(&row.urn)
+            .bind(row.sender_urn.clone())
+            .bind(sender_contact)
+            .bind(row.direction.as_str())
+            .bind(ms(row.delivered_at))
+            .bind(row.subject.clone())
+            .bind(&row.body)
+            .bind(&row.state)
+            .bind(&row.extras_json)
+            .bind(&row.fingerprint)
+    }
 }
