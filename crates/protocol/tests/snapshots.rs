@@ -27,6 +27,10 @@ fn peer() -> ProfileUrn {
     ProfileUrn::parse("urn:li:fsd_profile:ACoAAPeer00000000000000000000000000000000").unwrap()
 }
 
+fn message_urn() -> MessageUrn {
+    MessageUrn::new(owner(), "2-bXNnLTE=").unwrap()
+}
+
 fn conversation_urn() -> ConversationUrn {
     ConversationUrn::new(owner(), "2-ZmFrZS10aHJlYWQ=").unwrap()
 }
@@ -83,7 +87,7 @@ fn push_batch() -> PushBatch {
             ],
         }],
         messages: vec![Message {
-            urn: MessageUrn::new(owner(), "2-bXNnLTE=").unwrap(),
+            urn: message_urn(),
             conversation: conversation_urn(),
             sender: Some(ParticipantId::Member(peer())),
             delivered_at: at(0),
@@ -213,6 +217,44 @@ fn api_types_keep_their_wire_shape() {
                 url: "https://media.licdn.com/x".into()
             }],
             history_covered: vec![conversation_urn()],
+            attachment_requests: vec![AttachmentRequest {
+                message: message_urn(),
+                index: 0,
+                conversation: conversation_urn(),
+                sent_at: at(3),
+                kind: AttachmentKind::File,
+                url: "https://www.linkedin.com/dms/prv/doc/1".into(),
+                byte_size: Some(482_113),
+                media_type: Some("application/pdf".into()),
+            }],
+        }
+    );
+    insta::assert_json_snapshot!(
+        "attachment_stored",
+        AttachmentStored {
+            sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
+            byte_size: 482_113,
+            media_type: "application/pdf".into(),
+        }
+    );
+    insta::assert_json_snapshot!(
+        "attachments_skipped",
+        AttachmentsSkipped {
+            skipped: vec![
+                AttachmentSkip {
+                    message: message_urn(),
+                    index: 1,
+                    reason: SkipReason::TooLarge {
+                        byte_size: 31_457_280,
+                        cap: 26_214_400
+                    },
+                },
+                AttachmentSkip {
+                    message: message_urn(),
+                    index: 2,
+                    reason: SkipReason::Unavailable { status: 404 },
+                },
+            ],
         }
     );
     insta::assert_json_snapshot!(

@@ -45,6 +45,7 @@ pub async fn push(
         backfill_needed,
         avatar_requests,
         history_covered,
+        attachment_requests: Vec::new(),
     }))
 }
 
