@@ -232,6 +232,8 @@ export interface RunReport {
   errors: string[];
   /** The mailbox synced, once a `/me` answer is known. */
   account?: ProfileUrn | null;
+  /** Attachments downloaded in the browser and stored by the backend in this run. */
+  attachmentsStored?: number;
 }
 
 /** What started a sync. */

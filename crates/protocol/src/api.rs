@@ -1,8 +1,9 @@
 //! Requests and responses of the backend API (`/api/v1/…`).
 
 use chrono::{DateTime, Utc};
-use ping_core::ids::{ConversationUrn, MessageUrn, ProfileUrn};
-use ping_core::model::{Account, AttachmentKind, Conversation, Message, Profile};
+use ping_core::ids::{ConversationUrn, ProfileUrn};
+use ping_core::model::{Account, Conversation, Message, Profile};
+pub use ping_core::sync::attachments::{AttachmentRequest, AttachmentSkip, SkipReason};
 pub use ping_core::sync::{RunOutcome, RunReport, SyncTrigger};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -396,40 +397,12 @@ pub struct AvatarUpload {
 // ---------------------------------------------------------------------------------------------
 // Attachments
 
-/// An attachment whose bytes the backend lacks. The extension fetches `url` with the user's
-/// LinkedIn session and uploads the bytes to
-/// `PUT /api/v1/messages/{messageUrn}/attachments/{index}` (the URN percent-encoded; body: the
-/// bytes as LinkedIn served them, `Content-Type`: LinkedIn's), or reports why it did not
-/// (`POST /api/v1/attachments/skipped`). A URL that LinkedIn refuses as expired is refreshed by
-/// re-reading the message (`conversation`, `sentAt`), not retried as is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct AttachmentRequest {
-    /// The message the attachment belongs to.
-    pub message: MessageUrn,
-    /// Its position in the message's `attachments`.
-    pub index: u32,
-    /// The message's conversation, to re-read the message by.
-    pub conversation: ConversationUrn,
-    /// When the message was sent, to re-read the message by.
-    pub sent_at: DateTime<Utc>,
-    /// File, image, video or audio.
-    pub kind: AttachmentKind,
-    /// The stored LinkedIn URL (`/dms/prv/…` or a signed media URL); it may have expired.
-    pub url: String,
-    /// The size LinkedIn declared, when it did: a file over the cap is skipped unfetched.
-    pub byte_size: Option<u64>,
-    /// The media type LinkedIn declared, when it did.
-    pub media_type: Option<String>,
-}
-
 /// The answer to an attachment upload: what the backend keeps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AttachmentStored {
-    /// Lower-case hex SHA-256 of the bytes: the content address (stored once per user).
+    /// Lower-case hex SHA-256 of the bytes: the content address (the bytes are stored once).
     pub sha256: String,
     /// The size in bytes.
     pub byte_size: u64,
@@ -444,43 +417,6 @@ pub struct AttachmentStored {
 pub struct AttachmentsSkipped {
     /// One entry per attachment.
     pub skipped: Vec<AttachmentSkip>,
-}
-
-/// One attachment not uploaded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct AttachmentSkip {
-    /// The message the attachment belongs to.
-    pub message: MessageUrn,
-    /// Its position in the message's `attachments`.
-    pub index: u32,
-    /// Why it was not uploaded.
-    pub reason: SkipReason,
-}
-
-/// Why an attachment was not uploaded. The backend shows it beside the attachment and does not
-/// ask for it again.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(
-    tag = "kind",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
-pub enum SkipReason {
-    /// Bigger than the size cap set in the extension's options.
-    TooLarge {
-        /// The size LinkedIn declared, or the bytes read before the cap was passed.
-        byte_size: u64,
-        /// The cap in force.
-        cap: u64,
-    },
-    /// LinkedIn no longer serves it (404, or still refused after the message was re-read).
-    Unavailable {
-        /// LinkedIn's last HTTP status for it.
-        status: u16,
-    },
 }
 
 // ---------------------------------------------------------------------------------------------

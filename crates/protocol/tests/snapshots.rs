@@ -124,6 +124,7 @@ fn run_report() -> RunReport {
         conversations_processed: 12,
         messages_processed: 340,
         profiles_backfilled: 3,
+        attachments_stored: 2,
         requests_made: 30,
         errors: vec![],
     }

@@ -6,8 +6,10 @@
 use chrono::{DateTime, Utc};
 
 use super::Transport;
+use super::attachments::{AttachmentRequest, AttachmentSkip};
 use super::effects::{
-    Effect, Next, Outcome, ProfileLookups, PushAck, PushFailure, PushPlan, VoyagerFetch,
+    AttachmentFetched, Effect, Next, Outcome, ProfileLookups, PushAck, PushFailure, PushPlan,
+    VoyagerFetch,
 };
 use super::pace::PaceLog;
 use super::planner::{Planner, Progress};
@@ -58,6 +60,18 @@ pub trait SyncHost {
         member: &ProfileUrn,
         url: &str,
     ) -> Result<Result<(), String>, Self::Error>;
+    /// Fetches an attachment with the user's LinkedIn session (reading at most `max_bytes`) and
+    /// uploads it to the backend. The bytes never come back to the planner.
+    async fn transfer_attachment(
+        &mut self,
+        attachment: &AttachmentRequest,
+        max_bytes: u64,
+    ) -> Result<AttachmentFetched, Self::Error>;
+    /// Tells the backend which attachments will not come, and why.
+    async fn report_skipped_attachments(
+        &mut self,
+        skipped: &[AttachmentSkip],
+    ) -> Result<Result<(), PushFailure>, Self::Error>;
     /// Returns at `until` (or at once, for a host whose clock it controls).
     async fn wait_until(&mut self, until: DateTime<Utc>) -> Result<(), Self::Error>;
     /// Persists the state: a checkpoint to resume from. Its pace log is saved apart.
@@ -115,6 +129,15 @@ async fn perform<H: SyncHost>(host: &mut H, effect: Effect) -> Result<Outcome, H
         },
         Effect::TransferAvatar { member, url } => Outcome::AvatarTransferred {
             result: host.transfer_avatar(&member, &url).await?,
+        },
+        Effect::TransferAttachment {
+            attachment,
+            max_bytes,
+        } => Outcome::AttachmentFetched {
+            result: host.transfer_attachment(&attachment, max_bytes).await?,
+        },
+        Effect::ReportSkippedAttachments { skipped } => Outcome::SkipsReported {
+            result: host.report_skipped_attachments(&skipped).await?,
         },
         Effect::Wait { until } => {
             host.wait_until(until).await?;

@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{ConversationUrn, ProfileUrn, QueryId};
 use crate::model::{Account, Conversation, Message, Profile};
-use crate::voyager::{VoyagerAnswer, VoyagerCall, VoyagerFailure};
+use crate::voyager::{HttpResponse, VoyagerAnswer, VoyagerCall, VoyagerFailure};
 
+use super::attachments::{AttachmentRequest, AttachmentSkip};
 use super::report::RunReport;
 
 /// What the planner wants done next, and whether its state must be persisted before that.
@@ -90,6 +91,20 @@ pub enum Effect {
         /// The signed LinkedIn media URL the backend could not download itself.
         url: String,
     },
+    /// Download an attachment with the user's LinkedIn session and upload it to the backend;
+    /// the outcome is [`Outcome::AttachmentFetched`]. The bytes stay with the host.
+    TransferAttachment {
+        /// The attachment, with the URL to fetch (refreshed if the stored one had expired).
+        attachment: AttachmentRequest,
+        /// Stop reading and upload nothing past this many bytes.
+        max_bytes: u64,
+    },
+    /// Tell the backend which attachments will not come, and why; the outcome is
+    /// [`Outcome::SkipsReported`].
+    ReportSkippedAttachments {
+        /// One entry per attachment.
+        skipped: Vec<AttachmentSkip>,
+    },
     /// Pause (backoff or polite pacing); the outcome is [`Outcome::Waited`].
     Wait {
         /// When to hand back [`Outcome::Waited`].
@@ -132,8 +147,35 @@ pub enum Outcome {
         /// `Err` holds the reason, for the run report.
         result: Result<(), String>,
     },
+    /// How an [`Effect::TransferAttachment`] went.
+    AttachmentFetched {
+        /// Stored, too large, or what LinkedIn or the backend answered instead.
+        result: AttachmentFetched,
+    },
+    /// The backend's answer to an [`Effect::ReportSkippedAttachments`].
+    SkipsReported {
+        /// `Err` when the report did not go through; the backend asks again later.
+        result: Result<(), PushFailure>,
+    },
     /// The [`Effect::Wait`] is over.
     Waited,
+}
+
+/// How the host's attempt at one attachment went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttachmentFetched {
+    /// The backend stored the bytes.
+    Stored,
+    /// More than the cap was declared (`Content-Length`) or read; nothing was uploaded.
+    TooLarge {
+        /// The size declared, or the bytes read when the cap was passed.
+        byte_size: u64,
+    },
+    /// LinkedIn answered with something other than the file (an expired link, a login page, a
+    /// throttle): its answer, for the planner to read. Only a short body is kept.
+    Refused(HttpResponse),
+    /// The bytes came but the backend did not take them.
+    NotUploaded(PushFailure),
 }
 
 /// How a Voyager request travels.
@@ -184,6 +226,8 @@ pub struct PushAck {
     /// Conversations whose older history the backend already holds (from LinkedIn's data
     /// export): their history is not paged.
     pub history_covered: Vec<ConversationUrn>,
+    /// Attachments whose bytes the backend lacks, newest messages first.
+    pub attachment_requests: Vec<AttachmentRequest>,
 }
 
 /// What a run's profile lookups found, for the contacts the backend asked about. Both lists

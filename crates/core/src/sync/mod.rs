@@ -6,6 +6,7 @@
 //! run report. The throttle and the single-sync lease are pure functions of the stored state
 //! and `now`.
 
+pub mod attachments;
 mod backoff;
 mod drive;
 mod effects;
@@ -19,7 +20,7 @@ mod trigger;
 
 pub use drive::{SyncHost, VoyagerHttp, drive, fetch_over_http};
 pub use effects::{
-    AvatarTransfer, Effect, Next, Outcome, ProfileLookups, PushAck, PushFailure, PushPlan, Step,
+    AttachmentFetched, AvatarTransfer, Effect, Next, Outcome, ProfileLookups, PushAck, PushFailure, PushPlan, Step,
     Transport, VoyagerFetch,
 };
 pub use lease::{LEASE_TTL, Lease, LeaseBusy, acquire_lease};
@@ -32,6 +33,8 @@ pub use throttle::{
 };
 pub use trigger::SyncTrigger;
 
+#[cfg(test)]
+mod attachment_tests;
 #[cfg(test)]
 mod backfill_tests;
 #[cfg(test)]

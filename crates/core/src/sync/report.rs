@@ -41,6 +41,9 @@ pub struct RunReport {
     pub messages_processed: u32,
     /// Profiles fetched from LinkedIn and pushed because the backend asked for them.
     pub profiles_backfilled: u32,
+    /// Attachments downloaded in the browser and stored by the backend in this run.
+    #[serde(default)]
+    pub attachments_stored: u32,
     /// Calls made to LinkedIn, counted against the pace's budgets.
     pub requests_made: u32,
     /// What went wrong, in words for a person; never any cookie or token.

@@ -7,13 +7,15 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use crate::ids::{ConversationUrn, Cursor, MessageUrn, ProfileUrn, QueryId, SyncToken};
 use crate::model::*;
+use crate::sync::attachments::{AttachmentPolicy, AttachmentRequest, AttachmentSkip, SkipReason};
 use crate::sync::{
-    PaceLog, PacePreset, Planner, ProfileLookups, PushAck, PushFailure, PushPlan, RunReport,
-    StopReason, SyncConfig, SyncHost, SyncState, SyncTrigger, VoyagerFetch, drive,
+    AttachmentFetched, PaceLog, PacePreset, Planner, ProfileLookups, PushAck, PushFailure,
+    PushPlan, RunReport, StopReason, SyncConfig, SyncHost, SyncState, SyncTrigger, VoyagerFetch,
+    drive,
 };
 use crate::voyager::{
-    ConversationsQuery, MemberIdentity, MessagesQuery, QueryIdRegistry, VoyagerAnswer, VoyagerCall,
-    VoyagerFailure, WorkingQueryIds,
+    ConversationsQuery, HttpResponse, MemberIdentity, MessagesQuery, QueryIdRegistry,
+    VoyagerAnswer, VoyagerCall, VoyagerFailure, WorkingQueryIds,
 };
 
 pub fn at(minutes: i64) -> DateTime<Utc> {
@@ -58,6 +60,18 @@ pub struct SimLinkedIn {
     pub synced_folders: Vec<ConversationFolder>,
     /// Members whose profile lookups LinkedIn answers 404.
     pub hidden_profiles: BTreeSet<ProfileUrn>,
+    /// The attachments the simulated user chose to download (the extension's options).
+    pub attachment_policy: AttachmentPolicy,
+    /// Attachment URLs are signed with this generation; older ones answer 403, as expired.
+    pub url_generation: u32,
+    /// The size of each attachment's bytes, by its unsigned URL.
+    pub attachment_bytes: BTreeMap<String, u64>,
+    /// Attachments LinkedIn no longer serves (404), by unsigned URL.
+    pub gone_attachments: BTreeSet<String>,
+    /// Statuses (with a body) handed to the next attachment downloads, in order.
+    pub download_faults: VecDeque<(u16, String)>,
+    /// Every attachment download, with its signed URL and time.
+    pub downloads: Vec<(String, DateTime<Utc>)>,
 }
 
 impl SimLinkedIn {
@@ -84,6 +98,12 @@ impl SimLinkedIn {
             strict_folders: false,
             synced_folders: SyncConfig::default().folders,
             hidden_profiles: BTreeSet::new(),
+            attachment_policy: AttachmentPolicy::default(),
+            url_generation: 0,
+            attachment_bytes: BTreeMap::new(),
+            gone_attachments: BTreeSet::new(),
+            download_faults: VecDeque::new(),
+            downloads: Vec::new(),
         };
         for (index, &size) in sizes.iter().enumerate() {
             let urn = ConversationUrn::new(owner(), &format!("2-thread{index}")).expect("valid");
@@ -140,6 +160,71 @@ impl SimLinkedIn {
                 self.clock + Duration::milliseconds(n as i64),
                 base + n,
             );
+        }
+    }
+
+    /// Message `n` of conversation `index` carries an attachment of `bytes` bytes (declared to
+    /// LinkedIn's readers when `declared`); answers its unsigned URL.
+    pub fn attach(
+        &mut self,
+        index: usize,
+        n: usize,
+        kind: AttachmentKind,
+        bytes: u64,
+        declared: bool,
+    ) -> String {
+        let message = &mut self.conversations[index].1[n];
+        let url = format!(
+            "https://www.linkedin.com/dms/prv/att/{index}x{n}/{}",
+            message.attachments.len()
+        );
+        message.attachments.push(Attachment {
+            kind,
+            name: Some(format!("file {index}x{n}")),
+            media_type: None,
+            byte_size: declared.then_some(bytes),
+            url: Some(url.clone()),
+        });
+        self.attachment_bytes.insert(url.clone(), bytes);
+        url
+    }
+
+    /// Every attachment URL handed out so far stops working, as LinkedIn's signed URLs expire.
+    pub fn expire_attachment_urls(&mut self) {
+        self.url_generation += 1;
+    }
+
+    /// A message as LinkedIn renders it now: its attachment URLs signed afresh.
+    fn rendered(&self, mut message: Message) -> Message {
+        for attachment in &mut message.attachments {
+            if let Some(url) = &mut attachment.url {
+                let unsigned = url.split('?').next().unwrap_or_default().to_owned();
+                *url = format!("{unsigned}?g={}", self.url_generation);
+            }
+        }
+        message
+    }
+
+    /// Answers an attachment download: the size of its bytes, or LinkedIn's refusal.
+    pub fn download(&mut self, url: &str) -> Result<u64, HttpResponse> {
+        self.downloads.push((url.to_owned(), self.clock));
+        let refusal = |status: u16, body: &str| HttpResponse {
+            status,
+            headers: vec![],
+            body: body.to_owned(),
+            redirected_to: None,
+        };
+        if let Some((status, body)) = self.download_faults.pop_front() {
+            return Err(refusal(status, &body));
+        }
+        let (unsigned, generation) = url.split_once("?g=").unwrap_or((url, ""));
+        if self.gone_attachments.contains(unsigned) {
+            return Err(refusal(404, ""));
+        }
+        match self.attachment_bytes.get(unsigned) {
+            None => Err(refusal(404, "")),
+            Some(_) if generation != self.url_generation.to_string() => Err(refusal(403, "")),
+            Some(bytes) => Ok(*bytes),
         }
     }
 
@@ -290,7 +375,8 @@ impl SimLinkedIn {
 
     fn newest_message(&self, urn: &ConversationUrn) -> Option<Message> {
         let (_, messages) = self.conversations.iter().find(|(c, _)| &c.urn == urn)?;
-        messages.iter().max_by_key(|m| m.delivered_at).cloned()
+        let newest = messages.iter().max_by_key(|m| m.delivered_at).cloned()?;
+        Some(self.rendered(newest))
     }
 
     fn message_page(&self, urn: &ConversationUrn, query: &MessagesQuery) -> MessagePage {
@@ -313,7 +399,10 @@ impl SimLinkedIn {
             MessagesQuery::Cursor(cursor) => cursor.as_str().parse().expect("our own cursor"),
         };
         let end = (start + 20).min(newest_first.len());
-        let mut page = newest_first[start..end].to_vec();
+        let mut page: Vec<Message> = newest_first[start..end]
+            .iter()
+            .map(|message| self.rendered(message.clone()))
+            .collect();
         let prev_cursor =
             (self.cursors && *query != MessagesQuery::Latest && end < newest_first.len())
                 .then(|| Cursor::parse(&end.to_string()).expect("valid"));
@@ -347,11 +436,59 @@ pub struct SimBackend {
     pub refuse: Option<PushFailure>,
     /// Conversations whose history came from LinkedIn's data export.
     pub imported: BTreeSet<ConversationUrn>,
+    /// Downloadable attachments of the messages pushed, as the backend would name them.
+    pub attachments: Vec<AttachmentRequest>,
+    /// Uploads received per attachment (message, index).
+    pub uploads: BTreeMap<(MessageUrn, u32), u32>,
+    /// Attachments reported skipped, with the reason.
+    pub skipped: BTreeMap<(MessageUrn, u32), SkipReason>,
 }
 
 impl SimBackend {
     /// As many as the backend's own policy names in one answer.
     pub const NAMED_PER_ANSWER: usize = 10;
+    /// As many attachments as the backend names in one answer.
+    pub const ATTACHMENTS_PER_ANSWER: usize = 20;
+
+    fn learn_attachments(&mut self, messages: &[Message]) {
+        for message in messages {
+            for (index, attachment) in message.attachments.iter().enumerate() {
+                let index = index as u32;
+                let known = self
+                    .attachments
+                    .iter()
+                    .any(|known| known.message == message.urn && known.index == index);
+                if let (false, Some(url)) = (known, &attachment.url) {
+                    self.attachments.push(AttachmentRequest {
+                        message: message.urn.clone(),
+                        index,
+                        conversation: message.conversation.clone(),
+                        sent_at: message.delivered_at,
+                        kind: attachment.kind,
+                        url: url.clone(),
+                        byte_size: attachment.byte_size,
+                        media_type: attachment.media_type.clone(),
+                    });
+                }
+            }
+        }
+        self.attachments
+            .sort_by_key(|request| std::cmp::Reverse(request.sent_at));
+    }
+
+    /// Like the backend: those neither stored nor skipped, newest first, with the URL first
+    /// stored (it may have expired since).
+    fn attachments_lacking(&self) -> Vec<AttachmentRequest> {
+        self.attachments
+            .iter()
+            .filter(|request| {
+                let key = (request.message.clone(), request.index);
+                !self.uploads.contains_key(&key) && !self.skipped.contains_key(&key)
+            })
+            .take(Self::ATTACHMENTS_PER_ANSWER)
+            .cloned()
+            .collect()
+    }
 
     fn accept_lookups(&mut self, lookups: &ProfileLookups) {
         let found = lookups
@@ -378,7 +515,9 @@ impl SimBackend {
             *self.stored.entry(message.urn.clone()).or_default() += 1;
         }
         self.deleted.extend(batch.deleted.iter().cloned());
+        self.learn_attachments(&batch.messages);
         Ok(PushAck {
+            attachment_requests: self.attachments_lacking(),
             backfill_needed: self
                 .lacking
                 .iter()
@@ -482,6 +621,35 @@ impl SyncHost for SimHost<'_> {
         Ok(Ok(()))
     }
 
+    async fn transfer_attachment(
+        &mut self,
+        attachment: &AttachmentRequest,
+        max_bytes: u64,
+    ) -> Result<AttachmentFetched, Stopped> {
+        self.effect()?;
+        Ok(match self.linkedin.download(&attachment.url) {
+            Err(refusal) => AttachmentFetched::Refused(refusal),
+            Ok(bytes) if bytes > max_bytes => AttachmentFetched::TooLarge { byte_size: bytes },
+            Ok(_) => {
+                let key = (attachment.message.clone(), attachment.index);
+                *self.backend.uploads.entry(key).or_default() += 1;
+                AttachmentFetched::Stored
+            }
+        })
+    }
+
+    async fn report_skipped_attachments(
+        &mut self,
+        skipped: &[AttachmentSkip],
+    ) -> Result<Result<(), PushFailure>, Stopped> {
+        self.effect()?;
+        for skip in skipped {
+            let key = (skip.message.clone(), skip.index);
+            self.backend.skipped.insert(key, skip.reason.clone());
+        }
+        Ok(Ok(()))
+    }
+
     async fn wait_until(&mut self, until: DateTime<Utc>) -> Result<(), Stopped> {
         self.effect()?;
         self.linkedin.clock = self.linkedin.clock.max(until);
@@ -562,6 +730,7 @@ pub fn run_paced(
         max_batch_conversations: 4,
         pace,
         folders: linkedin.synced_folders.clone(),
+        attachments: linkedin.attachment_policy,
         ..SyncConfig::default()
     };
     let mut planner = Planner::new(config, saved.clone(), &linkedin.learnt_query_ids);

@@ -15,6 +15,16 @@ const CHALLENGE_PATHS: [&str; 2] = ["/checkpoint/", "/challenge/"];
 
 /// `Ok(())` when the body should be parsed; otherwise the failure the answer means.
 pub fn classify(call: &VoyagerCall, response: &HttpResponse) -> Result<(), VoyagerFailure> {
+    classify_answer(call.query_kind().is_some(), response)
+}
+
+/// What LinkedIn's answer to a download (an attachment's bytes) means: the same signs of an
+/// expired session, a throttle or a checkpoint as for Voyager calls.
+pub fn classify_download(response: &HttpResponse) -> Result<(), VoyagerFailure> {
+    classify_answer(false, response)
+}
+
+fn classify_answer(graphql: bool, response: &HttpResponse) -> Result<(), VoyagerFailure> {
     let status = response.status;
     if status == 0 {
         return Err(VoyagerFailure::Transient {
@@ -39,7 +49,6 @@ pub fn classify(call: &VoyagerCall, response: &HttpResponse) -> Result<(), Voyag
         }
     }
     let html = !looks_like_json(response);
-    let graphql = call.query_kind().is_some();
     match status {
         401 => Err(VoyagerFailure::SessionExpired),
         403 if response.body.contains("CSRF check failed") => Err(VoyagerFailure::CsrfFailed),

@@ -16,7 +16,7 @@ mod session;
 pub use call::{
     ConversationsQuery, MemberIdentity, MessagesQuery, QueryKind, VoyagerAnswer, VoyagerCall,
 };
-pub use classify::{classify, parse_failure};
+pub use classify::{classify, classify_download, parse_failure};
 pub use failure::VoyagerFailure;
 pub use http::{HttpRequest, HttpResponse};
 pub use parse::{

@@ -10,10 +10,11 @@ use chrono::{DateTime, Utc};
 use fake_linkedin::{AccountSpec, FakeConfig, FakeServer};
 use ping_core::ids::{ConversationUrn, MessageUrn, ProfileUrn};
 use ping_core::model::Account;
+use ping_core::sync::attachments::{AttachmentRequest, AttachmentSkip};
 use ping_core::sync::{
-    PaceLog, PacePreset, Planner, ProfileLookups, PushAck, PushFailure, PushPlan, RunOutcome,
-    RunReport, StopReason, SyncConfig, SyncHost, SyncState, SyncTrigger, Transport, VoyagerFetch,
-    VoyagerHttp, drive, fetch_over_http,
+    AttachmentFetched, PaceLog, PacePreset, Planner, ProfileLookups, PushAck, PushFailure,
+    PushPlan, RunOutcome, RunReport, StopReason, SyncConfig, SyncHost, SyncState, SyncTrigger,
+    Transport, VoyagerFetch, VoyagerHttp, drive, fetch_over_http,
 };
 use ping_core::voyager::{
     HttpRequest, HttpResponse, LinkedInSession, QueryIdRegistry, VoyagerAnswer, VoyagerContext,
@@ -297,6 +298,36 @@ impl SyncHost for NativeWorker<'_> {
         _member: &ProfileUrn,
         _url: &str,
     ) -> Result<Result<(), String>, Stopped> {
+        self.effect()?;
+        Ok(Ok(()))
+    }
+
+    /// This backend names no attachments; were it to, the download is real and the upload is
+    /// dropped.
+    async fn transfer_attachment(
+        &mut self,
+        attachment: &AttachmentRequest,
+        max_bytes: u64,
+    ) -> Result<AttachmentFetched, Stopped> {
+        self.effect()?;
+        self.harness.call_times.push(self.harness.clock);
+        let request = HttpRequest {
+            url: attachment.url.clone(),
+            headers: vec![],
+        };
+        let response = self.harness.fetch(request).await;
+        let byte_size = response.body.len() as u64;
+        Ok(match response.status {
+            200..=299 if byte_size > max_bytes => AttachmentFetched::TooLarge { byte_size },
+            200..=299 => AttachmentFetched::Stored,
+            _ => AttachmentFetched::Refused(response),
+        })
+    }
+
+    async fn report_skipped_attachments(
+        &mut self,
+        _skipped: &[AttachmentSkip],
+    ) -> Result<Result<(), PushFailure>, Stopped> {
         self.effect()?;
         Ok(Ok(()))
     }

@@ -11,7 +11,6 @@ use super::Planner;
 use super::run::{Awaiting, Phase, Resume, Run};
 use crate::model::Profile;
 use crate::sync::effects::{Effect, ProfileLookups, PushAck, PushFailure, PushPlan, Step};
-use crate::sync::report::RunOutcome;
 use crate::voyager::{MemberIdentity, VoyagerCall};
 
 impl Planner {
@@ -60,7 +59,7 @@ impl Planner {
                 url: avatar.url.clone(),
             });
         }
-        self.finish(run, RunOutcome::Completed, now)
+        self.advance_attachments(run, now)
     }
 
     pub(super) fn take_profile(

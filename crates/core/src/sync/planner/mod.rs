@@ -1,3 +1,4 @@
+mod attachments;
 mod backfill;
 mod history;
 mod paging;
@@ -9,6 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use self::run::{Awaiting, Phase, Resume, Run};
+use super::attachments::AttachmentPolicy;
 use super::effects::{Effect, Next, Outcome, Step, VoyagerFetch};
 use super::pace::{Lane, PacePreset, Slot};
 use super::report::{RunOutcome, RunReport};
@@ -30,6 +32,10 @@ pub struct SyncConfig {
     pub max_backfill_per_run: usize,
     /// Avatars fetched in the browser per run.
     pub max_avatar_transfers_per_run: usize,
+    /// Attachments downloaded in the browser per run; each is a LinkedIn request.
+    pub max_attachment_transfers_per_run: usize,
+    /// Which attachments to download, and the largest.
+    pub attachments: AttachmentPolicy,
     /// Backoffs up to this long are waited out inside the run; longer ones end it (it resumes
     /// at a later trigger).
     pub max_inline_wait: Duration,
@@ -60,6 +66,8 @@ impl Default for SyncConfig {
             max_batch_conversations: 50,
             max_backfill_per_run: 10,
             max_avatar_transfers_per_run: 20,
+            max_attachment_transfers_per_run: 20,
+            attachments: AttachmentPolicy::default(),
             max_inline_wait: Duration::seconds(60),
             max_retries: 4,
             throttle_backoff: Duration::seconds(5),
@@ -196,6 +204,17 @@ impl Planner {
                 run.avatar_next += 1;
                 self.advance_backfill(&mut run, now)
             }
+            (Outcome::AttachmentFetched { result }, Some(Awaiting::Attachment)) => {
+                self.on_attachment(&mut run, result, now)
+            }
+            (Outcome::SkipsReported { result }, Some(Awaiting::SkipReport)) => {
+                if let Err(failure) = result {
+                    run.note_error(format!(
+                        "skipped attachments could not be reported: {failure}"
+                    ));
+                }
+                self.advance_attachments(&mut run, now)
+            }
             (Outcome::Waited, Some(Awaiting::Wait { then })) => self.resume(&mut run, then, now),
             (outcome, _) => {
                 // Only a host that broke the one-effect-one-outcome rule gets here.
@@ -248,6 +267,9 @@ impl Planner {
             (Phase::Backfill, VoyagerAnswer::Profile { profile }) => {
                 self.take_profile(run, call, profile, now)
             }
+            (Phase::Attachments, VoyagerAnswer::Messages { page }) => {
+                self.take_reread_message(run, &page, now)
+            }
             (_, other) => {
                 let detail = format!("LinkedIn answered {call:?} with an unexpected {other:?}");
                 let detail: String = detail.chars().take(200).collect();
@@ -266,6 +288,7 @@ impl Planner {
                 });
                 Step::effect(Effect::PushProfiles { lookups })
             }
+            Resume::Transfer => self.transfer_attachment(run, now),
         }
     }
 
@@ -273,6 +296,7 @@ impl Planner {
     fn carry_on(&mut self, run: &mut Run, now: DateTime<Utc>) -> Step {
         match run.phase {
             Phase::Backfill => self.advance_backfill(run, now),
+            Phase::Attachments => self.advance_attachments(run, now),
             Phase::History => self.advance_history(run, now),
             Phase::Identify | Phase::Pass => self.advance(run, now),
         }
@@ -282,32 +306,14 @@ impl Planner {
     /// pace allows; a spent budget waits briefly or ends the run until it frees.
     fn fetch(&mut self, run: &mut Run, call: VoyagerCall, now: DateTime<Utc>) -> Step {
         let lane = Lane::of(&call);
-        let policy = self
-            .state
-            .pace
-            .preset_in_force(self.config.pace, now)
-            .policy();
-        match self
-            .state
-            .pace
-            .slot(&policy, lane, run.counters.requests, &run.id, now)
+        if let Some(step) =
+            self.hold_for_pace(run, lane, || Resume::Refetch { call: call.clone() }, now)
         {
-            Slot::Now => {}
-            Slot::At(at) => return Self::wait(run, at, Resume::Refetch { call }),
-            // A budget that frees within one of the pace's own rests is waited out.
-            Slot::Spent { until }
-                if until - now <= self.config.max_inline_wait.min(policy.rest.max) =>
-            {
-                return Self::wait(run, until, Resume::Refetch { call });
-            }
-            Slot::Spent { until } => return self.budget_spent(run, until, now),
+            return step;
         }
-        // Noted before the call goes, so that a worker stopped mid-call still counts it.
-        self.state.pace.record(&policy, lane, now);
         let query_id = call
             .query_kind()
             .and_then(|kind| self.query_id_to_try(run, kind));
-        run.counters.requests += 1;
         run.awaiting = Some(Awaiting::Fetch {
             call: call.clone(),
             query_id: query_id.clone(),
@@ -323,6 +329,41 @@ impl Planner {
                 .map(|account| account.profile.clone()),
         }))
         .saving_pace()
+    }
+
+    /// `None` when the pace lets a LinkedIn request of `lane` go now (it is counted already);
+    /// else the step that waits for it (then `resume`), or that ends what a spent budget ends.
+    fn hold_for_pace(
+        &mut self,
+        run: &mut Run,
+        lane: Lane,
+        resume: impl FnOnce() -> Resume,
+        now: DateTime<Utc>,
+    ) -> Option<Step> {
+        let policy = self
+            .state
+            .pace
+            .preset_in_force(self.config.pace, now)
+            .policy();
+        match self
+            .state
+            .pace
+            .slot(&policy, lane, run.counters.requests, &run.id, now)
+        {
+            Slot::Now => {}
+            Slot::At(at) => return Some(Self::wait(run, at, resume())),
+            // A budget that frees within one of the pace's own rests is waited out.
+            Slot::Spent { until }
+                if until - now <= self.config.max_inline_wait.min(policy.rest.max) =>
+            {
+                return Some(Self::wait(run, until, resume()));
+            }
+            Slot::Spent { until } => return Some(self.budget_spent(run, until, now)),
+        }
+        // Noted before the call goes, so that a worker stopped mid-call still counts it.
+        self.state.pace.record(&policy, lane, now);
+        run.counters.requests += 1;
+        None
     }
 
     /// The most likely query id for `kind` that LinkedIn has not refused in this run.
@@ -367,6 +408,7 @@ impl Planner {
             conversations_processed: run.counters.conversations,
             messages_processed: run.counters.messages,
             profiles_backfilled: run.counters.profiles,
+            attachments_stored: run.counters.attachments,
             requests_made: run.counters.requests,
             errors: run.errors.clone(),
         })

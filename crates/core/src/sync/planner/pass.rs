@@ -324,6 +324,7 @@ impl Planner {
                     self.state.pass = run.pass.clone();
                 }
                 run.request_backfill(ack.backfill_needed, ack.avatar_requests);
+                run.request_attachments(ack.attachment_requests);
                 self.carry_on(run, now).saving()
             }
             Err(failure) => {

@@ -44,19 +44,7 @@ impl Planner {
             }
             VoyagerFailure::Throttled {
                 challenge: true, ..
-            } => {
-                // Never retry into a challenge: stop, stay away, then go carefully.
-                self.state.retry_after = Some(now + self.config.challenge_pause);
-                self.state
-                    .pace
-                    .slow_down(now + self.config.challenge_slowdown);
-                self.stop(
-                    run,
-                    RunOutcome::Interrupted,
-                    StopReason::LinkedInChallenge,
-                    now,
-                )
-            }
+            } => self.challenged(run, now),
             VoyagerFailure::Throttled {
                 retry_after_secs,
                 challenge: false,
@@ -144,6 +132,21 @@ impl Planner {
         }
     }
 
+    /// LinkedIn showed a security checkpoint. Never retry into one: stop, stay away, then go
+    /// carefully.
+    pub(super) fn challenged(&mut self, run: &mut Run, now: DateTime<Utc>) -> Step {
+        self.state.retry_after = Some(now + self.config.challenge_pause);
+        self.state
+            .pace
+            .slow_down(now + self.config.challenge_slowdown);
+        self.stop(
+            run,
+            RunOutcome::Interrupted,
+            StopReason::LinkedInChallenge,
+            now,
+        )
+    }
+
     /// A call budget is spent for longer than a run waits. Profiles wait for a later run; a
     /// sync stops with its checkpoint and continues once the budget frees.
     pub(super) fn budget_spent(
@@ -160,6 +163,14 @@ impl Planner {
             run.backfill_next = run.backfill.len();
             return self.advance_backfill(run, now);
         }
+        if run.phase == Phase::Attachments {
+            run.note_error(format!(
+                "attachment downloads wait for a later sync to stay within LinkedIn's limits (after {})",
+                until.format("%H:%M UTC")
+            ));
+            run.attachment_next = run.attachments.len();
+            return self.advance_attachments(run, now);
+        }
         // What was fetched is kept: pushing it costs LinkedIn nothing.
         if !run.pending.is_empty() || !run.completed.is_empty() {
             return self.push(run, now);
@@ -173,25 +184,44 @@ impl Planner {
         )
     }
 
-    /// Stops what cannot go on. During backfill the pass is already complete, so the run
-    /// still completes: the failure ends only the backfill and is reported.
-    fn give_up(&mut self, run: &mut Run, reason: StopReason, now: DateTime<Utc>) -> Step {
-        if run.phase != Phase::Backfill {
-            let outcome = match reason {
-                StopReason::LinkedInThrottled { .. }
-                | StopReason::LinkedInChallenge
-                | StopReason::LinkedInUnavailable { .. }
-                | StopReason::BackendUnreachable { .. } => RunOutcome::Interrupted,
-                _ => RunOutcome::Failed,
-            };
-            return self.stop(run, outcome, reason, now);
+    /// Stops what cannot go on. During backfill and attachment downloads the pass is already
+    /// complete, so the run still completes: the failure ends only those (no further LinkedIn
+    /// request is made in this run) and is reported.
+    pub(super) fn give_up(
+        &mut self,
+        run: &mut Run,
+        reason: StopReason,
+        now: DateTime<Utc>,
+    ) -> Step {
+        match run.phase {
+            Phase::Backfill => {
+                run.note_error(format!(
+                    "profile backfill stopped: {}",
+                    super::describe(&reason)
+                ));
+                run.backfill_next = run.backfill.len();
+                run.attachment_next = run.attachments.len();
+                self.advance_backfill(run, now)
+            }
+            Phase::Attachments => {
+                run.note_error(format!(
+                    "attachment downloads stopped: {}",
+                    super::describe(&reason)
+                ));
+                run.attachment_next = run.attachments.len();
+                self.advance_attachments(run, now)
+            }
+            Phase::Identify | Phase::Pass | Phase::History => {
+                let outcome = match reason {
+                    StopReason::LinkedInThrottled { .. }
+                    | StopReason::LinkedInChallenge
+                    | StopReason::LinkedInUnavailable { .. }
+                    | StopReason::BackendUnreachable { .. } => RunOutcome::Interrupted,
+                    _ => RunOutcome::Failed,
+                };
+                self.stop(run, outcome, reason, now)
+            }
         }
-        run.note_error(format!(
-            "profile backfill stopped: {}",
-            super::describe(&reason)
-        ));
-        run.backfill_next = run.backfill.len();
-        self.advance_backfill(run, now)
     }
 }
 

@@ -3,6 +3,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 
 use crate::ids::{ConversationUrn, ProfileUrn, QueryId};
+use crate::sync::attachments::{AttachmentRequest, AttachmentSkip};
 use crate::sync::effects::{AvatarTransfer, ProfileLookups, PushPlan, Transport};
 use crate::sync::state::{InProgress, Pass};
 use crate::sync::trigger::SyncTrigger;
@@ -42,6 +43,15 @@ pub(super) struct Run {
     pub backend_answered: bool,
     pub avatars: Vec<AvatarTransfer>,
     pub avatar_next: usize,
+    /// Attachments the backend lacks, in the order it named them (newest messages first).
+    pub attachments: Vec<AttachmentRequest>,
+    pub attachment_next: usize,
+    /// Where the URL of the attachment at `attachment_next` stands.
+    pub attachment_url: AttachmentUrl,
+    /// Attachments this run began to download (a refreshed retry is the same one).
+    pub attachments_begun: usize,
+    /// Attachments that will not come, to tell the backend.
+    pub attachment_skips: Vec<AttachmentSkip>,
     pub counters: Counters,
     pub errors: Vec<String>,
 }
@@ -57,6 +67,19 @@ pub(super) enum Phase {
     History,
     /// Fetching profiles the backend asked for, then uploading avatars.
     Backfill,
+    /// Downloading attachments the backend lacks and uploading them.
+    Attachments,
+}
+
+/// The URL of the attachment being downloaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum AttachmentUrl {
+    /// The one the backend stored.
+    Stored,
+    /// LinkedIn refused the stored one with `status`: the message is being re-read.
+    Rereading { status: u16 },
+    /// Read afresh from the message.
+    Refreshed(String),
 }
 
 /// The effect whose outcome the next event reports.
@@ -73,6 +96,8 @@ pub(super) enum Awaiting {
         lookups: ProfileLookups,
     },
     Avatar,
+    Attachment,
+    SkipReport,
     Wait {
         then: Resume,
     },
@@ -90,6 +115,8 @@ pub(super) enum Resume {
     RepushProfiles {
         lookups: ProfileLookups,
     },
+    /// Download the attachment at `attachment_next`, once the pace allows.
+    Transfer,
 }
 
 /// A conversation whose wanted messages are all pushed once its batch is acknowledged.
@@ -115,6 +142,7 @@ pub(super) struct Counters {
     pub messages: u32,
     pub messages_fetched: u32,
     pub profiles: u32,
+    pub attachments: u32,
     pub requests: u32,
 }
 
@@ -142,6 +170,11 @@ impl Run {
             lookups: ProfileLookups::default(),
             avatars: Vec::new(),
             avatar_next: 0,
+            attachments: Vec::new(),
+            attachment_next: 0,
+            attachment_url: AttachmentUrl::Stored,
+            attachments_begun: 0,
+            attachment_skips: Vec::new(),
             counters: Counters::default(),
             errors: Vec::new(),
         }
@@ -150,6 +183,19 @@ impl Run {
     pub fn note_error(&mut self, error: String) {
         if self.errors.len() < MAX_ERRORS && !self.errors.contains(&error) {
             self.errors.push(error);
+        }
+    }
+
+    /// Adds attachments a push answer named, each once.
+    pub fn request_attachments(&mut self, attachments: Vec<AttachmentRequest>) {
+        for attachment in attachments {
+            if !self
+                .attachments
+                .iter()
+                .any(|known| known.message == attachment.message && known.index == attachment.index)
+            {
+                self.attachments.push(attachment);
+            }
         }
     }
 
