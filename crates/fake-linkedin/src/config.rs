@@ -146,8 +146,12 @@ pub struct Tuning {
     /// Lifetime of the signed picture URLs handed out, from the moment they are rendered.
     /// Negative values hand out URLs that are already expired.
     pub media_ttl_secs: i64,
+    /// Lifetime of the signed message attachment URLs (`/dms/prv/…`), from the moment their
+    /// message is rendered; negative values hand out expired ones. LinkedIn's is not measured.
+    pub attachment_ttl_secs: i64,
     /// Picture URLs point at this server's `/media/` prefix instead of
-    /// `https://media.licdn.com` (for native clients that cannot map hosts).
+    /// `https://media.licdn.com`, and attachment URLs at this server instead of
+    /// `https://www.linkedin.com` (for native clients that cannot map hosts).
     pub media_direct: bool,
     /// When true, the category variants only list conversations of the category named in the
     /// request (`PRIMARY_INBOX` excludes sponsored `ARCHIVE` threads and message requests).
@@ -161,6 +165,7 @@ impl Default for Tuning {
             mix: Mix::default(),
             rotation_answer: RotationAnswer::default(),
             media_ttl_secs: 60 * 24 * 3600,
+            attachment_ttl_secs: 3600,
             media_direct: false,
             filter_categories: false,
         }

@@ -12,7 +12,9 @@
 //! | `POST /__fake/session` `{"revoked":bool}` | revokes or restores the session |
 //! | `POST /__fake/rotate` `{"messagingPage"?: "everyId"\|"conversationsOnly"}` | `{"liveQueryIds":[…]}`; with `conversationsOnly` the `/messaging/` page's own requests name the conversations ids only (the bundle on `static.licdn.com` still declares all) |
 //! | `GET /__fake/query-ids` | `{"liveQueryIds":[…]}` |
-//! | `POST /__fake/tuning` `{"rotationAnswer":"badRequest"\|"graphqlErrors","mediaTtlSecs","mediaDirect","filterCategories"}` | changes the given knobs |
+//! | `POST /__fake/tuning` `{"rotationAnswer":"badRequest"\|"graphqlErrors","mediaTtlSecs","attachmentTtlSecs","mediaDirect","filterCategories"}` | changes the given knobs (`attachmentTtlSecs`: lifetime of attachment URLs from each render, default 3600, negative: already expired) |
+//! | `POST /__fake/attachments` `{"files":[{"kind":"image"}, {"kind":"file","name","mediaType","byteSize"}, {"kind":"audio","durationMs"?}]}` | a new inbox conversation, newest of all, with one message from a member per file; answers `{"conversation": urn, "attachments":[{"message": urn, "index": 0, "kind", "mediaType", "byteSize", "bytesPath"}]}` (PDFs have a least size, files at most 64 MiB: 400 otherwise) |
+//! | `GET /__fake/attachment-bytes/<asset>` | the attachment's bytes as `/dms/prv/…` serves them, without cookies or signature (404 for an unknown asset) |
 //! | `GET /__fake/snapshot` | the [`crate::Snapshot`] |
 //! | `GET /__fake/export.zip` | the account as LinkedIn's data export (a ZIP of `messages.csv`, `Connections.csv`, …) |
 //! | `POST /__fake/limiter` `{"perMinute"?, "perHour"?, "strikes"?}` | turns the limiter on afresh (missing limits: the LinkedIn-like [`crate::Limits::default`]); answers its state |
@@ -24,7 +26,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::attachments;
 use crate::config::RotationAnswer;
+use crate::data::message::Attachment;
 use crate::faults::Fault;
 use crate::limiter::Limits;
 use crate::queryids::MessagingPage;
@@ -81,8 +85,55 @@ fn one() -> usize {
 struct TuningRequest {
     rotation_answer: Option<String>,
     media_ttl_secs: Option<i64>,
+    attachment_ttl_secs: Option<i64>,
     media_direct: Option<bool>,
     filter_categories: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct AttachmentsRequest {
+    files: Vec<FileRequest>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+enum FileRequest {
+    Image,
+    File {
+        name: String,
+        media_type: String,
+        byte_size: u64,
+    },
+    Audio {
+        #[serde(default = "one_second")]
+        duration_ms: u64,
+    },
+}
+
+fn one_second() -> u64 {
+    1_000
+}
+
+impl From<FileRequest> for Attachment {
+    fn from(file: FileRequest) -> Self {
+        match file {
+            FileRequest::Image => Self::Image,
+            FileRequest::File {
+                name,
+                media_type,
+                byte_size,
+            } => Self::File {
+                name,
+                media_type,
+                byte_size,
+            },
+            FileRequest::Audio { duration_ms } => Self::Audio { duration_ms },
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -133,7 +184,8 @@ fn fault(request: &FaultRequest) -> Option<Fault> {
 }
 
 fn export_zip(shared: &Shared) -> Response {
-    match crate::export::archive(&shared.account.read()) {
+    let ctx = shared.media_ctx();
+    match crate::export::archive(&shared.account.read(), &ctx) {
         Ok(bytes) => (
             StatusCode::OK,
             [
@@ -150,11 +202,49 @@ fn export_zip(shared: &Shared) -> Response {
     }
 }
 
+/// Adds the conversation `POST /__fake/attachments` asks for.
+fn add_attachments(shared: &Shared, request: AttachmentsRequest) -> Result<Value, Refusal> {
+    let files: Vec<Attachment> = request.files.into_iter().map(Attachment::from).collect();
+    if let Some(reason) = files.iter().find_map(attachments::refusal) {
+        return Err((StatusCode::BAD_REQUEST, reason));
+    }
+    let (conversation, messages) = shared.add_attachment_conversation(files.clone());
+    let answers = messages
+        .into_iter()
+        .zip(&files)
+        .map(|((message, asset), file)| {
+            let bytes = attachments::content(&asset, file)
+                .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+            let kind = match file {
+                Attachment::File { .. } => "file",
+                Attachment::Image => "image",
+                Attachment::Audio { .. } => "audio",
+            };
+            Ok(json!({"message": message, "index": 0, "kind": kind,
+                      "mediaType": attachments::media_type(file), "byteSize": bytes.len(),
+                      "bytesPath": format!("/__fake/attachment-bytes/{asset}")}))
+        })
+        .collect::<Result<Vec<Value>, Refusal>>()?;
+    Ok(json!({"conversation": conversation, "attachments": answers}))
+}
+
+fn original_bytes(shared: &Shared, asset: &str) -> Response {
+    match attachments::find(&shared.account.read(), asset) {
+        Some(attachment) => attachments::bytes_response(asset, &attachment),
+        None => error(StatusCode::NOT_FOUND, "no such attachment"),
+    }
+}
+
 /// Answers a `/__fake/…` request.
 pub fn handle(shared: &Shared, req: &Req) -> Response {
     let path = req.path.trim_end_matches('/');
     if req.method == Method::GET && path == "/__fake/export.zip" {
         return export_zip(shared);
+    }
+    if req.method == Method::GET
+        && let Some(asset) = path.strip_prefix("/__fake/attachment-bytes/")
+    {
+        return original_bytes(shared, asset);
     }
     let result = match (&req.method, path) {
         (&Method::GET, "/__fake/health") => Ok(json!({"ok": true})),
@@ -185,6 +275,9 @@ pub fn handle(shared: &Shared, req: &Req) -> Response {
         }
         (&Method::POST, "/__fake/activity") => parse::<Counts>(&req.body)
             .map(|c| json!({"conversations": shared.add_activity(c.conversations, c.messages_each)})),
+        (&Method::POST, "/__fake/attachments") => {
+            parse::<AttachmentsRequest>(&req.body).and_then(|r| add_attachments(shared, r))
+        }
         (&Method::POST, "/__fake/delete") => parse::<Counts>(&req.body)
             .map(|c| json!({"conversations": shared.account.write().delete_conversations(c.conversations)})),
         (&Method::POST, "/__fake/session") => parse::<Value>(&req.body).map(|v| {
@@ -213,6 +306,7 @@ pub fn handle(shared: &Shared, req: &Req) -> Response {
                 _ => {}
             }
             tuning.media_ttl_secs = t.media_ttl_secs.unwrap_or(tuning.media_ttl_secs);
+            tuning.attachment_ttl_secs = t.attachment_ttl_secs.unwrap_or(tuning.attachment_ttl_secs);
             tuning.media_direct = t.media_direct.unwrap_or(tuning.media_direct);
             tuning.filter_categories = t.filter_categories.unwrap_or(tuning.filter_categories);
             json!({"ok": true})

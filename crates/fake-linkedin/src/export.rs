@@ -1,15 +1,18 @@
 //! LinkedIn's own data export of the fake's account ("Get a copy of your data"): a ZIP of
 //! `messages.csv`, `Connections.csv`, `Invitations.csv` and `Profile.csv` shaped like a 2025
 //! export (linkedin-data-export.md), for the import tests of the browser suite. It holds the
-//! mailbox as it is when asked: later activity is only in the live answers.
+//! mailbox as it is when asked: later activity is only in the live answers. `ATTACHMENTS` holds
+//! each message's attachment URL, signed when the export is made.
 
 use std::io::{Cursor, Write as _};
 
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
+use crate::attachments;
 use crate::data::message::details;
 use crate::data::{Account, ConvKind, Member, Party};
+use crate::media::MediaCtx;
 
 /// `https://www.linkedin.com/in/<slug>`, without a trailing slash as the export writes it.
 fn profile_url(member: &Member) -> String {
@@ -47,7 +50,7 @@ fn date(ms: i64) -> String {
         .to_string()
 }
 
-fn messages_csv(account: &Account) -> String {
+fn messages_csv(account: &Account, ctx: &MediaCtx) -> String {
     let mut out = row(&[
         "CONVERSATION ID",
         "CONVERSATION TITLE",
@@ -97,6 +100,9 @@ fn messages_csv(account: &Account) -> String {
                 .collect::<Vec<_>>()
                 .join(",");
             let rendered = details(account.seed, conversation, ordinal);
+            let attachment = rendered.attachment.as_ref().map_or(String::new(), |a| {
+                attachments::url(ctx, conversation, ordinal, a)
+            });
             // Exports escape ampersands; advertisers' messages are HTML.
             let escaped = rendered.body.replace('&', "&amp;");
             let content = match sender {
@@ -117,7 +123,7 @@ fn messages_csv(account: &Account) -> String {
                 rendered.subject.unwrap_or_default(),
                 &content,
                 folder,
-                "",
+                &attachment,
                 "No",
             ]));
         }
@@ -159,11 +165,11 @@ fn connections_csv(account: &Account) -> String {
     out
 }
 
-/// The ZIP archive of the account as it is now.
-pub fn archive(account: &Account) -> std::io::Result<Vec<u8>> {
+/// The ZIP archive of the account as it is now, attachment URLs signed per `ctx`.
+pub fn archive(account: &Account, ctx: &MediaCtx) -> std::io::Result<Vec<u8>> {
     let owner = account.owner();
     let files = [
-        ("messages.csv", messages_csv(account)),
+        ("messages.csv", messages_csv(account, ctx)),
         ("Connections.csv", connections_csv(account)),
         (
             "Invitations.csv",

@@ -3,8 +3,9 @@
 //! It generates a deterministic mailbox from a seed and answers like `www.linkedin.com`:
 //! cookie auth and the CSRF check, the messaging GraphQL variants routed by query-id name and
 //! variable keys, `/voyager/api/me`, dash profiles, signed expiring pictures on
-//! `media.licdn.com` (also under `/media/` on this server), the web client's bundles on
-//! `static.licdn.com` (which declare the live query ids among decoys), HTML pages for the
+//! `media.licdn.com` (also under `/media/` on this server), message attachments behind signed
+//! expiring `www.linkedin.com/dms/prv/…` URLs for the session's cookies only, the web client's
+//! bundles on `static.licdn.com` (which declare the live query ids among decoys), HTML pages for the
 //! browser suite, fault injection, a limiter that punishes calling too much like LinkedIn (off
 //! by default), a request log and a control API under `/__fake/` (table in `src/control.rs`).
 //!
@@ -18,6 +19,7 @@
 
 #![warn(missing_docs)]
 
+mod attachments;
 mod bundles;
 pub mod config;
 mod control;

@@ -90,7 +90,11 @@ struct Args {
     /// Lifetime of the picture URLs handed out, in seconds (negative: already expired).
     #[arg(long, default_value_t = 60 * 24 * 3600, allow_hyphen_values = true)]
     media_ttl_secs: i64,
-    /// Picture URLs point at this server's `/media/` prefix instead of media.licdn.com.
+    /// Lifetime of the message attachment URLs handed out, in seconds (negative: already expired).
+    #[arg(long, default_value_t = 3600, allow_hyphen_values = true)]
+    attachment_ttl_secs: i64,
+    /// Picture URLs point at this server's `/media/` prefix instead of media.licdn.com, and
+    /// attachment URLs at this server instead of www.linkedin.com.
     #[arg(long)]
     media_direct: bool,
     /// Category variants list only the requested category (default: the whole mailbox).
@@ -164,6 +168,7 @@ async fn main() -> std::io::Result<()> {
             RotationArg::GraphqlErrors => RotationAnswer::GraphqlErrors,
         },
         media_ttl_secs: args.media_ttl_secs,
+        attachment_ttl_secs: args.attachment_ttl_secs,
         media_direct: args.media_direct,
         filter_categories: args.filter_categories,
     };

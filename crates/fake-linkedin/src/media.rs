@@ -3,7 +3,8 @@
 //! The server answers them when the request's `Host` is `media.licdn.com` (the browser suite
 //! maps that host to this server) and, for native clients, under the path prefix `/media`:
 //! `http://127.0.0.1:PORT/media/dms/image/v2/…` is the same resource. The signature `t=` covers
-//! the path from `/dms/` on plus `e=`, so both forms verify.
+//! the path from `/dms/` on plus `e=`, so both forms verify. Message attachments are signed the
+//! same way ([`crate::attachments`]).
 
 use std::io::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -21,7 +22,7 @@ use crate::rng::keyed_hash;
 /// The sizes every picture comes in.
 pub const SIZES: [u32; 4] = [100, 200, 400, 800];
 
-/// What rendering picture URLs needs.
+/// What rendering picture and attachment URLs needs.
 #[derive(Debug, Clone)]
 pub struct MediaCtx {
     /// `https://media.licdn.com` or `<server>/media`.
@@ -30,6 +31,10 @@ pub struct MediaCtx {
     pub key: Vec<u8>,
     /// `e=`: expiry in Unix seconds.
     pub expires: i64,
+    /// Where message attachments live: `https://www.linkedin.com` or `<server>`.
+    pub attachment_base: String,
+    /// `e=` of attachment URLs.
+    pub attachment_expires: i64,
 }
 
 /// Seconds since the Unix epoch by the real clock.
@@ -91,6 +96,25 @@ fn forbidden(body: &'static str) -> Response {
         .into_response()
 }
 
+/// Checks the `e=` and `t=` of a signed URL: the CDN's 403 when the signature does not match or
+/// has expired, `None` when it holds.
+pub fn refuse_signature(key: &[u8], path: &str, query: &str) -> Option<Response> {
+    let param = |name: &str| {
+        query.split('&').find_map(|pair| {
+            pair.strip_prefix(name)
+                .and_then(|rest| rest.strip_prefix('='))
+        })
+    };
+    let expires = param("e").and_then(|e| e.parse::<i64>().ok());
+    let (Some(expires), Some(signature)) = (expires, param("t")) else {
+        return Some(forbidden("Forbidden"));
+    };
+    if sign(key, path, expires) != signature {
+        return Some(forbidden("Forbidden"));
+    }
+    (expires <= unix_now()).then(|| forbidden("deny-expired-url"))
+}
+
 /// Whether a request looks like it comes from a browser rather than a server.
 fn looks_like_browser(headers: &HeaderMap) -> bool {
     let user_agent = headers
@@ -108,26 +132,13 @@ pub fn serve(
     query: &str,
     headers: &HeaderMap,
 ) -> Response {
-    let param = |name: &str| {
-        query.split('&').find_map(|pair| {
-            pair.strip_prefix(name)
-                .and_then(|rest| rest.strip_prefix('='))
-        })
-    };
     let parts: Vec<&str> = path.split('/').collect();
     // ["", "dms", "image", "v2", asset, "profile-displayphoto-shrink_W_W", …]
     let (Some(asset), Some(size)) = (parts.get(4), parts.get(5)) else {
         return (StatusCode::NOT_FOUND, "Not Found").into_response();
     };
-    let expires = param("e").and_then(|e| e.parse::<i64>().ok());
-    let (Some(expires), Some(signature)) = (expires, param("t")) else {
-        return forbidden("Forbidden");
-    };
-    if sign(key, path, expires) != signature {
-        return forbidden("Forbidden");
-    }
-    if expires <= unix_now() {
-        return forbidden("deny-expired-url");
+    if let Some(refusal) = refuse_signature(key, path, query) {
+        return refusal;
     }
     let Some(member) = account.member_by_asset(asset) else {
         return (StatusCode::NOT_FOUND, "Not Found").into_response();
@@ -144,7 +155,7 @@ pub fn serve(
         .and_then(|w| w.parse::<u32>().ok())
         .unwrap_or(100)
         .clamp(16, 800);
-    match png(width, picture.color) {
+    match png(width, width, picture.color) {
         Ok(bytes) => (
             [
                 (header::CONTENT_TYPE, "image/png"),
@@ -183,13 +194,13 @@ fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
     out.extend_from_slice(&crc.to_be_bytes());
 }
 
-/// A square RGB PNG: the member's colour with a lighter diagonal band.
-pub fn png(size: u32, color: [u8; 3]) -> std::io::Result<Vec<u8>> {
-    let mut raw = Vec::with_capacity((size * (size * 3 + 1)) as usize);
-    for y in 0..size {
+/// An RGB PNG: one colour with a lighter diagonal band.
+pub fn png(width: u32, height: u32, color: [u8; 3]) -> std::io::Result<Vec<u8>> {
+    let mut raw = Vec::with_capacity((height * (width * 3 + 1)) as usize);
+    for y in 0..height {
         raw.push(0);
-        for x in 0..size {
-            let band = x.abs_diff(y) < size / 8;
+        for x in 0..width {
+            let band = x.abs_diff(y) < width.min(height) / 8;
             let pixel = if band {
                 color.map(|c| c / 2 + 127)
             } else {
@@ -203,8 +214,8 @@ pub fn png(size: u32, color: [u8; 3]) -> std::io::Result<Vec<u8>> {
     let compressed = encoder.finish()?;
     let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
     let mut header = Vec::with_capacity(13);
-    header.extend_from_slice(&size.to_be_bytes());
-    header.extend_from_slice(&size.to_be_bytes());
+    header.extend_from_slice(&width.to_be_bytes());
+    header.extend_from_slice(&height.to_be_bytes());
     header.extend_from_slice(&[8, 2, 0, 0, 0]);
     chunk(&mut out, b"IHDR", &header);
     chunk(&mut out, b"IDAT", &compressed);
@@ -218,7 +229,7 @@ mod tests {
 
     #[test]
     fn the_png_has_a_valid_signature_and_crc() {
-        let bytes = png(16, [10, 20, 30]).unwrap();
+        let bytes = png(16, 16, [10, 20, 30]).unwrap();
         assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
         assert_eq!(crc32(b"IEND"), 0xAE42_6082);
         assert!(bytes.ends_with(&[0xAE, 0x42, 0x60, 0x82]));

@@ -16,7 +16,7 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::request::Req;
 use crate::state::Shared;
-use crate::{bundles, control, media, pages, voyager};
+use crate::{attachments, bundles, control, media, pages, voyager};
 
 /// Largest request body read.
 const BODY_LIMIT: usize = 8 << 20;
@@ -76,6 +76,9 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
     }
     if req.host == bundles::HOST {
         return bundles::handle(&shared, &req);
+    }
+    if req.path.starts_with("/dms/prv/") {
+        return attachments::serve(&shared, &req, seq);
     }
     if req.path.starts_with("/voyager/api/") {
         return voyager::handle(&shared, &req, seq).await;

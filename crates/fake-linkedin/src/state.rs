@@ -4,10 +4,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use parking_lot::{Mutex, RwLock};
 
-use ping_core::ids::{ConversationUrn, QueryId};
+use ping_core::ids::{ConversationUrn, MessageUrn, QueryId};
 
 use crate::config::{FakeConfig, Tuning};
 use crate::data::Account;
+use crate::data::message::Attachment;
 use crate::faults::{Fault, FaultQueue};
 use crate::limiter::{Limiter, LimiterState, Limits};
 use crate::log::RequestLog;
@@ -67,18 +68,24 @@ impl Shared {
         self.revoked.store(revoked, Ordering::SeqCst);
     }
 
-    /// What picture URLs rendered now look like.
+    /// What picture and attachment URLs rendered now look like.
     pub fn media_ctx(&self) -> MediaCtx {
         let tuning = self.tuning.read();
-        let base = if tuning.media_direct {
-            format!("{}/media", self.base_url)
+        let (base, attachment_base) = if tuning.media_direct {
+            (format!("{}/media", self.base_url), self.base_url.clone())
         } else {
-            "https://media.licdn.com".to_owned()
+            (
+                "https://media.licdn.com".to_owned(),
+                "https://www.linkedin.com".to_owned(),
+            )
         };
+        let now = unix_now();
         MediaCtx {
             base,
             key: self.media_key.clone(),
-            expires: unix_now().saturating_add(tuning.media_ttl_secs),
+            expires: now.saturating_add(tuning.media_ttl_secs),
+            attachment_base,
+            attachment_expires: now.saturating_add(tuning.attachment_ttl_secs),
         }
     }
 }
@@ -128,6 +135,25 @@ impl Shared {
     pub fn add_activity(&self, count: usize, each: usize) -> Vec<ConversationUrn> {
         let now_ms = unix_now_ms();
         self.account.write().add_activity(count, each, now_ms)
+    }
+
+    /// A new conversation, newest of all, with one message from a member per attachment.
+    /// Returns its URN and, per message, the message URN and asset id.
+    pub fn add_attachment_conversation(
+        &self,
+        attachments: Vec<Attachment>,
+    ) -> (ConversationUrn, Vec<(MessageUrn, String)>) {
+        let mut account = self.account.write();
+        let index = account.add_attachment_conversation(attachments, unix_now_ms());
+        let owner = account.owner().urn.clone();
+        let conv = &account.conversations[index];
+        let messages = (0..conv.messages.len())
+            .filter_map(|ordinal| {
+                let urn = MessageUrn::new(owner.clone(), &conv.message_id(ordinal)).ok()?;
+                Some((urn, conv.attachment_asset(ordinal)))
+            })
+            .collect();
+        (conv.urn.clone(), messages)
     }
 
     /// Ground truth.

@@ -5,6 +5,7 @@
 // Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test here.
 #![allow(clippy::unwrap_used, reason = "test code")]
 
+mod attachments;
 mod auth;
 mod binary;
 mod common;

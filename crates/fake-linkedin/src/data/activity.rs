@@ -2,7 +2,9 @@
 
 use ping_core::ids::ConversationUrn;
 
-use super::{Account, ConvKind, Msg};
+use super::generate::thread_id;
+use super::message::Attachment;
+use super::{Account, ConvKind, Conversation, Msg, Party};
 use crate::rng::Rng;
 
 impl Account {
@@ -43,6 +45,54 @@ impl Account {
         }
         self.resort();
         touched
+    }
+
+    /// A new 1:1 conversation in the inbox, newest of all, where a member sends one message per
+    /// attachment at `now_ms`. Returns its index.
+    pub fn add_attachment_conversation(
+        &mut self,
+        attachments: Vec<Attachment>,
+        now_ms: i64,
+    ) -> usize {
+        self.activity_rounds += 1;
+        let mut rng = Rng::new(self.seed, 1_000_000 + self.activity_rounds);
+        let top = self
+            .order
+            .first()
+            .map_or(0, |&i| self.conversations[i].last_activity_at());
+        let first_at = now_ms.max(top + 1);
+        let messages: Vec<Msg> = (0..attachments.len())
+            .map(|ordinal| Msg {
+                at: first_at + i64::try_from(ordinal).unwrap_or(0),
+                sender: 1,
+                salt: u32::try_from(rng.below(u64::from(u32::MAX))).unwrap_or(0),
+            })
+            .collect();
+        let thread_id = thread_id(&mut rng);
+        let urn = ConversationUrn::new(self.owner().urn.clone(), &thread_id)
+            .expect("a generated thread id makes a valid conversation urn");
+        let peer = 1 + rng.index(self.members.len() - 1);
+        let index = self.conversations.len();
+        self.change_seq += 1;
+        self.by_thread.insert(thread_id.clone(), index);
+        self.conversations.push(Conversation {
+            index,
+            thread_id,
+            urn,
+            kind: ConvKind::Regular,
+            title: None,
+            state: None,
+            parties: vec![Party::Member(0), Party::Member(peer)],
+            created_at: first_at - 1,
+            unread: u32::try_from(messages.len()).unwrap_or(u32::MAX),
+            embed_last: !messages.is_empty(),
+            messages,
+            changed_seq: self.change_seq,
+            deleted: false,
+            placed_attachments: attachments.into_iter().enumerate().collect(),
+        });
+        self.resort();
+        index
     }
 
     /// Deletes the `count` conversations just below the top (they show up in `deletedUrns`).

@@ -1,5 +1,7 @@
 //! Deterministic generation of an [`Account`] from an [`AccountSpec`].
 
+use std::collections::HashMap;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use ping_core::ids::{ConversationUrn, ProfileId, ProfileUrn};
@@ -90,7 +92,7 @@ fn kind_for(rank: usize, rng: &mut Rng, mix: Mix) -> ConvKind {
     ConvKind::Regular
 }
 
-fn thread_id(rng: &mut Rng) -> String {
+pub(super) fn thread_id(rng: &mut Rng) -> String {
     let uuid = format!(
         "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
         rng.next_u64() as u32,
@@ -208,6 +210,7 @@ impl Account {
                 unread: if rank < 4 && rng.chance(50) { 1 } else { 0 },
                 changed_seq: 0,
                 deleted: false,
+                placed_attachments: HashMap::new(),
             });
         }
         Account::index(spec.seed, members, orgs, conversations)

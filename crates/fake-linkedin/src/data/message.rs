@@ -28,11 +28,15 @@ impl RenderFormat {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Attachment {
     File {
-        name: &'static str,
-        media_type: &'static str,
+        name: String,
+        media_type: String,
         byte_size: u64,
     },
     Image,
+    /// A voice message.
+    Audio {
+        duration_ms: u64,
+    },
 }
 
 /// A reaction summary.
@@ -89,12 +93,16 @@ pub fn details(seed: u64, conv: &Conversation, ordinal: usize) -> Details {
         (_, 0..=3) => {
             let (name, media_type, byte_size) = *rng.pick(FILES);
             Some(Attachment::File {
-                name,
-                media_type,
+                name: name.to_owned(),
+                media_type: media_type.to_owned(),
                 byte_size,
             })
         }
         (_, 4..=6) => Some(Attachment::Image),
+        // A roll that used to mean no attachment, so the other messages stay as they were.
+        (_, 7) => Some(Attachment::Audio {
+            duration_ms: 1_000 + u64::from(msg.salt % 5_000),
+        }),
         _ => None,
     };
     let reactions = if format != RenderFormat::Recalled && rng.chance(8) {
@@ -122,6 +130,11 @@ pub fn details(seed: u64, conv: &Conversation, ordinal: usize) -> Details {
             rng.next_u64() & 0xFFFF_FFFF_FFFF
         )
     });
+    // Attachments placed by the control API replace the derived one on a message shown as sent.
+    let (format, attachment) = match conv.placed_attachments.get(&ordinal) {
+        Some(placed) => (RenderFormat::Default, Some(placed.clone())),
+        None => (format, attachment),
+    };
     let recalled = format == RenderFormat::Recalled;
     Details {
         format,

@@ -15,6 +15,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use ping_core::ids::{ConversationUrn, ProfileUrn};
 
+use self::message::Attachment;
+
 /// 2026-11-01T00:00:00Z in epoch milliseconds: the newest generated activity.
 pub const BASE_MS: i64 = 1_793_491_200_000;
 
@@ -142,6 +144,8 @@ pub struct Conversation {
     /// The account's change sequence number when this conversation last changed.
     pub changed_seq: u64,
     pub deleted: bool,
+    /// Attachments the control API placed, by message ordinal (the others derive from salts).
+    pub placed_attachments: HashMap<usize, Attachment>,
 }
 
 impl Conversation {
@@ -162,6 +166,13 @@ impl Conversation {
             thread.get(..24).unwrap_or(thread)
         );
         format!("2-{}", STANDARD.encode(raw))
+    }
+
+    /// The digital media asset id of the attachment of the message at `ordinal`. It names the
+    /// message, so a download finds it without an index; the salt makes guessed ids miss.
+    pub fn attachment_asset(&self, ordinal: usize) -> String {
+        let salt = self.messages[ordinal].salt;
+        format!("D4D06AQ{:X}x{ordinal:X}x{salt:08X}", self.index)
     }
 }
 
@@ -250,6 +261,16 @@ impl Account {
     /// A member by vanity slug or `ACoA…` id.
     pub fn member(&self, identity: &str) -> Option<&Member> {
         self.by_member_key.get(identity).map(|&i| &self.members[i])
+    }
+
+    /// The live conversation and message ordinal an attachment asset id names.
+    pub fn attachment_message(&self, asset: &str) -> Option<(&Conversation, usize)> {
+        let mut parts = asset.strip_prefix("D4D06AQ")?.split('x');
+        let mut number = || usize::from_str_radix(parts.next()?, 16).ok();
+        let (index, ordinal) = (number()?, number()?);
+        let conv = self.conversations.get(index).filter(|c| !c.deleted)?;
+        let known = ordinal < conv.messages.len() && conv.attachment_asset(ordinal) == asset;
+        known.then_some((conv, ordinal))
     }
 
     /// The member whose picture is `asset`.

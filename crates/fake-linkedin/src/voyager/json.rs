@@ -3,7 +3,8 @@
 
 use serde_json::{Value, json};
 
-use crate::data::message::{self, Attachment};
+use crate::attachments;
+use crate::data::message;
 use crate::data::text::{Attribute, AttributeKind};
 use crate::data::{Account, ConvKind, Conversation, Party, PictureAsset};
 use crate::media::{self, MediaCtx};
@@ -113,22 +114,17 @@ fn render_item(key: &str, payload: Value) -> Value {
     item
 }
 
-fn render_content(conv: &Conversation, ordinal: usize, details: &message::Details) -> Vec<Value> {
-    let at = conv.messages[ordinal].at;
+fn render_content(
+    conv: &Conversation,
+    ordinal: usize,
+    details: &message::Details,
+    ctx: &MediaCtx,
+) -> Vec<Value> {
     let salt = conv.messages[ordinal].salt;
-    let asset = format!("D4D06AQ{salt:010}Att");
     let mut items = Vec::new();
-    match &details.attachment {
-        Some(Attachment::File { name, media_type, byte_size }) => items.push(render_item("file", json!({
-            "_type": "com.linkedin.messenger.File", "assetUrn": format!("urn:li:digitalmediaAsset:{asset}"),
-            "byteSize": byte_size, "mediaType": media_type, "name": name,
-            "url": format!("https://www.linkedin.com/dms/prv/vid/v2/{asset}/messaging-attachmentFile/{salt:x}/0/{at}?m=AQfake&ne=1&v=beta&t=f{salt:x}")}))),
-        Some(Attachment::Image) => items.push(render_item("vectorImage", json!({
-            "_type": "com.linkedin.common.VectorImage",
-            "rootUrl": format!("https://www.linkedin.com/dms/prv/image/v2/{asset}/messaging-image-720/"),
-            "artifacts": [{"_type": "com.linkedin.common.VectorArtifact", "width": 720, "height": 540,
-                           "expiresAt": null, "fileIdentifyingUrlPathSegment": format!("0/{at}?m=AQfake&ne=1&v=beta&t=i{salt:x}")}]}))),
-        None => {}
+    if let Some(attachment) = &details.attachment {
+        let (key, payload) = attachments::render(ctx, conv, ordinal, attachment);
+        items.push(render_item(key, payload));
     }
     if ordinal == 0 && conv.kind == ConvKind::InMail && conv.state == Some("PENDING") {
         items.push(render_item(
@@ -177,7 +173,7 @@ pub fn message(account: &Account, conv: &Conversation, ordinal: usize, ctx: &Med
         "sender": sender, "actor": actor,
         "originToken": details.origin_token,
         "messageBodyRenderFormat": details.format.as_str(),
-        "renderContent": render_content(conv, ordinal, &details),
+        "renderContent": render_content(conv, ordinal, &details, ctx),
         "renderContentFallbackText": null,
         "reactionSummaries": reactions,
         "footer": null, "inlineWarning": null, "incompleteRetriableData": false

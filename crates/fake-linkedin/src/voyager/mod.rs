@@ -51,10 +51,10 @@ pub async fn handle(shared: &Shared, req: &Req, seq: u64) -> Response {
     }
 }
 
-/// Counts a member's call (one carrying the session's `li_at` that no injected fault answered)
-/// when the limiter is on. A refused call gets LinkedIn's answer, and the event goes on its log
+/// Counts a member's call (one carrying the session's `li_at` that no injected fault answered,
+/// attachment downloads included) when the limiter is on. A refused call gets LinkedIn's answer, and the event goes on its log
 /// entry.
-fn limit(shared: &Shared, seq: u64) -> Option<Response> {
+pub(crate) fn limit(shared: &Shared, seq: u64) -> Option<Response> {
     let event = shared.limiter.lock().as_mut()?.call()?;
     shared.log.lock().note_limiter(seq, event);
     Some(match event {
