@@ -75,7 +75,7 @@ cmd_lint() {
     cargo fmt --all --check
     cargo clippy --workspace --all-targets --quiet -- -D warnings
     # Feature-gated code the workspace run leaves out: the PostgreSQL store and the benchmark hooks.
-    cargo clippy -p ping-backend --all-targets --features postgres --quiet -- -D warnings
+    cargo clippy -p ping-backend --all-targets --features postgres,s3 --quiet -- -D warnings
     cargo clippy -p ping-ext --all-targets --features bench --quiet -- -D warnings
     log "rustdoc over ping-core and ping-protocol (missing docs and broken links are errors)"
     RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p ping-core -p ping-protocol --quiet

@@ -51,6 +51,12 @@ pub enum ApiError {
     /// 422: an avatar the backend will not store (host, size or type).
     #[error("{0}")]
     AvatarRefused(String),
+    /// 413: an upload over the backend's size cap.
+    #[error("{0}")]
+    TooLarge(String),
+    /// 422: attachment bytes the backend will not store (their type).
+    #[error("{0}")]
+    ContentRefused(String),
     /// 421: the request names a host this backend does not answer for (DNS rebinding, or a
     /// `PING_PUBLIC_URL` that is not the address in use); the message names the right one.
     #[error("{0}")]
@@ -77,7 +83,10 @@ impl ApiError {
             Self::PairingCodeExpired => StatusCode::GONE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
-            Self::AvatarRefused(_) | Self::DataRefused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::AvatarRefused(_) | Self::DataRefused(_) | Self::ContentRefused(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::MisdirectedHost(_) => StatusCode::MISDIRECTED_REQUEST,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -93,7 +102,9 @@ impl ApiError {
             Self::CsrfMismatch
             | Self::InvalidRequest(_)
             | Self::MisdirectedHost(_)
-            | Self::DataRefused(_) => ErrorCode::InvalidRequest,
+            | Self::DataRefused(_)
+            | Self::TooLarge(_)
+            | Self::ContentRefused(_) => ErrorCode::InvalidRequest,
             Self::PairingCodeUnknown => ErrorCode::PairingCodeUnknown,
             Self::PairingCodeExpired => ErrorCode::PairingCodeExpired,
             Self::RateLimited { .. } => ErrorCode::RateLimited,

@@ -1,6 +1,7 @@
 //! The Ping companion backend: the API the extension talks to, a small server-rendered web UI,
 //! a background avatar downloader, and the store (SQLite by default, PostgreSQL optionally).
 
+pub mod attachments;
 pub mod auth;
 pub mod avatars;
 pub mod backfill;

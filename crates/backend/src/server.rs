@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use chrono::Duration;
 
+use crate::attachments::AttachmentObjects;
 use crate::avatars::{AvatarWorker, load_extra_roots};
 use crate::clock::{Clock, SystemClock};
 use crate::secrets::{generated_password, hash_password};
@@ -74,7 +75,11 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         )?;
     }
     let config = AppConfig::from_settings(&settings);
-    let state = AppState::new(store.clone(), clock.clone(), config.clone());
+    let attachment_location = settings.attachment_location();
+    let attachments = AttachmentObjects::open(&attachment_location)
+        .with_context(|| format!("opening the attachment store at {attachment_location}"))?;
+    let state =
+        AppState::new(store.clone(), clock.clone(), config.clone()).with_attachments(attachments);
     tokio::spawn(housekeeping(store.clone(), clock.clone()));
     let worker = AvatarWorker::new(store, clock, config.avatar_policy, &extra_roots)?;
     worker.spawn(

@@ -110,6 +110,16 @@ pub struct Settings {
     #[arg(long, env = "PING_AVATAR_WORKERS", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub avatar_workers: u16,
 
+    /// Where attachment bytes are kept: a directory, `file:///dir`, or `s3://bucket/prefix`
+    /// (build with `--features s3`; credentials and region from the standard `AWS_…`
+    /// variables). Default: `attachments/` beside the SQLite database, else `data/attachments`.
+    #[arg(long, env = "PING_ATTACHMENT_STORE")]
+    pub attachment_store: Option<String>,
+
+    /// Largest attachment accepted from the extension, in bytes (default 100 MiB).
+    #[arg(long, env = "PING_ATTACHMENT_MAX_BYTES", default_value_t = crate::attachments::DEFAULT_MAX_BYTES)]
+    pub attachment_max_bytes: u64,
+
     /// TEST ONLY: run the server's clock ahead by this many seconds (e.g. 2592000 for 30
     /// days), so the browser suite can see a pairing token expire.
     #[arg(
@@ -148,6 +158,8 @@ impl Settings {
             avatar_max_bytes: 5 * 1024 * 1024,
             extra_ca_certs: Vec::new(),
             avatar_workers: 4,
+            attachment_store: None,
+            attachment_max_bytes: crate::attachments::DEFAULT_MAX_BYTES,
             clock_offset_secs: 0,
             trusted_proxies: 0,
             trust_forwarded_for: false,
@@ -182,12 +194,36 @@ impl Settings {
             .collect()
     }
 
+    /// Where attachment bytes go: the configured store, else `attachments/` in the SQLite
+    /// database's directory, else `data/attachments`.
+    pub fn attachment_location(&self) -> String {
+        if let Some(location) = &self.attachment_store {
+            return location.clone();
+        }
+        let database = self.database_url.expose();
+        let sqlite_file = database
+            .strip_prefix("sqlite://")
+            .or_else(|| database.strip_prefix("sqlite:"))
+            .map(|rest| rest.split('?').next().unwrap_or_default())
+            .filter(|path| !path.is_empty() && *path != ":memory:");
+        match sqlite_file.map(std::path::Path::new) {
+            Some(path) => path
+                .parent()
+                .unwrap_or(std::path::Path::new(""))
+                .join("attachments")
+                .display()
+                .to_string(),
+            None => "data/attachments".to_owned(),
+        }
+    }
+
     /// The effective settings as `KEY=value` lines, secrets redacted.
     pub fn describe(&self) -> String {
         format!(
             "PING_BIND={}\nPING_DATABASE_URL={}\nPING_PUBLIC_URL={}\nPING_AVATAR_EXTRA_HOSTS={}\n\
              PING_AVATAR_ALLOW_HTTP={}\nPING_AVATAR_MAX_BYTES={}\nPING_EXTRA_CA_CERTS={}\n\
-             PING_AVATAR_WORKERS={}\nPING_CLOCK_OFFSET_SECS={}\nPING_TRUSTED_PROXIES={}\n",
+             PING_AVATAR_WORKERS={}\nPING_ATTACHMENT_STORE={}\nPING_ATTACHMENT_MAX_BYTES={}\n\
+             PING_CLOCK_OFFSET_SECS={}\nPING_TRUSTED_PROXIES={}\n",
             self.bind,
             self.database_url,
             self.public_url,
@@ -200,6 +236,8 @@ impl Settings {
                 .collect::<Vec<_>>()
                 .join(","),
             self.avatar_workers,
+            self.attachment_location(),
+            self.attachment_max_bytes,
             self.clock_offset_secs,
             self.proxies(),
         )
@@ -231,6 +269,18 @@ mod tests {
         assert_eq!(settings.proxies(), 1);
         settings.trusted_proxies = 2;
         assert_eq!(settings.proxies(), 2);
+    }
+
+    #[test]
+    fn attachments_go_beside_the_sqlite_database_unless_a_store_is_named() {
+        let mut settings = Settings::defaults();
+        assert_eq!(settings.attachment_location(), "data/attachments");
+        settings.database_url = DatabaseUrl::new("sqlite:///var/lib/ping/ping.db?mode=rwc");
+        assert_eq!(settings.attachment_location(), "/var/lib/ping/attachments");
+        settings.database_url = DatabaseUrl::new("postgres://db.example/ping");
+        assert_eq!(settings.attachment_location(), "data/attachments");
+        settings.attachment_store = Some("s3://bucket/ping".into());
+        assert_eq!(settings.attachment_location(), "s3://bucket/ping");
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use tokio::sync::{Notify, watch};
 
+use crate::attachments::AttachmentObjects;
 use crate::avatars::AvatarPolicy;
 use crate::clock::Clock;
 use crate::settings::Settings;
@@ -19,6 +20,8 @@ pub struct AppConfig {
     /// refused, except loopback names.
     pub public_host: Option<String>,
     pub avatar_policy: AvatarPolicy,
+    /// Largest attachment upload accepted, in bytes.
+    pub attachment_max_bytes: u64,
 }
 
 impl AppConfig {
@@ -32,6 +35,7 @@ impl AppConfig {
                 allow_http: settings.avatar_allow_http,
                 max_bytes: settings.avatar_max_bytes,
             },
+            attachment_max_bytes: settings.attachment_max_bytes,
         }
     }
 }
@@ -42,6 +46,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<AppConfig>,
+    /// Attachment bytes by content hash.
+    pub attachments: AttachmentObjects,
     /// Wakes the avatar worker of this process when a push queued downloads.
     pub avatar_wakeup: Arc<Notify>,
     /// Counts the run reports this process stored: a `wait`ing sync call of the API looks
@@ -55,8 +61,18 @@ impl AppState {
             store,
             clock,
             config: Arc::new(config),
+            // Replaced by the configured store when serving ([`Self::with_attachments`]).
+            attachments: AttachmentObjects::in_memory(),
             avatar_wakeup: Arc::new(Notify::new()),
             runs_reported: Arc::new(watch::Sender::new(0)),
+        }
+    }
+
+    /// This state with attachment bytes kept in `attachments`.
+    pub fn with_attachments(self, attachments: AttachmentObjects) -> Self {
+        Self {
+            attachments,
+            ..self
         }
     }
 }

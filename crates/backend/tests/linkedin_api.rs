@@ -20,7 +20,7 @@ const SYNC: &str = "/api/v1/linkedin/conversations/sync";
 const STATUS: &str = "/api/v1/linkedin/sync/status";
 
 /// Creates an API key in Settings the way a browser does; returns the key the page shows.
-async fn create_key(app: &TestApp, browser: &Browser, name: &str) -> String {
+pub(crate) async fn create_key(app: &TestApp, browser: &Browser, name: &str) -> String {
     let (status, _, html) = app
         .form(
             "/settings/api-keys",

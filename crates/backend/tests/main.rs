@@ -4,6 +4,7 @@
 // Helpers and fixtures here are test code too: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, reason = "test code")]
 
+mod attachments;
 mod avatars;
 mod cli;
 mod export;

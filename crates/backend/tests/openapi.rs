@@ -128,8 +128,9 @@ async fn every_path_parameter_is_declared_with_its_type() {
         }
     }
     assert_eq!(
-        declared, 3,
-        "a token id, a sync request id and a LinkedIn account id"
+        declared, 7,
+        "a token id, a sync request id, a LinkedIn account id, and a message URN with an \
+         attachment index on both attachment routes"
     );
     let revoke = &document["paths"]["/api/v1/pairing/tokens/{id}"]["delete"];
     assert_eq!(revoke["parameters"][0]["schema"]["type"], "integer");

@@ -1,6 +1,7 @@
 //! The HTTP surface: the JSON API under `/api/v1/` and the web UI.
 
 pub mod api;
+mod attachment_bytes;
 mod guard;
 pub mod web;
 

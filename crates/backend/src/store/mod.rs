@@ -7,6 +7,7 @@
 //! live here, so several processes can share one PostgreSQL.
 
 mod api_keys;
+mod attachments;
 mod contact_merge;
 mod fault;
 pub mod import_match;
@@ -22,6 +23,7 @@ use ping_core::ids::ProfileUrn;
 use ping_protocol::{AccountStatus, AvatarRequest, BackfillRequest, RunReport, SyncRequest};
 
 pub use api_keys::*;
+pub use attachments::*;
 pub use imports::*;
 pub use pages::*;
 pub use records::*;
@@ -62,6 +64,7 @@ pub trait Store:
     + ImportStore
     + PageStore
     + ApiKeyStore
+    + AttachmentStore
 {
 }
 
@@ -76,6 +79,7 @@ impl<T> Store for T where
         + ImportStore
         + PageStore
         + ApiKeyStore
+        + AttachmentStore
 {
 }
 

@@ -22,6 +22,7 @@ use super::route_doc::{Access, RouteDoc, body, doc};
 use crate::auth::ApiKeyAuth;
 use crate::error::ApiError;
 use crate::ids::UserId;
+use crate::routes::attachment_bytes;
 use crate::secrets::random_token;
 use crate::state::AppState;
 
@@ -293,6 +294,16 @@ pub async fn status_of(
 }
 
 /// The routes of this API, for the router and the OpenAPI document.
+/// `GET /api/v1/linkedin/messages/{messageUrn}/attachments/{index}`: the stored bytes, with
+/// their media type.
+pub async fn attachment(
+    State(state): State<AppState>,
+    auth: ApiKeyAuth,
+    Path((message, index)): Path<(String, u32)>,
+) -> Result<Response, ApiError> {
+    attachment_bytes::serve_stored(&state, auth.user, &message, index).await
+}
+
 pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
     vec![
         (
@@ -332,6 +343,19 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
                 "Last sync, state and counts of one LinkedIn account",
             ),
             get(status_of),
+        ),
+        (
+            doc(
+                "get",
+                "/linkedin/messages/{messageUrn}/attachments/{index}",
+                Access::ApiKey,
+                None,
+                200,
+                None,
+                "The bytes of a message's attachment (index in the message's `attachments`), \
+                 with their media type; 404 when unknown or not downloaded yet",
+            ),
+            get(attachment),
         ),
     ]
 }

@@ -1,5 +1,6 @@
 //! The JSON API for the extension (bearer token) and the web UI (session).
 
+mod attachments;
 mod json;
 mod linkedin;
 mod openapi;
@@ -10,17 +11,18 @@ mod sync;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Method, header};
-use axum::routing::{MethodRouter, delete, get, post};
+use axum::routing::{MethodRouter, delete, get, post, put};
 use axum::{Json, Router};
 use ping_protocol::{
-    AvatarUpload, ClaimRequest, ExtensionToken, HelloRequest, HelloResponse, PairRequest,
-    PairingCodeRequest, PairingCodeResponse, PairingPollRequest, PairingPollResponse, ProfilesPush,
-    ProfilesResponse, PushBatch, PushResponse, RunReport, SyncRequest, SyncRequestCreate,
-    SyncStatus,
+    AttachmentStored, AttachmentsSkipped, AvatarUpload, ClaimRequest, ExtensionToken, HelloRequest,
+    HelloResponse, PairRequest, PairingCodeRequest, PairingCodeResponse, PairingPollRequest,
+    PairingPollResponse, ProfilesPush, ProfilesResponse, PushBatch, PushResponse, RunReport,
+    SyncRequest, SyncRequestCreate, SyncStatus,
 };
 use serde_json::Value;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+pub(crate) use attachments::attachment_key;
 pub use linkedin::MAX_WAIT_SECS;
 pub use route_doc::{Access, BodySchema, RouteDoc};
 use route_doc::{body, doc};
@@ -148,6 +150,34 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
         ),
         (
             doc(
+                "put",
+                "/messages/{messageUrn}/attachments/{index}",
+                Extension,
+                // The body is the raw bytes, typed by `Content-Type`: no JSON schema.
+                None,
+                200,
+                Some(body::<AttachmentStored>),
+                "Upload the bytes of a message's attachment as LinkedIn served them (the URN \
+                 percent-encoded, `Content-Type` LinkedIn's); 404 unknown attachment, 413 over \
+                 the backend's cap, 422 bytes that are not the declared kind or are markup",
+            ),
+            put(attachments::upload),
+        ),
+        (
+            doc(
+                "post",
+                "/attachments/skipped",
+                Extension,
+                Some(body::<AttachmentsSkipped>),
+                204,
+                None,
+                "Attachments the extension will not upload, and why; never asked for again \
+                 (entries naming no attachment of the user's are ignored)",
+            ),
+            post(attachments::skipped),
+        ),
+        (
+            doc(
                 "post",
                 "/sync/runs",
                 Extension,
@@ -230,7 +260,7 @@ pub fn router() -> Router<AppState> {
         .allow_origin(AllowOrigin::predicate(|origin: &HeaderValue, _| {
             origin.as_bytes().starts_with(b"chrome-extension://")
         }))
-        .allow_methods([Method::GET, Method::POST, Method::DELETE])
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]);
     routes()
         .into_iter()

@@ -16,13 +16,17 @@ fn security(access: Access) -> Value {
 }
 
 /// The `{name}` segments of a route path, as OpenAPI path parameters. Numeric ids are the
-/// store's row ids; the others (sync requests) are opaque strings.
+/// store's row ids, `index` an attachment's position; the others (sync requests, URNs) are
+/// strings.
 fn path_parameters(path: &str) -> Vec<Value> {
     path.split('/')
         .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
         .map(|name| {
             let schema = if path.starts_with("/pairing/tokens/") {
                 json!({ "type": "integer", "format": "int64" })
+            } else if name == "index" {
+                // An attachment's position in its message's `attachments`.
+                json!({ "type": "integer", "format": "uint32", "minimum": 0 })
             } else {
                 json!({ "type": "string" })
             };

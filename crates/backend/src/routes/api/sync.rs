@@ -11,6 +11,7 @@ use ping_protocol::{
 use serde::Deserialize;
 
 use super::json::ApiJson;
+use crate::attachments;
 use crate::auth::{ExtensionAuth, Owner};
 use crate::backfill::BACKFILL;
 use crate::error::ApiError;
@@ -38,6 +39,7 @@ pub async fn push(
     let avatar_requests = BACKFILL
         .avatars_to_fetch(&*state.store, &state.config.avatar_policy, auth.user, now)
         .await?;
+    let attachment_requests = attachments::requests(&*state.store, auth.user, now).await?;
     Ok(Json(PushResponse {
         conversations: counts.conversations,
         messages: counts.messages,
@@ -45,7 +47,7 @@ pub async fn push(
         backfill_needed,
         avatar_requests,
         history_covered,
-        attachment_requests: Vec::new(),
+        attachment_requests,
     }))
 }
 

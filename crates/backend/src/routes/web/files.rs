@@ -1,10 +1,12 @@
 //! Downloads: exports, avatars, the stylesheet.
 
+use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 
 use super::page::PageError;
+use crate::attachments;
 use crate::auth::PageSession;
 use crate::error::ApiError;
 use crate::export;
@@ -63,6 +65,31 @@ pub async fn conversations_json(
         "ping-conversations.json",
         export::conversations_json(&conversations),
     ))
+}
+
+/// `GET /export/conversations.zip`: the JSON export and every stored attachment file, streamed.
+pub async fn conversations_zip(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+) -> Result<Response, PageError> {
+    let conversations = state.store.all_conversations(session.user).await?;
+    let files = state.store.stored_files(session.user).await?;
+    let archive = attachments::conversations_zip(
+        export::conversations_json(&conversations),
+        files,
+        state.attachments.clone(),
+    );
+    Ok((
+        [
+            (CONTENT_TYPE, "application/zip".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                "attachment; filename=\"ping-conversations.zip\"".to_owned(),
+            ),
+        ],
+        Body::from_stream(archive),
+    )
+        .into_response())
 }
 
 pub async fn avatar(

@@ -1,6 +1,7 @@
 //! The web UI: server-rendered pages, forms with CSRF tokens, a little plain JS.
 
 mod api_keys;
+mod attachments;
 mod files;
 mod import;
 mod login;
@@ -57,6 +58,8 @@ pub fn router() -> Router<AppState> {
         .route("/export/contacts.vcf", get(files::contacts_vcard))
         .route("/export/contacts.csv", get(files::contacts_csv))
         .route("/export/conversations.json", get(files::conversations_json))
+        .route("/export/conversations.zip", get(files::conversations_zip))
+        .route("/attachments/{message}/{index}", get(attachments::bytes))
         .route("/avatars/{hash}", get(files::avatar))
         .route("/static/style.css", get(files::stylesheet))
         .route("/static/dialogs.js", get(files::dialogs_script))

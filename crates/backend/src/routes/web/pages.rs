@@ -7,6 +7,7 @@ use minijinja::{Value, context};
 use ping_core::model::ConversationFolder;
 use serde::Deserialize;
 
+use super::attachments::items_by_message;
 use super::page::{PageError, page_context};
 use crate::auth::PageSession;
 use crate::error::ApiError;
@@ -192,10 +193,15 @@ pub async fn conversation(
         )
         .await?
         .ok_or(ApiError::NotFound)?;
+    let attachments = state
+        .store
+        .conversation_attachments(session.user, ConversationId(id))
+        .await?;
+    let attachments = items_by_message(&attachments);
     render(
         "conversation.html",
         page_context(&session, "conversations"),
-        context! { conversation },
+        context! { conversation, attachments },
     )
 }
 

@@ -10,6 +10,7 @@ use ping_core::ids::ProfileUrn;
 use ping_protocol::{SyncRequest, SyncRequestState};
 use serde::{Deserialize, Serialize};
 
+use super::attachments::human_size;
 use super::page::{PageError, page_context};
 use crate::auth::{ClientIp, PageSession, WebSession};
 use crate::error::ApiError;
@@ -52,9 +53,12 @@ async fn render_page(
         .collect();
     let accounts = state.store.list_accounts(session.user).await?;
     let accounts = serde_json::to_value(&accounts).unwrap_or_default();
+    let used = state.store.storage_use(session.user).await?;
+    let storage =
+        context! { files => used.files, bytes => used.bytes, size => human_size(used.bytes) };
     let html = templates::render(
         "settings.html",
-        context! { ..page_context(session, "settings"), ..context! { tokens, accounts }, ..extra },
+        context! { ..page_context(session, "settings"), ..context! { tokens, accounts, storage }, ..extra },
     )?;
     Ok((status, html).into_response())
 }

@@ -5,6 +5,8 @@
 //! epoch (`BIGINT`), flags as 0/1 integers, so every column maps to the same Rust type on both.
 
 mod api_keys;
+mod attachment_catalogue;
+mod attachments;
 mod avatars;
 mod contacts;
 mod import_links;
