@@ -1,15 +1,16 @@
 // @ts-check
-// The options page: backend address, throttle, pause, pace and the spam folder
+// The options page: backend address, throttle, pause, pace, the spam folder and attachments
 // (ping_protocol::worker::ExtensionSettings).
 // The worker owns the settings: it answers them (the defaults before any save) and keeps what
 // is saved normalised (ExtensionSettings::normalise), so this page holds no defaults or
 // bounds of its own. It converts hours to minutes and asks Chrome for access to the backend.
-/** @import { ExtensionSettings, PacePreset, WorkerReply, WorkerRequest } from './types/worker.js' */
+/** @import { AttachmentDownloads, ExtensionSettings, PacePreset, WorkerReply, WorkerRequest } from './types/worker.js' */
 
 /** @param {string} id */
 const input = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
 const form = /** @type {HTMLFormElement} */ (document.getElementById('settings-form'));
 const status = /** @type {HTMLElement} */ (document.getElementById('settings-status'));
+const attachments = /** @type {HTMLSelectElement} */ (document.getElementById('attachments'));
 /** @type {(message: WorkerRequest) => Promise<WorkerReply | undefined>} */
 const send = (message) => chrome.runtime.sendMessage(message);
 // Granted at install (manifest host_permissions); any other backend is asked for when saved.
@@ -21,6 +22,8 @@ function show(settings) {
   input('throttle-hours').value = String(settings.throttleMinutes / 60);
   input('paused').checked = settings.paused;
   input('sync-spam').checked = settings.syncSpam ?? false;
+  attachments.value = settings.attachments ?? 'all';
+  input('attachment-max-mb').value = String(settings.attachmentMaxMb ?? 25);
   for (const radio of form.querySelectorAll('input[name="pace"]')) {
     const choice = /** @type {HTMLInputElement} */ (radio);
     choice.checked = choice.value === settings.pace;
@@ -43,8 +46,8 @@ async function load() {
     else status.textContent = `The settings could not be read: ${failure(reply)}`;
   } finally {
     // The controls start disabled so nothing typed before the answer is overwritten by it.
-    const controls = /** @type {NodeListOf<HTMLInputElement | HTMLButtonElement>} */ (
-      form.querySelectorAll('input, button'));
+    const controls = /** @type {NodeListOf<HTMLInputElement | HTMLSelectElement | HTMLButtonElement>} */ (
+      form.querySelectorAll('input, select, button'));
     for (const control of controls) control.disabled = false;
   }
 }
@@ -72,6 +75,8 @@ form.addEventListener('submit', async (event) => {
     paused: input('paused').checked,
     pace: chosenPace(),
     syncSpam: input('sync-spam').checked,
+    attachments: /** @type {AttachmentDownloads} */ (attachments.value),
+    attachmentMaxMb: Math.round(Number(input('attachment-max-mb').value)),
   };
   const reply = await send({ type: 'saveSettings', settings });
   if (reply?.type === 'settings') {

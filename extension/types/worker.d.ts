@@ -1,6 +1,15 @@
 // Generated from ping_protocol::worker by crates/protocol/tests/worker_types.rs; do not edit.
 // Regenerate: UPDATE_TYPES=1 cargo test -p ping-protocol --features schema --test worker_types
 
+/** Which attachments the browser downloads, as chosen in the options. */
+export type AttachmentDownloads =
+  /** Files, images, audio and video. */
+  | "all"
+  /** Pictures only: the cheapest to fetch and the most looked at. */
+  | "imagesOnly"
+  /** None; the CRM keeps their names and links only. */
+  | "off";
+
 /** LinkedIn calls made against the budgets of the pace in force. */
 export interface BudgetView {
   /** The pace in force: the chosen one, or Careful while LinkedIn's pushback lasts. */
@@ -32,6 +41,10 @@ export interface ExtensionSettings {
   throttleMinutes: number;
   /** No automatic syncs while paused (Sync Now still works). */
   paused: boolean;
+  /** The largest attachment downloaded, in megabytes (MiB). */
+  attachmentMaxMb?: number;
+  /** Which message attachments are downloaded into the CRM. */
+  attachments?: AttachmentDownloads;
   /** How fast the extension may call LinkedIn. */
   pace?: PacePreset;
   /** Whether the spam folder is synced too (the other folders always are). */

@@ -4,12 +4,14 @@
 
 use gloo_net::http::{Request, RequestBuilder};
 use ping_protocol::api::{
-    API_PREFIX, ApiError, AvatarUpload, ClaimRequest, ErrorCode, ExtensionToken, HelloRequest,
-    HelloResponse, PairingCodeRequest, PairingCodeResponse, PairingPollRequest,
-    PairingPollResponse, ProfilesPush, ProfilesResponse, PushBatch, PushResponse, RunReport,
+    API_PREFIX, ApiError, AttachmentRequest, AttachmentSkip, AttachmentStored, AttachmentsSkipped,
+    AvatarUpload, ClaimRequest, ErrorCode, ExtensionToken, HelloRequest, HelloResponse,
+    PairingCodeRequest, PairingCodeResponse, PairingPollRequest, PairingPollResponse, ProfilesPush,
+    ProfilesResponse, PushBatch, PushResponse, RunReport,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
 use web_sys::RequestCredentials;
 
 /// Why a backend call failed, sorted by what the extension does about it.
@@ -100,11 +102,7 @@ impl Backend {
         body: &B,
     ) -> Result<R, BackendError> {
         let text = self.post_for_text(path, body).await?;
-        serde_json::from_str(&text).map_err(|error| BackendError::Refused {
-            status: 200,
-            message: format!("unreadable answer from {path}: {error}"),
-            code: None,
-        })
+        read_json(path, &text)
     }
 
     async fn post_for_text<B: Serialize>(
@@ -112,18 +110,32 @@ impl Backend {
         path: &str,
         body: &B,
     ) -> Result<String, BackendError> {
-        let url = format!("{}{API_PREFIX}{path}", self.base_url);
-        // The token is the only credential: no cookie of the backend's host (e.g. a web UI
-        // session) rides along.
-        let mut request: RequestBuilder = Request::post(&url).credentials(RequestCredentials::Omit);
-        if let Some(token) = &self.token {
-            request = request.header("authorization", &format!("Bearer {token}"));
+        let request = self.authorised(Request::post(&self.url(path))).json(body);
+        self.answer_text(request).await
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{API_PREFIX}{path}", self.base_url)
+    }
+
+    /// The token is the only credential: no cookie of the backend's host (e.g. a web UI
+    /// session) rides along.
+    fn authorised(&self, request: RequestBuilder) -> RequestBuilder {
+        let request = request.credentials(RequestCredentials::Omit);
+        match &self.token {
+            Some(token) => request.header("authorization", &format!("Bearer {token}")),
+            None => request,
         }
+    }
+
+    async fn answer_text(
+        &self,
+        request: Result<Request, gloo_net::Error>,
+    ) -> Result<String, BackendError> {
         let unreachable = |error: gloo_net::Error| BackendError::Unreachable {
             detail: error.to_string(),
         };
         let response = request
-            .json(body)
             .map_err(unreachable)?
             .send()
             .await
@@ -181,6 +193,45 @@ impl Backend {
     pub async fn report_run(&self, report: &RunReport) -> Result<(), BackendError> {
         self.post_for_text("/sync/runs", report).await.map(drop)
     }
+
+    /// Uploads an attachment's bytes (a `Blob`) as LinkedIn served them.
+    pub async fn upload_attachment(
+        &self,
+        attachment: &AttachmentRequest,
+        content_type: &str,
+        bytes: &JsValue,
+    ) -> Result<AttachmentStored, BackendError> {
+        let message = String::from(js_sys::encode_uri_component(
+            &attachment.message.to_string(),
+        ));
+        let path = format!("/messages/{message}/attachments/{}", attachment.index);
+        let request = self
+            .authorised(Request::put(&self.url(&path)))
+            .header("content-type", content_type)
+            .body(bytes.clone());
+        let text = self.answer_text(request).await?;
+        read_json(&path, &text)
+    }
+
+    pub async fn report_skipped_attachments(
+        &self,
+        skipped: &[AttachmentSkip],
+    ) -> Result<(), BackendError> {
+        let report = AttachmentsSkipped {
+            skipped: skipped.to_vec(),
+        };
+        self.post_for_text("/attachments/skipped", &report)
+            .await
+            .map(drop)
+    }
+}
+
+fn read_json<R: DeserializeOwned>(path: &str, text: &str) -> Result<R, BackendError> {
+    serde_json::from_str(text).map_err(|error| BackendError::Refused {
+        status: 200,
+        message: format!("unreadable answer from {path}: {error}"),
+        code: None,
+    })
 }
 
 #[cfg(test)]

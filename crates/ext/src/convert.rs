@@ -33,7 +33,7 @@ pub fn push_batch(run_id: &str, account: &Account, batch: &PushPlan) -> PushBatc
     }
 }
 
-/// What the planner needs from a push answer: the backfill and avatar requests.
+/// What the planner needs from a push answer: the backfill, avatar and attachment requests.
 pub fn push_ack(response: PushResponse) -> PushAck {
     PushAck {
         backfill_needed: response
@@ -43,15 +43,17 @@ pub fn push_ack(response: PushResponse) -> PushAck {
             .collect(),
         avatar_requests: avatar_transfers(response.avatar_requests),
         history_covered: response.history_covered,
+        attachment_requests: response.attachment_requests,
     }
 }
 
-/// A profiles push asks for nothing but avatars.
+/// A profiles answer asks for nothing but avatars.
 pub fn profiles_ack(response: ProfilesResponse) -> PushAck {
     PushAck {
         backfill_needed: Vec::new(),
         avatar_requests: avatar_transfers(response.avatar_requests),
         history_covered: Vec::new(),
+        attachment_requests: Vec::new(),
     }
 }
 

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod attachment;
 mod avatar;
 pub mod backend;
 #[cfg(feature = "bench")]

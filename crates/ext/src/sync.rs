@@ -5,10 +5,11 @@
 use chrono::{DateTime, Duration, Utc};
 use ping_core::ids::ProfileUrn;
 use ping_core::model::Account;
+use ping_core::sync::attachments::{AttachmentPolicy, AttachmentRequest, AttachmentSkip};
 use ping_core::sync::{
-    Lease, PaceLog, Planner, ProfileLookups, Progress, PushAck, PushFailure, PushPlan, SyncConfig,
-    SyncDecision, SyncHost, SyncState, SyncTrigger, ThrottlePolicy, Transport, VoyagerFetch,
-    VoyagerHttp, acquire_lease, decide_sync, drive, fetch_over_http,
+    AttachmentFetched, Lease, PaceLog, Planner, ProfileLookups, Progress, PushAck, PushFailure,
+    PushPlan, SyncConfig, SyncDecision, SyncHost, SyncState, SyncTrigger, ThrottlePolicy,
+    Transport, VoyagerFetch, VoyagerHttp, acquire_lease, decide_sync, drive, fetch_over_http,
 };
 use ping_core::voyager::{
     HttpRequest, HttpResponse, LinkedInSession, VoyagerAnswer, VoyagerContext, VoyagerFailure,
@@ -20,7 +21,7 @@ use crate::backend::{Backend, BackendError};
 use crate::chrome::timer::sleep;
 use crate::chrome::{ChromeError, cookies};
 use crate::error::WorkerError;
-use crate::{avatar, convert, store, transport};
+use crate::{attachment, avatar, convert, store, transport};
 
 /// Where the LinkedIn cookies are read from.
 const LINKEDIN: &str = "https://www.linkedin.com";
@@ -84,6 +85,10 @@ pub async fn run_if_due(due: Due) -> Result<Option<RunReport>, WorkerError> {
     let config = SyncConfig {
         pace: settings.pace,
         folders: SyncConfig::folders(settings.sync_spam),
+        attachments: AttachmentPolicy {
+            downloads: settings.attachments,
+            max_bytes: settings.attachment_max_bytes(),
+        },
         ..SyncConfig::default()
     };
     let mut planner = Planner::new(config, state, &store::query_ids().await?);
@@ -233,6 +238,33 @@ impl SyncHost for Worker {
         url: &str,
     ) -> Result<Result<(), String>, WorkerError> {
         Ok(avatar::transfer(&self.backend, member, url).await)
+    }
+
+    async fn transfer_attachment(
+        &mut self,
+        attachment: &AttachmentRequest,
+        max_bytes: u64,
+    ) -> Result<AttachmentFetched, WorkerError> {
+        let download = match attachment::download(attachment, max_bytes).await {
+            Ok(download) => download,
+            Err(outcome) => return Ok(outcome),
+        };
+        let answer = self
+            .backend
+            .upload_attachment(attachment, &download.content_type, &download.bytes)
+            .await;
+        Ok(match Self::backend_answer(answer).await? {
+            Ok(_) => AttachmentFetched::Stored,
+            Err(failure) => AttachmentFetched::NotUploaded(failure),
+        })
+    }
+
+    async fn report_skipped_attachments(
+        &mut self,
+        skipped: &[AttachmentSkip],
+    ) -> Result<Result<(), PushFailure>, WorkerError> {
+        let answer = self.backend.report_skipped_attachments(skipped).await;
+        Self::backend_answer(answer).await
     }
 
     async fn wait_until(&mut self, until: DateTime<Utc>) -> Result<(), WorkerError> {

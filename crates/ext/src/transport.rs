@@ -22,7 +22,8 @@ pub async fn send(request: &HttpRequest, via: Transport) -> HttpResponse {
     }
 }
 
-fn no_answer(reason: String) -> HttpResponse {
+/// A request that got no answer: status 0, the reason in the body.
+pub fn no_answer(reason: String) -> HttpResponse {
     HttpResponse {
         status: 0,
         body: reason,
@@ -35,10 +36,14 @@ async fn fetch_direct(request: &HttpRequest) -> HttpResponse {
     for (name, value) in &request.headers {
         builder = builder.header(name, value);
     }
-    let response = match builder.send().await {
-        Ok(response) => response,
-        Err(error) => return no_answer(format!("network error: {error}")),
-    };
+    match builder.send().await {
+        Ok(response) => read_answer(response).await,
+        Err(error) => no_answer(format!("network error: {error}")),
+    }
+}
+
+/// LinkedIn's answer as the planner reads it: status, headers, where a redirect ended, body.
+pub async fn read_answer(response: gloo_net::http::Response) -> HttpResponse {
     let headers = response
         .headers()
         .entries()

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use ping_core::sync::PacePreset;
+use ping_core::sync::attachments::{AttachmentDownloads, AttachmentPolicy};
 use ping_core::voyager::{HttpRequest, PageMeta, PageQueryIds};
 use serde::{Deserialize, Serialize};
 
@@ -96,6 +97,12 @@ pub struct ExtensionSettings {
     /// Whether the spam folder is synced too (the other folders always are).
     #[serde(default)]
     pub sync_spam: bool,
+    /// Which message attachments are downloaded into the CRM.
+    #[serde(default)]
+    pub attachments: AttachmentDownloads,
+    /// The largest attachment downloaded, in megabytes (MiB).
+    #[serde(default = "ExtensionSettings::default_attachment_max_mb")]
+    pub attachment_max_mb: u32,
 }
 
 impl ExtensionSettings {
@@ -104,6 +111,17 @@ impl ExtensionSettings {
     pub const MIN_THROTTLE_MINUTES: u32 = 15;
     /// The longest throttle, a week (the options page's limit too).
     pub const MAX_THROTTLE_MINUTES: u32 = 7 * 24 * 60;
+    /// The largest attachment cap offered: the backend's own default limit.
+    pub const MAX_ATTACHMENT_MB: u32 = 100;
+
+    fn default_attachment_max_mb() -> u32 {
+        u32::try_from(AttachmentPolicy::DEFAULT_MAX_BYTES / MIB).unwrap_or(25)
+    }
+
+    /// The attachment cap in bytes.
+    pub fn attachment_max_bytes(&self) -> u64 {
+        u64::from(self.attachment_max_mb) * MIB
+    }
 
     /// Why these settings cannot be saved: a plain-http backend anywhere but this computer
     /// would carry the pairing token and the CRM's data unencrypted.
@@ -142,6 +160,8 @@ impl ExtensionSettings {
                 pace => pace,
             },
             sync_spam: self.sync_spam,
+            attachments: self.attachments,
+            attachment_max_mb: self.attachment_max_mb.clamp(1, Self::MAX_ATTACHMENT_MB),
         }
     }
 }
@@ -154,9 +174,13 @@ impl Default for ExtensionSettings {
             paused: false,
             pace: PacePreset::Standard,
             sync_spam: false,
+            attachments: AttachmentDownloads::All,
+            attachment_max_mb: Self::default_attachment_max_mb(),
         }
     }
 }
+
+const MIB: u64 = 1024 * 1024;
 
 /// How much of the mailbox's history is synced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -313,6 +337,32 @@ mod tests {
             paused: true,
             pace: PacePreset::Careful,
             sync_spam: false,
+            attachments: AttachmentDownloads::ImagesOnly,
+            attachment_max_mb: 25,
+        }
+    }
+
+    #[test]
+    fn settings_saved_before_attachments_existed_download_them_all_up_to_25_mb() {
+        let old = r#"{"backendUrl":"http://127.0.0.1:8787","throttleMinutes":120,"paused":false}"#;
+        let settings: ExtensionSettings = serde_json::from_str(old).unwrap();
+        assert_eq!(settings.attachments, AttachmentDownloads::All);
+        assert_eq!(settings.attachment_max_bytes(), 25 * 1024 * 1024);
+    }
+
+    #[test]
+    fn the_attachment_cap_stays_between_one_megabyte_and_the_backends_limit() {
+        for (given, kept) in [
+            (0, 1),
+            (25, 25),
+            (5_000, ExtensionSettings::MAX_ATTACHMENT_MB),
+        ] {
+            let saved = ExtensionSettings {
+                attachment_max_mb: given,
+                ..ExtensionSettings::default()
+            }
+            .normalise();
+            assert_eq!(saved.attachment_max_mb, kept, "{given}");
         }
     }
 
