@@ -441,6 +441,7 @@ async fn contract(store: &dyn Store) {
         conversations_processed: 1,
         messages_processed: 3,
         profiles_backfilled: 0,
+        attachments_stored: 0,
         requests_made: 2,
         errors: vec![],
     };
