@@ -9,9 +9,10 @@
 //! - the expiry is the artifact's `expiresAt`, else the URL's `e=` (a `#fragment` is not part
 //!   of the query).
 
+use serde::Deserialize;
 use serde_json::Value;
 
-use super::json::{count, millis, string};
+use super::lenient::{Count, List, Millis, Object, Record, Str};
 use super::media_url::{asset_id, expiry, is_asset_id, is_web_url, shrink_size};
 use crate::model::{Artifact, Picture};
 
@@ -24,8 +25,69 @@ const PROFILE_PICTURE_REFERENCES: [&str; 2] = [
     "displayImageReferenceResolutionResult",
 ];
 
-/// A VectorImage (a participant's `profilePicture`, an organisation's `logo`, an image
-/// attachment); `None` when it has no usable artifact.
+/// A `VectorImage` as the JSON holds it, read by [`VectorImage::picture`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct VectorImage<'a> {
+    #[serde(borrow)]
+    root_url: Str<'a>,
+    #[serde(borrow)]
+    artifacts: List<Record<VectorArtifact<'a>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct VectorArtifact<'a> {
+    #[serde(borrow)]
+    file_identifying_url_path_segment: Str<'a>,
+    width: Count,
+    height: Count,
+    expires_at: Millis,
+}
+
+impl VectorImage<'_> {
+    /// The picture (a participant's `profilePicture`, an organisation's `logo`); `None` when it
+    /// has no usable artifact.
+    pub(crate) fn picture(&self) -> Option<Picture> {
+        self.read(None)
+    }
+
+    /// `asset_urn` is the `displayImageUrn` (`urn:li:digitalmediaAsset:<id>`) when there is one.
+    fn read(&self, asset_urn: Option<&str>) -> Option<Picture> {
+        // A missing `rootUrl` joins to a relative path, which `is_web_url` refuses.
+        let root = self.root_url.as_str().unwrap_or_default();
+        let artifacts: Vec<Artifact> = self
+            .artifacts
+            .0
+            .as_ref()?
+            .iter()
+            .filter_map(|Record(artifact)| {
+                let segment = artifact.file_identifying_url_path_segment.non_empty()?;
+                let url = format!("{root}{segment}");
+                is_web_url(&url).then(|| Artifact {
+                    width: artifact.width.0.unwrap_or(0),
+                    height: artifact.height.0.unwrap_or(0),
+                    expires_at: artifact.expires_at.0.or_else(|| expiry(&url)),
+                    url,
+                })
+            })
+            .collect();
+        // Every artifact shares the root, so the first one's URL names the asset.
+        let from_url = asset_id(&artifacts.first()?.url);
+        let asset_id = asset_urn
+            .and_then(|urn| urn.strip_prefix(ASSET_URN_PREFIX))
+            .filter(|id| is_asset_id(id))
+            .map(str::to_owned)
+            .or(from_url);
+        Some(Picture {
+            asset_id,
+            artifacts,
+        })
+    }
+}
+
+/// A VectorImage inside an already parsed value (an image attachment); `None` when it has no
+/// usable artifact.
 pub(crate) fn vector_image(image: &Value) -> Option<Picture> {
     read_vector_image(image, None)
 }
@@ -61,39 +123,10 @@ pub(crate) fn picture_from_url(url: &str) -> Option<Picture> {
     })
 }
 
-/// `asset_urn` is the `displayImageUrn` (`urn:li:digitalmediaAsset:<id>`) when there is one.
 fn read_vector_image(image: &Value, asset_urn: Option<&str>) -> Option<Picture> {
-    // A missing `rootUrl` joins to a relative path, which `is_web_url` refuses.
-    let root = image
-        .get("rootUrl")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let artifacts: Vec<Artifact> = image
-        .get("artifacts")
-        .and_then(Value::as_array)?
-        .iter()
-        .filter_map(|artifact| {
-            let segment = string(artifact, "fileIdentifyingUrlPathSegment")?;
-            let url = format!("{root}{segment}");
-            is_web_url(&url).then(|| Artifact {
-                width: count(artifact, "width").unwrap_or(0),
-                height: count(artifact, "height").unwrap_or(0),
-                expires_at: millis(artifact, "expiresAt").or_else(|| expiry(&url)),
-                url,
-            })
-        })
-        .collect();
-    // Every artifact shares the root, so the first one's URL names the asset.
-    let from_url = asset_id(&artifacts.first()?.url);
-    let asset_id = asset_urn
-        .and_then(|urn| urn.strip_prefix(ASSET_URN_PREFIX))
-        .filter(|id| is_asset_id(id))
-        .map(str::to_owned)
-        .or(from_url);
-    Some(Picture {
-        asset_id,
-        artifacts,
-    })
+    // Lenient fields never fail; a non-object is no image.
+    let Object(image) = Object::<VectorImage>::deserialize(image).ok()?;
+    image?.read(asset_urn)
 }
 
 #[cfg(test)]

@@ -4,11 +4,12 @@ use serde_json::Value;
 
 use super::attachments::has_ad;
 use super::envelope::Collection;
-use super::json::label;
+use super::json::text_label;
 use super::messages::message;
 use super::participants::participant;
+use super::records::{ConversationRecord, MessageRecord};
 use super::{cursor, record_urn};
-use crate::entity::json::{count, flag, millis, present, string};
+use crate::entity::lenient::Record;
 use crate::ids::{ConversationUrn, SyncToken};
 use crate::model::{
     Conversation, ConversationKind, ConversationPage, Participant, ParticipantId, Skipped,
@@ -16,11 +17,11 @@ use crate::model::{
 
 /// A page of the conversation list. Unreadable conversations are skipped; so are unreadable
 /// participants and embedded messages, reported under their conversation's index.
-pub(super) fn page(collection: &Collection<'_>) -> ConversationPage {
+pub(super) fn page(collection: &Collection<'_, ConversationRecord<'_>>) -> ConversationPage {
     let mut page = ConversationPage::default();
-    for (index, element) in collection.elements.iter().enumerate() {
+    for (index, Record(element)) in collection.elements.iter().enumerate() {
         let skip = |urn, reason| Skipped { index, urn, reason };
-        let Some(urn) = element.get("entityUrn").and_then(Value::as_str) else {
+        let Some(urn) = element.entity_urn.as_str() else {
             page.skipped
                 .push(skip(None, "conversation without an entityUrn".to_owned()));
             continue;
@@ -32,7 +33,7 @@ pub(super) fn page(collection: &Collection<'_>) -> ConversationPage {
             ));
             continue;
         };
-        let Some(last_activity_at) = millis(element, "lastActivityAt") else {
+        let Some(last_activity_at) = element.last_activity_at.0 else {
             page.skipped.push(skip(
                 Some(urn.to_string()),
                 "conversation without lastActivityAt".to_owned(),
@@ -40,56 +41,63 @@ pub(super) fn page(collection: &Collection<'_>) -> ConversationPage {
             continue;
         };
         let mut participants = Vec::new();
-        for value in array(element, "conversationParticipants") {
+        for Record(value) in element.conversation_participants.items() {
             match participant(value) {
                 Ok(parsed) => participants.push(parsed),
-                Err(reason) => page.skipped.push(skip(record_urn(value), reason)),
+                Err(reason) => page
+                    .skipped
+                    .push(skip(record_urn(&value.entity_urn), reason)),
             }
         }
-        let messages = present(element, "messages").map_or(&[][..], |m| array(m, "elements"));
-        for value in messages {
+        let messages = element
+            .messages
+            .0
+            .as_ref()
+            .map_or(&[][..], |holder| holder.elements.items());
+        for Record(value) in messages {
             match message(value, Some(&urn)) {
                 Ok(parsed) => page.last_messages.push(parsed),
-                Err(reason) => page.skipped.push(skip(record_urn(value), reason)),
+                Err(reason) => page
+                    .skipped
+                    .push(skip(record_urn(&value.entity_urn), reason)),
             }
         }
-        let categories: Vec<String> = array(element, "categories")
+        let categories: Vec<String> = element
+            .categories
+            .items()
             .iter()
-            .filter_map(|c| c.as_str().map(str::to_owned))
+            .filter_map(|category| category.as_str().map(str::to_owned))
             .collect();
-        let unread_count = count(element, "unreadCount").unwrap_or(0);
+        let unread_count = element.unread_count.0.unwrap_or(0);
         page.conversations.push(Conversation {
             kind: kind(element, &categories, &participants, messages),
-            backend_urn: string(element, "backendUrn"),
-            group_chat: flag(element, "groupChat").unwrap_or(false),
-            title: label(element.get("title")),
-            state: string(element, "state"),
-            read: flag(element, "read").unwrap_or(unread_count == 0),
+            backend_urn: element.backend_urn.non_empty(),
+            group_chat: element.group_chat.0.unwrap_or(false),
+            title: text_label(&element.title),
+            state: element.state.non_empty(),
+            read: element.read.0.unwrap_or(unread_count == 0),
             unread_count,
-            created_at: millis(element, "createdAt"),
+            created_at: element.created_at.0,
             last_activity_at,
             categories,
             participants,
             urn,
         });
     }
-    if let Some(metadata) = collection.metadata {
-        page.next_cursor = cursor(metadata, "nextCursor");
-        page.new_sync_token =
-            string(metadata, "newSyncToken").and_then(|t| SyncToken::parse(&t).ok());
-        page.deleted = array(metadata, "deletedUrns")
+    if let Some(metadata) = &collection.metadata {
+        page.next_cursor = cursor(&metadata.next_cursor);
+        page.new_sync_token = metadata
+            .new_sync_token
+            .non_empty()
+            .and_then(|t| SyncToken::parse(&t).ok());
+        page.deleted = metadata
+            .deleted_urns
+            .items()
             .iter()
             .filter_map(deleted_urn)
             .collect();
     }
     page
-}
-
-fn array<'a>(value: &'a Value, key: &str) -> &'a [Value] {
-    value
-        .get(key)
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice)
 }
 
 /// A `deletedUrns` item: the URN itself, or `{conversation: {entityUrn}}` / `{entityUrn}`.
@@ -108,12 +116,12 @@ fn deleted_urn(item: &Value) -> Option<ConversationUrn> {
 /// 3. `InMail`: the `INMAIL` category or an `InMail` label;
 /// 4. `Regular`.
 fn kind(
-    element: &Value,
+    element: &ConversationRecord<'_>,
     categories: &[String],
     participants: &[Participant],
-    messages: &[Value],
+    messages: &[Record<MessageRecord<'_>>],
 ) -> ConversationKind {
-    let type_label = label(element.get("conversationTypeText"));
+    let type_label = text_label(&element.conversation_type_text);
     let type_is = |name: &str| {
         type_label
             .as_deref()
@@ -124,10 +132,14 @@ fn kind(
         || participants
             .iter()
             .any(|p| matches!(p.id, ParticipantId::Organization(_)))
-        || present(element, "contentMetadata")
-            .and_then(|meta| present(meta, "conversationAdContent"))
-            .is_some()
-        || messages.iter().any(|m| has_ad(m.get("renderContent")));
+        || element
+            .content_metadata
+            .0
+            .as_ref()
+            .is_some_and(|meta| meta.conversation_ad_content.is_present())
+        || messages
+            .iter()
+            .any(|Record(m)| has_ad(m.render_content.as_ref()));
     if sponsored {
         ConversationKind::Sponsored
     } else if has_category("SECONDARY_INBOX") {

@@ -7,16 +7,123 @@
 //! its paging would not mean what the caller asked for. Unknown variant names are accepted.
 //! GraphQL `errors` only matter when there is no collection (a partial answer is still read).
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::ParseError;
 use super::json::is_meta_key;
+use super::records::Metadata;
+use crate::entity::lenient::{List, Object, Record};
 use crate::voyager::QueryKind;
 
-/// The collection of a messaging answer.
-pub(super) struct Collection<'a> {
-    pub(super) elements: &'a [Value],
-    pub(super) metadata: Option<&'a Value>,
+/// The collection of a messaging answer, its elements read as `T`.
+pub(super) struct Collection<'a, T> {
+    pub(super) elements: Vec<Record<T>>,
+    pub(super) metadata: Option<Metadata<'a>>,
+}
+
+/// The answer's root, only `data` read.
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de> + Default"))]
+struct Root<'a, T> {
+    #[serde(borrow, default)]
+    data: Object<Data<'a, T>>,
+}
+
+/// What `data` holds by field name (sorted, as a JSON object's keys are compared): the
+/// collections; other values and `$`/`_` metadata keys are skipped unread.
+struct Data<'a, T>(BTreeMap<Cow<'a, str>, Option<Collection<'a, T>>>);
+
+impl<'de: 'a, 'a, T: Deserialize<'de> + Default> Deserialize<'de> for Data<'a, T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DataVisitor<'a, T>(PhantomData<(&'a (), T)>);
+        impl<'de: 'a, 'a, T: Deserialize<'de> + Default> Visitor<'de> for DataVisitor<'a, T> {
+            type Value = Data<'a, T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut fields = BTreeMap::new();
+                while let Some(key) = map.next_key::<Cow<'a, str>>()? {
+                    if is_meta_key(&key) {
+                        map.next_value::<IgnoredAny>()?;
+                    } else {
+                        let MaybeCollection(collection) = map.next_value()?;
+                        fields.insert(key, collection);
+                    }
+                }
+                Ok(Data(fields))
+            }
+        }
+        deserializer.deserialize_map(DataVisitor(PhantomData))
+    }
+}
+
+/// A bare list of elements, or an object with an `elements` list; `None` for anything else.
+struct MaybeCollection<'a, T>(Option<Collection<'a, T>>);
+
+/// `{elements, metadata}`; `metadata` counts only as an object.
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de> + Default"))]
+struct CollectionObject<'a, T> {
+    #[serde(default)]
+    elements: List<Record<T>>,
+    #[serde(borrow, default)]
+    metadata: Object<Metadata<'a>>,
+}
+
+impl<'de: 'a, 'a, T: Deserialize<'de> + Default> Deserialize<'de> for MaybeCollection<'a, T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct CollectionVisitor<'a, T>(PhantomData<(&'a (), T)>);
+        impl<'de: 'a, 'a, T: Deserialize<'de> + Default> Visitor<'de> for CollectionVisitor<'a, T> {
+            type Value = MaybeCollection<'a, T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                let elements = Vec::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(MaybeCollection(Some(Collection {
+                    elements,
+                    metadata: None,
+                })))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                let object = CollectionObject::deserialize(MapAccessDeserializer::new(map))?;
+                Ok(MaybeCollection(object.elements.0.map(|elements| {
+                    Collection {
+                        elements,
+                        metadata: object.metadata.0,
+                    }
+                })))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(MaybeCollection(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(MaybeCollection(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(MaybeCollection(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(MaybeCollection(None))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(MaybeCollection(None))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(MaybeCollection(None))
+            }
+        }
+        deserializer.deserialize_any(CollectionVisitor(PhantomData))
+    }
 }
 
 /// The variants named in voyager-api.md §4.1, with the kind of call each answers (`None`: a
@@ -51,15 +158,22 @@ const VARIANTS: [(&str, Option<QueryKind>); 9] = [
     ("messengerMessagesBySyncTokensInBatch", None),
 ];
 
-/// Finds the collection answering a call of `kind`.
-pub(super) fn collection(root: &Value, kind: QueryKind) -> Result<Collection<'_>, ParseError> {
-    let mut candidates: Vec<(&str, Collection<'_>)> = root
-        .get("data")
-        .and_then(Value::as_object)
+/// Finds the collection answering a call of `kind` in `body`, its elements read as `T`.
+pub(super) fn collection<'a, T: Deserialize<'a> + Default>(
+    body: &'a str,
+    kind: QueryKind,
+) -> Result<Collection<'a, T>, ParseError> {
+    // A root that is no object is JSON without a collection, like one without `data`.
+    let root: Object<Root<'a, T>> =
+        serde_json::from_str(body).map_err(|e| ParseError::NotJson {
+            detail: e.to_string(),
+        })?;
+    let mut candidates: Vec<(Cow<'a, str>, Collection<'a, T>)> = root
+        .0
+        .and_then(|root| root.data.0)
         .into_iter()
-        .flatten()
-        .filter(|(key, _)| !is_meta_key(key))
-        .filter_map(|(key, value)| Some((key.as_str(), as_collection(value)?)))
+        .flat_map(|Data(fields)| fields)
+        .filter_map(|(name, collection)| Some((name, collection?)))
         .collect();
     let chosen = candidates
         .iter()
@@ -67,36 +181,22 @@ pub(super) fn collection(root: &Value, kind: QueryKind) -> Result<Collection<'_>
     let index = match (chosen, candidates.len()) {
         (Some(index), _) => index,
         (None, 1) => 0,
-        (None, 0) => return Err(no_collection(root)),
+        (None, 0) => return Err(no_collection(body)),
         (None, _) => {
-            let names: Vec<&str> = candidates.iter().map(|(name, _)| *name).collect();
+            let names: Vec<&str> = candidates.iter().map(|(name, _)| name.as_ref()).collect();
             return Err(ParseError::NoCollection {
                 detail: format!("several collections under data: {}", names.join(", ")),
             });
         }
     };
     let (name, collection) = candidates.swap_remove(index);
-    if belongs_elsewhere(name, kind) {
+    if belongs_elsewhere(&name, kind) {
         return Err(ParseError::WrongVariant {
-            found: name.to_owned(),
+            found: name.into_owned(),
             expected: kind,
         });
     }
     Ok(collection)
-}
-
-fn as_collection(value: &Value) -> Option<Collection<'_>> {
-    match value {
-        Value::Array(elements) => Some(Collection {
-            elements,
-            metadata: None,
-        }),
-        Value::Object(object) => Some(Collection {
-            elements: object.get("elements")?.as_array()?,
-            metadata: object.get("metadata").filter(|m| m.is_object()),
-        }),
-        _ => None,
-    }
 }
 
 /// `Some(kind)` for a known variant name (`Some(None)` for one no call asks for).
@@ -123,8 +223,10 @@ fn belongs_elsewhere(name: &str, kind: QueryKind) -> bool {
     }
 }
 
-/// Explains an answer without a collection: its GraphQL errors when it has some.
-fn no_collection(root: &Value) -> ParseError {
+/// Explains an answer without a collection: its GraphQL errors when it has some. Only this
+/// failure reads the whole answer as a `Value` (a second time).
+fn no_collection(body: &str) -> ParseError {
+    let root: Value = serde_json::from_str(body).unwrap_or_default();
     let errors = root
         .get("errors")
         .or_else(|| root.get("data").and_then(|data| data.get("errors")))

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use crate::entity::lenient::Text;
 use crate::entity::raw_text;
 
 /// Keys that describe an object rather than hold its data.
@@ -12,8 +13,16 @@ pub(super) fn is_meta_key(key: &str) -> bool {
 
 /// Like [`raw_text`], trimmed, `None` when blank: for names, titles and labels.
 pub(super) fn label(value: Option<&Value>) -> Option<String> {
-    raw_text(value)
-        .map(str::trim)
+    trimmed(raw_text(value))
+}
+
+/// [`label`] of a typed field.
+pub(super) fn text_label(text: &Text<'_>) -> Option<String> {
+    trimmed(text.as_str())
+}
+
+fn trimmed(text: Option<&str>) -> Option<String> {
+    text.map(str::trim)
         .filter(|text| !text.is_empty())
         .map(str::to_owned)
 }

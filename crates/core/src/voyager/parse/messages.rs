@@ -1,35 +1,33 @@
 //! `Message` objects (voyager-api.md §5.4) and pages of them.
 
-use serde_json::Value;
-
 use super::attachments::attachments;
 use super::envelope::Collection;
 use super::participants::participant_id;
+use super::records::{MessageRecord, ReactionRecord};
 use super::{cursor, record_urn};
-use crate::entity::json::{count, flag, millis, present, string};
-use crate::entity::raw_text;
+use crate::entity::lenient::Record;
 use crate::ids::{ConversationUrn, MessageUrn};
 use crate::model::{Message, MessagePage, MessageState, Reaction, Skipped};
 
 /// A page of messages in LinkedIn's order; unreadable records are skipped.
 pub(super) fn page(
-    collection: &Collection<'_>,
+    collection: &Collection<'_, MessageRecord<'_>>,
     conversation: Option<&ConversationUrn>,
 ) -> MessagePage {
     let mut page = MessagePage::default();
-    for (index, element) in collection.elements.iter().enumerate() {
+    for (index, Record(element)) in collection.elements.iter().enumerate() {
         match message(element, conversation) {
             Ok(message) => page.messages.push(message),
             Err(reason) => page.skipped.push(Skipped {
                 index,
-                urn: record_urn(element),
+                urn: record_urn(&element.entity_urn),
                 reason,
             }),
         }
     }
-    if let Some(metadata) = collection.metadata {
-        page.prev_cursor = cursor(metadata, "prevCursor");
-        page.next_cursor = cursor(metadata, "nextCursor");
+    if let Some(metadata) = &collection.metadata {
+        page.prev_cursor = cursor(&metadata.prev_cursor);
+        page.next_cursor = cursor(&metadata.next_cursor);
     }
     page
 }
@@ -38,21 +36,24 @@ pub(super) fn page(
 /// conversation the page or list item belongs to), else derived from
 /// `backendConversationUrn` and the message's mailbox. The error is the reason to skip it.
 pub(super) fn message(
-    value: &Value,
+    value: &MessageRecord<'_>,
     fallback: Option<&ConversationUrn>,
 ) -> Result<Message, String> {
     let raw_urn = value
-        .get("entityUrn")
-        .and_then(Value::as_str)
+        .entity_urn
+        .as_str()
         .ok_or("message without an entityUrn")?;
     let urn = MessageUrn::parse(raw_urn).map_err(|e| e.to_string())?;
-    let conversation = present(value, "conversation")
-        .and_then(|c| ConversationUrn::parse(c.get("entityUrn")?.as_str()?).ok())
+    let conversation = value
+        .conversation
+        .0
+        .as_ref()
+        .and_then(|c| ConversationUrn::parse(c.entity_urn.as_str()?).ok())
         .or_else(|| fallback.cloned())
         .or_else(|| derived_conversation(value, &urn))
         .ok_or("message without a readable conversation")?;
-    let delivered_at = millis(value, "deliveredAt").ok_or("message without deliveredAt")?;
-    let state = match value.get("messageBodyRenderFormat").and_then(Value::as_str) {
+    let delivered_at = value.delivered_at.0.ok_or("message without deliveredAt")?;
+    let state = match value.message_body_render_format.as_str() {
         Some("EDITED") => MessageState::Edited,
         Some("RECALLED") => MessageState::Recalled,
         Some("SYSTEM") => MessageState::System,
@@ -60,42 +61,43 @@ pub(super) fn message(
     };
     let body = match state {
         MessageState::Recalled => String::new(),
-        _ => raw_text(value.get("body")).unwrap_or_default().to_owned(),
+        _ => value.body.as_str().unwrap_or_default().to_owned(),
     };
     Ok(Message {
         urn,
         conversation,
-        // `actor` may be null and is not who wrote the message; `sender` is.
-        sender: present(value, "sender").and_then(participant_id),
+        sender: value
+            .sender
+            .0
+            .as_ref()
+            .and_then(|sender| participant_id(&sender.host_identity_urn, &sender.entity_urn)),
         delivered_at,
-        subject: string(value, "subject"),
+        subject: value.subject.non_empty(),
         body,
         state,
-        attachments: attachments(value.get("renderContent")),
-        reactions: reactions(value.get("reactionSummaries")),
+        attachments: attachments(value.render_content.as_ref()),
+        reactions: value
+            .reaction_summaries
+            .items()
+            .iter()
+            .filter_map(|Record(summary)| reaction(summary))
+            .collect(),
     })
 }
 
 /// `urn:li:messagingThread:<thread id>` in the message's mailbox.
-fn derived_conversation(value: &Value, urn: &MessageUrn) -> Option<ConversationUrn> {
+fn derived_conversation(value: &MessageRecord<'_>, urn: &MessageUrn) -> Option<ConversationUrn> {
     let thread = value
-        .get("backendConversationUrn")?
+        .backend_conversation_urn
         .as_str()?
         .strip_prefix("urn:li:messagingThread:")?;
     ConversationUrn::new(urn.mailbox().clone(), thread).ok()
 }
 
-fn reactions(summaries: Option<&Value>) -> Vec<Reaction> {
-    summaries
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|summary| {
-            Some(Reaction {
-                emoji: string(summary, "emoji")?,
-                count: count(summary, "count").unwrap_or(1),
-                viewer_reacted: flag(summary, "viewerReacted").unwrap_or(false),
-            })
-        })
-        .collect()
+fn reaction(summary: &ReactionRecord<'_>) -> Option<Reaction> {
+    Some(Reaction {
+        emoji: summary.emoji.non_empty()?,
+        count: summary.count.0.unwrap_or(1),
+        viewer_reacted: summary.viewer_reacted.0.unwrap_or(false),
+    })
 }

@@ -13,11 +13,12 @@ mod me;
 mod messages;
 mod participants;
 mod profile;
+mod records;
 
 use serde_json::Value;
 
 use super::{MemberIdentity, QueryKind, VoyagerAnswer, VoyagerCall};
-use crate::entity::json::string;
+use crate::entity::lenient::Str;
 use crate::ids::{ConversationUrn, Cursor};
 use crate::model::{Account, ConversationPage, MessagePage, Profile};
 
@@ -55,6 +56,7 @@ pub enum ParseError {
     },
 }
 
+/// A REST answer (`me`, a profile): one small record, read whole.
 fn json(body: &str) -> Result<Value, ParseError> {
     serde_json::from_str(body).map_err(|e| ParseError::NotJson {
         detail: e.to_string(),
@@ -63,8 +65,7 @@ fn json(body: &str) -> Result<Value, ParseError> {
 
 /// A conversation-list answer to a call of `kind`.
 pub fn parse_conversations(body: &str, kind: QueryKind) -> Result<ConversationPage, ParseError> {
-    let root = json(body)?;
-    Ok(conversations::page(&envelope::collection(&root, kind)?))
+    Ok(conversations::page(&envelope::collection(body, kind)?))
 }
 
 /// A messages answer to a call of `kind`. `conversation` is the one asked for, used for
@@ -74,9 +75,8 @@ pub fn parse_messages(
     kind: QueryKind,
     conversation: Option<&ConversationUrn>,
 ) -> Result<MessagePage, ParseError> {
-    let root = json(body)?;
     Ok(messages::page(
-        &envelope::collection(&root, kind)?,
+        &envelope::collection(body, kind)?,
         conversation,
     ))
 }
@@ -114,11 +114,11 @@ pub fn parse_answer(call: &VoyagerCall, body: &str) -> Result<VoyagerAnswer, Par
 }
 
 /// A paging cursor in `metadata`; null or empty means none.
-fn cursor(metadata: &Value, key: &str) -> Option<Cursor> {
-    Cursor::parse(metadata.get(key)?.as_str()?).ok()
+fn cursor(field: &Str<'_>) -> Option<Cursor> {
+    Cursor::parse(field.as_str()?).ok()
 }
 
 /// A record's `entityUrn`, for reporting it when skipped.
-fn record_urn(record: &Value) -> Option<String> {
-    string(record, "entityUrn")
+fn record_urn(entity_urn: &Str<'_>) -> Option<String> {
+    entity_urn.non_empty()
 }

@@ -1,11 +1,9 @@
 //! `MessagingParticipant` objects (voyager-api.md §5.3): members and organisations, in full or
 //! in the brief form (URNs only) that message senders may take.
 
-use serde_json::Value;
-
-use super::json::label;
-use crate::entity::json::{present, string};
-use crate::entity::vector_image;
+use super::json::text_label;
+use super::records::{MemberRecord, ParticipantRecord};
+use crate::entity::lenient::Str;
 use crate::ids::{CompanyUrn, ProfileUrn};
 use crate::model::{Participant, ParticipantId};
 
@@ -15,10 +13,13 @@ const UNNAMED_MEMBER: &str = "LinkedIn Member";
 
 /// Who a participant is, from `hostIdentityUrn` (`urn:li:fsd_profile:…` or
 /// `urn:li:fsd_company:…`), else from the participant `entityUrn` that wraps it.
-pub(super) fn participant_id(participant: &Value) -> Option<ParticipantId> {
-    ["hostIdentityUrn", "entityUrn"]
+pub(super) fn participant_id(
+    host_identity_urn: &Str<'_>,
+    entity_urn: &Str<'_>,
+) -> Option<ParticipantId> {
+    [host_identity_urn, entity_urn]
         .into_iter()
-        .filter_map(|key| participant.get(key)?.as_str())
+        .filter_map(|urn| urn.as_str())
         .find_map(|urn| {
             ProfileUrn::parse(urn)
                 .map(ParticipantId::Member)
@@ -28,34 +29,39 @@ pub(super) fn participant_id(participant: &Value) -> Option<ParticipantId> {
 }
 
 /// Reads a participant; the error is the reason to skip it.
-pub(super) fn participant(value: &Value) -> Result<Participant, String> {
-    let id = participant_id(value)
+pub(super) fn participant(value: &ParticipantRecord<'_>) -> Result<Participant, String> {
+    let id = participant_id(&value.host_identity_urn, &value.entity_urn)
         .ok_or_else(|| "participant without a member or company URN".to_owned())?;
-    let kind = value.get("participantType");
-    let member = kind.and_then(|kind| present(kind, "member"));
-    let organization = kind.and_then(|kind| present(kind, "organization"));
+    let kind = value.participant_type.0.as_ref();
+    let organization = kind.and_then(|kind| kind.organization.as_ref());
     if let (ParticipantId::Organization(_), Some(org)) = (&id, organization) {
+        let org = org.0.as_ref();
         return Ok(Participant {
             id,
             is_self: false,
             first_name: None,
             last_name: None,
-            display_name: label(org.get("name")).unwrap_or_default(),
-            headline: label(org.get("tagline")),
-            profile_url: string(org, "pageUrl"),
+            display_name: org
+                .and_then(|org| text_label(&org.name))
+                .unwrap_or_default(),
+            headline: org.and_then(|org| text_label(&org.tagline)),
+            profile_url: org.and_then(|org| org.page_url.non_empty()),
             distance: None,
-            picture: present(org, "logo").and_then(vector_image),
+            picture: org.and_then(|org| org.logo.0.as_ref()?.picture()),
         });
     }
-    let member = member.unwrap_or(&Value::Null);
-    let first_name = label(member.get("firstName"));
-    let last_name = label(member.get("lastName"));
+    let unknown = MemberRecord::default();
+    let member = kind
+        .and_then(|kind| kind.member.0.as_ref())
+        .unwrap_or(&unknown);
+    let first_name = text_label(&member.first_name);
+    let last_name = text_label(&member.last_name);
     let full_name = [first_name.as_deref(), last_name.as_deref()]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
-    let distance = string(member, "distance");
+    let distance = member.distance.non_empty();
     Ok(Participant {
         is_self: distance.as_deref() == Some("SELF"),
         display_name: match (&id, full_name.is_empty()) {
@@ -64,10 +70,14 @@ pub(super) fn participant(value: &Value) -> Result<Participant, String> {
         },
         first_name,
         last_name,
-        headline: label(member.get("headline")),
-        profile_url: string(member, "profileUrl"),
+        headline: text_label(&member.headline),
+        profile_url: member.profile_url.non_empty(),
         distance,
-        picture: present(member, "profilePicture").and_then(vector_image),
+        picture: member
+            .profile_picture
+            .0
+            .as_ref()
+            .and_then(|image| image.picture()),
         id,
     })
 }
