@@ -117,6 +117,7 @@ function renderConnected(state) {
   const run = state.lastRun;
   $('last-sync').textContent = run
     ? `${relative(run.finishedAt)} · ${plural(run.conversationsProcessed, 'conversation')}, ${plural(run.messagesProcessed, 'message')}`
+      + (run.attachmentsStored ? `, ${plural(run.attachmentsStored, 'attachment')}` : '')
     : 'not yet';
   $('next-sync').textContent = state.nextAutomaticSyncAt && Date.parse(state.nextAutomaticSyncAt) > Date.now()
     ? `${relative(state.nextAutomaticSyncAt)} (${clock(state.nextAutomaticSyncAt)})`
