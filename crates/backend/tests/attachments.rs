@@ -510,7 +510,21 @@ async fn the_zip_export_holds_the_conversations_and_each_file_byte_identical() {
             .unwrap();
         assert_eq!(stored, bytes, "{name}");
     }
-    assert_eq!(archive.len(), 3);
+    let mut manifest = String::new();
+    archive
+        .by_name("attachments.json")
+        .unwrap()
+        .read_to_string(&mut manifest)
+        .unwrap();
+    let manifest: Value = serde_json::from_str(&manifest).unwrap();
+    assert_eq!(manifest[0]["message"], message_urn("2-old").to_string());
+    assert_eq!(manifest[0]["index"], 0);
+    assert_eq!(
+        manifest[0]["path"],
+        format!("attachments/{}-photo.png", sha256_hex(PNG))
+    );
+    assert_eq!(manifest[1]["mediaType"], "application/pdf");
+    assert_eq!(archive.len(), 4);
 }
 
 #[tokio::test]
@@ -723,7 +737,20 @@ async fn contract(store: &dyn Store) {
         .record_stored_attachment(ada, &key("2-new", 0), &file, now)
         .await
         .unwrap();
-    assert_eq!(store.stored_files(ada).await.unwrap(), vec![file.clone()]);
+    let stored: Vec<_> = store
+        .stored_attachments(ada)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|stored| (stored.message_urn, stored.index, stored.file))
+        .collect();
+    assert_eq!(
+        stored,
+        vec![
+            (message_urn("2-old").to_string(), 0, file.clone()),
+            (message_urn("2-new").to_string(), 0, file.clone()),
+        ]
+    );
     assert_eq!(
         store.storage_use(ada).await.unwrap(),
         StorageUse {

@@ -1,7 +1,9 @@
-//! The conversations export with its files: a ZIP of `conversations.json` and
-//! `attachments/<sha256>-<name>`, written while it is sent (one file's bytes in memory at a
-//! time, never the whole archive).
+//! The conversations export with its files: a ZIP of `conversations.json`,
+//! `attachments/<sha256>-<name>` (each distinct file once) and `attachments.json`, which says
+//! which message and index each file belongs to. Written while it is sent: one file's bytes in
+//! memory at a time, never the whole archive.
 
+use std::collections::HashMap;
 use std::io::{self, BufWriter, Write};
 
 use bytes::Bytes;
@@ -12,7 +14,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 use super::AttachmentObjects;
-use crate::store::StoredFile;
+use crate::store::{StoredAttachment, StoredFile};
 
 /// Chunks in flight between the thread writing the archive and the response.
 const CHUNKS_IN_FLIGHT: usize = 8;
@@ -68,28 +70,51 @@ pub fn archive_path(file: &StoredFile) -> String {
     )
 }
 
+/// One line of `attachments.json`: an attachment and where its bytes are in the archive.
+fn manifest_entry(attachment: &StoredAttachment, path: &str) -> serde_json::Value {
+    serde_json::json!({
+        "message": attachment.message_urn,
+        "index": attachment.index,
+        "name": attachment.file.name,
+        "mediaType": attachment.file.media_type,
+        "byteSize": attachment.file.byte_size,
+        "sha256": attachment.file.sha256,
+        "path": path,
+    })
+}
+
 fn write_archive(
     out: ChunkSender,
     conversations_json: String,
-    files: Vec<StoredFile>,
+    attachments: Vec<StoredAttachment>,
     objects: AttachmentObjects,
     runtime: Handle,
 ) -> Result<(), ArchiveError> {
     let mut zip = ZipWriter::new_stream(BufWriter::with_capacity(CHUNK_BYTES, out));
-    zip.start_file(
-        "conversations.json",
-        SimpleFileOptions::default().compression_method(CompressionMethod::Deflated),
-    )?;
+    let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+    zip.start_file("conversations.json", deflated)?;
     zip.write_all(conversations_json.as_bytes())?;
-    for file in files {
+    let mut paths: HashMap<&str, String> = HashMap::new();
+    let mut manifest = Vec::with_capacity(attachments.len());
+    for attachment in &attachments {
+        let file = &attachment.file;
+        if let Some(path) = paths.get(file.sha256.as_str()) {
+            manifest.push(manifest_entry(attachment, path));
+            continue;
+        }
+        let path = archive_path(file);
         let bytes = runtime.block_on(objects.get(&file.sha256))?;
         // Pictures, audio and video are compressed already: stored as they are.
         let options = SimpleFileOptions::default()
             .compression_method(CompressionMethod::Stored)
             .large_file(file.byte_size >= u64::from(u32::MAX));
-        zip.start_file(archive_path(&file), options)?;
+        zip.start_file(path.as_str(), options)?;
         zip.write_all(&bytes)?;
+        manifest.push(manifest_entry(attachment, &path));
+        paths.insert(&file.sha256, path);
     }
+    zip.start_file("attachments.json", deflated)?;
+    serde_json::to_writer_pretty(&mut zip, &manifest).map_err(io::Error::from)?;
     zip.finish()?.into_inner().flush()?;
     Ok(())
 }
@@ -97,7 +122,7 @@ fn write_archive(
 /// The archive as a stream of chunks, written on a blocking thread as the client reads.
 pub fn conversations_zip(
     conversations_json: String,
-    files: Vec<StoredFile>,
+    attachments: Vec<StoredAttachment>,
     objects: AttachmentObjects,
 ) -> impl Stream<Item = io::Result<Bytes>> {
     let (sender, receiver) = mpsc::channel(CHUNKS_IN_FLIGHT);
@@ -107,7 +132,7 @@ pub fn conversations_zip(
         let written = write_archive(
             ChunkSender(sender),
             conversations_json,
-            files,
+            attachments,
             objects,
             runtime,
         );

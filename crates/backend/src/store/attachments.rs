@@ -52,6 +52,15 @@ pub struct StoredFile {
     pub name: Option<String>,
 }
 
+/// A stored attachment of the user's, for the ZIP export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredAttachment {
+    pub message_urn: String,
+    pub index: u32,
+    #[serde(flatten)]
+    pub file: StoredFile,
+}
+
 /// What became of an attachment's bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
@@ -134,7 +143,7 @@ pub trait AttachmentStore: Send + Sync + 'static {
         user: UserId,
         conversation: ConversationId,
     ) -> StoreResult<Vec<AttachmentView>>;
-    /// Every distinct file stored for the user (one per SHA-256), for the ZIP export.
-    async fn stored_files(&self, user: UserId) -> StoreResult<Vec<StoredFile>>;
+    /// Every stored attachment of the user's, oldest messages first, for the ZIP export.
+    async fn stored_attachments(&self, user: UserId) -> StoreResult<Vec<StoredAttachment>>;
     async fn storage_use(&self, user: UserId) -> StoreResult<StorageUse>;
 }

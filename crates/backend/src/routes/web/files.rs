@@ -67,16 +67,17 @@ pub async fn conversations_json(
     ))
 }
 
-/// `GET /export/conversations.zip`: the JSON export and every stored attachment file, streamed.
+/// `GET /export/conversations.zip`: the JSON export and every stored attachment file, with
+/// which message each belongs to, streamed.
 pub async fn conversations_zip(
     State(state): State<AppState>,
     PageSession(session): PageSession,
 ) -> Result<Response, PageError> {
     let conversations = state.store.all_conversations(session.user).await?;
-    let files = state.store.stored_files(session.user).await?;
+    let stored = state.store.stored_attachments(session.user).await?;
     let archive = attachments::conversations_zip(
         export::conversations_json(&conversations),
-        files,
+        stored,
         state.attachments.clone(),
     );
     Ok((

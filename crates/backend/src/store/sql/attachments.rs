@@ -15,7 +15,7 @@ use super::{SqlStore, get_json, get_time, ms};
 use crate::ids::{ConversationId, UserId};
 use crate::store::{
     AttachmentKey, AttachmentState, AttachmentStore, AttachmentTarget, AttachmentView, StorageUse,
-    StoreError, StoreResult, StoredFile, downloadable,
+    StoreError, StoreResult, StoredAttachment, StoredFile, downloadable,
 };
 
 fn corrupt(what: &str, error: impl std::fmt::Display) -> StoreError {
@@ -272,17 +272,25 @@ impl AttachmentStore for SqlStore {
         Ok(views)
     }
 
-    async fn stored_files(&self, user: UserId) -> StoreResult<Vec<StoredFile>> {
-        // One row per distinct content; the name of its first upload.
+    async fn stored_attachments(&self, user: UserId) -> StoreResult<Vec<StoredAttachment>> {
         let rows = sqlx::query(
-            "SELECT a.sha256, a.media_type, a.byte_size, a.name FROM message_attachments a \
-             WHERE a.id IN (SELECT MIN(id) FROM message_attachments \
-             WHERE user_id = $1 AND state = 'stored' GROUP BY sha256) ORDER BY a.sha256",
+            "SELECT m.urn, a.attachment_index, a.sha256, a.media_type, a.byte_size, a.name \
+             FROM message_attachments a JOIN messages m ON m.id = a.message_id \
+             WHERE a.user_id = $1 AND a.state = 'stored' \
+             ORDER BY m.delivered_at, m.id, a.attachment_index",
         )
         .bind(user.0)
         .fetch_all(&self.read_pool)
         .await?;
-        rows.iter().map(file_from_row).collect()
+        rows.iter()
+            .map(|row| {
+                Ok(StoredAttachment {
+                    message_urn: row.try_get("urn")?,
+                    index: row.try_get::<i64, _>("attachment_index")?.max(0) as u32,
+                    file: file_from_row(row)?,
+                })
+            })
+            .collect()
     }
 
     async fn storage_use(&self, user: UserId) -> StoreResult<StorageUse> {
