@@ -58,13 +58,18 @@ cmd_build() {
     setup_node
     has_crate ext || return 0
     log "building the extension into dist/"
-    cargo build --release --target wasm32-unknown-unknown -p ping-ext
+    # Two wasm modules: the worker's (ping-ext) and the profile-page parser (ping-ext-profile),
+    # which the worker instantiates only on the first profile page (crates/ext/README.md).
+    cargo build --release --target wasm32-unknown-unknown -p ping-ext -p ping-ext-profile
     rm -rf dist extension/pkg
-    wasm-bindgen --target web --no-typescript --remove-producers-section \
-        --out-dir extension/pkg --out-name ping_ext \
-        target/wasm32-unknown-unknown/release/ping_ext.wasm
-    # npm's binaryen: Debian's wasm-opt 108 breaks this output (reference/toolchain.md P2).
-    wasm-opt -Oz extension/pkg/ping_ext_bg.wasm -o extension/pkg/ping_ext_bg.wasm
+    local module
+    for module in ping_ext ping_ext_profile; do
+        wasm-bindgen --target web --no-typescript --remove-producers-section \
+            --out-dir extension/pkg --out-name "$module" \
+            "target/wasm32-unknown-unknown/release/$module.wasm"
+        # npm's binaryen: Debian's wasm-opt 108 breaks this output (reference/toolchain.md P2).
+        wasm-opt -Oz "extension/pkg/${module}_bg.wasm" -o "extension/pkg/${module}_bg.wasm"
+    done
     mkdir -p dist
     cp manifest.json dist/
     cp -r extension/. dist/

@@ -22,10 +22,9 @@ section "Account safety: a first sync at the default pace, in simulated time"
 cargo bench --quiet -p fake-linkedin --bench pacing
 
 section "Extension size"
-wasm="dist/pkg/ping_ext_bg.wasm"
-if [ -f "$wasm" ]; then
+if [ -f dist/pkg/ping_ext_bg.wasm ]; then
     printf '| file | raw bytes | gzip -9 bytes |\n|---|---|---|\n'
-    for file in "$wasm" dist/pkg/ping_ext.js; do
+    for file in dist/pkg/*.wasm dist/pkg/*.js; do
         printf '| %s | %s | %s |\n' "$file" "$(wc -c <"$file")" "$(gzip -9c "$file" | wc -c)"
     done
     printf '| dist/ (whole unpacked extension) | %s | |\n' "$(du -sb dist | cut -f1)"
@@ -33,8 +32,9 @@ else
     echo "dist/ has no wasm: run ./build.sh build first"
 fi
 
-section "In the browser: service-worker cold start, Voyager parsing in wasm beside JSON.parse"
-# The same extension with ping-ext's parse-timing exports, in its own folder beside dist/.
+section "In the browser: sizes, service-worker cold start beside an empty worker, Voyager parsing beside JSON.parse"
+# The same extension with ping-ext's parse-timing exports, in its own folder beside dist/
+# (sizes are read from dist/ itself).
 bench_dir=target/bench-extension
 cargo build --quiet --release --target wasm32-unknown-unknown -p ping-ext --features bench
 rm -rf "$bench_dir" && cp -r dist "$bench_dir"
@@ -42,4 +42,4 @@ wasm-bindgen --target web --no-typescript --out-dir "$bench_dir/pkg" --out-name 
     target/wasm32-unknown-unknown/release/ping_ext.wasm
 wasm-opt -Oz "$bench_dir/pkg/ping_ext_bg.wasm" -o "$bench_dir/pkg/ping_ext_bg.wasm"
 cargo build --quiet --profile native-release -p ping-backend -p fake-linkedin
-PING_BENCH_DIST="$PWD/$bench_dir" node tests/e2e/bench.mjs
+PING_BENCH_DIST="$PWD/$bench_dir" PING_SHIPPED_DIST="$PWD/dist" node tests/e2e/bench.mjs

@@ -1,17 +1,27 @@
-// Browser figures for `./build.sh bench` (not a test: it asserts nothing and prints a table):
-// - service-worker cold start: the worker stopped through CDP, then the time from the popup's
-//   message to the worker's reply (start, wasm init, handling);
+// Browser figures for `./build.sh bench` (not a test: it asserts nothing and prints tables),
+// each beside the limit it is held to, measured in the same run:
+// - the shipped wasm's size (PING_SHIPPED_DIST): the worker's sync path (its module and the JS
+//   it imports at start) and the whole extension, gzipped;
+// - service-worker cold start: the worker stopped through CDP, then the time from an extension
+//   page's message to the worker's reply (start, wasm init, handling), beside an empty MV3
+//   module worker that answers after one storage read (built here);
 // - Voyager parsing in Chromium's wasm beside JSON.parse of the same page bodies.
 // PING_BENCH_DIST names an unpacked extension built with ping-ext's `bench` feature.
+import fs from 'node:fs';
 import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
 import { launchBrowser, openPopup, startFake } from './harness.mjs';
 
-const COLD_STARTS = 15;
+const COLD_STARTS = 25;
 const PARSES = 300;
+const GOALS = { syncPathGz: 250_000, extensionGz: 400_000, coldStart: 1.3, parsing: 1.5 };
 
 const extensionDir = process.env.PING_BENCH_DIST;
-if (!extensionDir) {
-  console.error('set PING_BENCH_DIST to an extension built with the bench feature (tests/bench/run.sh does)');
+const shippedDir = process.env.PING_SHIPPED_DIST;
+if (!extensionDir || !shippedDir) {
+  console.error('set PING_BENCH_DIST to an extension built with the bench feature and PING_SHIPPED_DIST to dist/ (tests/bench/run.sh does)');
   process.exit(2);
 }
 
@@ -42,19 +52,40 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-const fake = await startFake({ conversations: 60, messages: '20..40' });
-const browser = await launchBrowser({ fakePort: fake.port, extensionDir });
-try {
-  const snapshot = await fake.snapshot();
-  const graphql = '/voyager/api/voyagerMessagingGraphQL/graphql';
-  const conversations = await voyager(fake, `${graphql}?queryId=messengerConversations.9501074288a12f3ae9e3c7ea243bccbf`
-    + '&variables=(query:(predicateUnions:List((conversationCategoryPredicate:(category:PRIMARY_INBOX))))'
-    + `,count:20,mailboxUrn:${enc(snapshot.owner)},lastUpdatedBefore:${Date.now() + 86_400_000})`);
-  const messages = await voyager(fake, `${graphql}?queryId=messengerMessages.5846eeb71c981f11e0134cb6626cc314`
-    + `&variables=(conversationUrn:${enc(snapshot.conversations[0].urn)})`);
+const gzipped = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
+const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
+const met = (ok) => (ok ? 'met' : 'NOT met');
 
-  const popup = await openPopup(browser);
-  const cdp = await browser.ctx.newCDPSession(popup);
+/** Every file under `dir`. */
+function files(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name));
+}
+
+/** The limit the cold start is held to: a module worker answering after one storage read. */
+function emptyWorkerExtension() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ping-bench-empty-worker-'));
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({
+    manifest_version: 3,
+    name: 'empty worker',
+    version: '1.0',
+    background: { service_worker: 'sw.js', type: 'module' },
+    permissions: ['storage'],
+  }));
+  fs.writeFileSync(path.join(dir, 'sw.js'), `chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  chrome.storage.local.get('settings').then((items) => sendResponse({ type: 'state', items }));
+  return true;
+});
+`);
+  fs.writeFileSync(path.join(dir, 'popup.html'), '<!doctype html><title>empty</title>');
+  return dir;
+}
+
+/** Cold starts of the extension in `browser`: stop its worker, then time one message. */
+async function coldStarts(browser) {
+  const page = await openPopup(browser);
+  const cdp = await browser.ctx.newCDPSession(page);
   await cdp.send('ServiceWorker.enable');
   const stopped = () => new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the worker did not stop')), 10_000);
@@ -67,17 +98,62 @@ try {
     };
     cdp.on('ServiceWorker.workerVersionUpdated', listener);
   });
-  const coldStarts = [];
+  const samples = [];
   for (let i = 0; i < COLD_STARTS; i += 1) {
     const done = stopped();
     await cdp.send('ServiceWorker.stopAllWorkers');
     await done;
-    coldStarts.push(await popup.evaluate(async () => {
+    samples.push(await page.evaluate(async () => {
       const started = performance.now();
       await chrome.runtime.sendMessage({ type: 'getState' });
       return performance.now() - started;
     }));
   }
+  return { page, samples };
+}
+
+const pkg = path.join(shippedDir, 'pkg');
+// What a worker start loads: its module and every script it imports statically.
+const syncPath = ['sw.js', 'profile_parser.js', 'pkg/ping_ext.js', 'pkg/ping_ext_profile.js', 'pkg/ping_ext_bg.wasm']
+  .map((file) => path.join(shippedDir, file));
+const syncPathGz = syncPath.reduce((sum, file) => sum + gzipped(file), 0);
+const extensionGz = files(shippedDir).reduce((sum, file) => sum + gzipped(file), 0);
+const wasmRows = fs.readdirSync(pkg).filter((name) => name.endsWith('.wasm')).map((name) => {
+  const file = path.join(pkg, name);
+  return `${name} ${fs.statSync(file).size.toLocaleString('en')} B raw, ${gzipped(file).toLocaleString('en')} B gz`;
+});
+
+/** Runs `measure` with a browser that has the extension in `dir` loaded. */
+async function withBrowser(fake, dir, measure) {
+  const browser = await launchBrowser({ fakePort: fake.port, extensionDir: dir });
+  try {
+    return await measure(browser);
+  } finally {
+    await browser.stop();
+  }
+}
+
+const fake = await startFake({ conversations: 60, messages: '20..40' });
+try {
+  const emptyDir = emptyWorkerExtension();
+  const emptyStarts = await withBrowser(fake, emptyDir, async (browser) => (await coldStarts(browser)).samples);
+  fs.rmSync(emptyDir, { recursive: true, force: true });
+  await withBrowser(fake, extensionDir, async (browser) => measureExtension(fake, browser, emptyStarts));
+} finally {
+  fake.stop();
+}
+
+/** The extension's cold starts and parsing, printed with every figure beside its limit. */
+async function measureExtension(fake, browser, emptyStarts) {
+  const snapshot = await fake.snapshot();
+  const graphql = '/voyager/api/voyagerMessagingGraphQL/graphql';
+  const conversations = await voyager(fake, `${graphql}?queryId=messengerConversations.9501074288a12f3ae9e3c7ea243bccbf`
+    + '&variables=(query:(predicateUnions:List((conversationCategoryPredicate:(category:PRIMARY_INBOX))))'
+    + `,count:20,mailboxUrn:${enc(snapshot.owner)},lastUpdatedBefore:${Date.now() + 86_400_000})`);
+  const messages = await voyager(fake, `${graphql}?queryId=messengerMessages.5846eeb71c981f11e0134cb6626cc314`
+    + `&variables=(conversationUrn:${enc(snapshot.conversations[0].urn)})`);
+
+  const { page: popup, samples: workerStarts } = await coldStarts(browser);
 
   const parsing = await popup.evaluate(async ([conversationsBody, messagesBody, times]) => {
     const wasm = await import('./pkg/ping_ext.js');
@@ -100,8 +176,8 @@ try {
     return rows;
   }, [conversations, messages, PARSES]);
 
-  console.log(`Service-worker cold start to first handled message (median of ${COLD_STARTS}): ${median(coldStarts).toFixed(1)} ms`
-    + ` (min ${Math.min(...coldStarts).toFixed(1)}, max ${Math.max(...coldStarts).toFixed(1)})`);
+  const spread = (samples) => `min ${Math.min(...samples).toFixed(1)}, max ${Math.max(...samples).toFixed(1)}`;
+  console.log(`Service-worker cold start to first reply, ${COLD_STARTS} each: ping ${spread(workerStarts)} ms; empty worker ${spread(emptyStarts)} ms`);
   console.log('');
   console.log(`Voyager parsing in Chromium, ${PARSES} parses of each page:`);
   console.log('');
@@ -113,7 +189,21 @@ try {
   }
   console.log('');
   console.log('JSON.parse only builds a JS object; ping-core also validates every URN and builds the typed model.');
-} finally {
-  await browser.stop();
-  fake.stop();
+
+  const worker = median(workerStarts);
+  const empty = median(emptyStarts);
+  const [conversationRatio, messageRatio] = parsing.map((row) => row.wasmMs / row.jsonMs);
+  console.log('');
+  console.log('Issue 12, each figure beside its limit in this run:');
+  console.log('');
+  console.log('| figure | now | limit beside it | goal | |');
+  console.log('|---|---|---|---|---|');
+  console.log(`| shipped wasm | ${wasmRows.join('; ')}; worker's sync path ${kb(syncPathGz)} gz; whole extension ${kb(extensionGz)} gz | — `
+    + `| sync path ≤ ${kb(GOALS.syncPathGz)} gz; extension ≤ ${kb(GOALS.extensionGz)} gz `
+    + `| ${met(syncPathGz <= GOALS.syncPathGz)}; ${met(extensionGz <= GOALS.extensionGz)} |`);
+  console.log(`| service-worker cold start to first reply (median of ${COLD_STARTS}) | ${worker.toFixed(1)} ms `
+    + `| empty MV3 module worker answering after one storage read: ${empty.toFixed(1)} ms (${(worker / empty).toFixed(2)}×) `
+    + `| ≤ ${GOALS.coldStart}× | ${met(worker / empty <= GOALS.coldStart)} |`);
+  console.log(`| Voyager parsing in Chromium | ${conversationRatio.toFixed(2)}× (conversation page), ${messageRatio.toFixed(2)}× (messages page) `
+    + `| JSON.parse | ≤ ${GOALS.parsing}× | ${met(Math.max(conversationRatio, messageRatio) <= GOALS.parsing)} |`);
 }

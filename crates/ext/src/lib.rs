@@ -10,6 +10,7 @@ mod convert;
 mod error;
 pub mod pairing;
 pub mod popup_state;
+mod profile_parser;
 mod query_ids;
 mod service_worker;
 mod store;

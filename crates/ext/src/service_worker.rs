@@ -3,7 +3,6 @@
 //! forwards every message here.
 
 use chrono::Utc;
-use ping_core::profile_page::parse_profile_page;
 use ping_core::sync::{SyncTrigger, next_automatic_sync, with_queued_request};
 use ping_protocol::api::{ExtensionToken, ProfileSource, ProfilesPush};
 use ping_protocol::worker::{PopupState, WorkerReply, WorkerRequest};
@@ -12,6 +11,8 @@ use wasm_bindgen::prelude::*;
 use crate::backend::{Backend, BackendError};
 use crate::error::WorkerError;
 use crate::popup_state::{Facts, popup_state};
+use crate::profile_parser::parse_profile_page;
+use crate::store::PopupRecords;
 use crate::{avatar, pairing, query_ids, store, sync};
 
 /// Handles one message from the popup, the options page or (`from_web_page`) a content script,
@@ -40,9 +41,20 @@ pub async fn handle_message(message: String, from_web_page: bool) -> String {
 async fn handle(request: WorkerRequest) -> Result<WorkerReply, WorkerError> {
     match request {
         WorkerRequest::GetState => {
-            if store::token().await?.is_none() {
-                noting_backend(pairing::poll_once().await).await?;
+            // The popup's first question, often to a cold worker: one read per storage area.
+            let mut stored = store::popup_records().await?;
+            if stored.token.is_none() {
+                if stored.pairing_attempt.is_some() {
+                    noting_backend(pairing::poll_once().await).await?;
+                    stored = store::popup_records().await?;
+                } else if stored.backend_problem.take().is_some() {
+                    // What a poll with no code to poll did before this shortcut: forget it.
+                    store::save_backend_problem(None).await?;
+                }
             }
+            return Ok(WorkerReply::State {
+                state: state_of(stored),
+            });
         }
         WorkerRequest::RequestPairingCode => pairing::request_code().await?,
         WorkerRequest::EnterPairingCode { code } => pairing::claim(&code).await?,
@@ -158,14 +170,17 @@ async fn capture_profile(url: &str, html: &str) -> Result<(), WorkerError> {
     let Some(token) = store::token().await? else {
         return Ok(());
     };
-    let capture = parse_profile_page(html, url).map_err(|error| WorkerError::NotAProfile {
-        url: url.to_owned(),
-        reason: error.to_string(),
-    })?;
+    let profile =
+        parse_profile_page(html, url)
+            .await
+            .map_err(|reason| WorkerError::NotAProfile {
+                url: url.to_owned(),
+                reason,
+            })?;
     let push = ProfilesPush {
         source: ProfileSource::PageVisit,
         captured_at: Utc::now(),
-        profiles: vec![capture.profile],
+        profiles: vec![profile],
         unavailable: Vec::new(),
     };
     let backend = backend_for(&token).await?;
@@ -194,29 +209,30 @@ async fn backend_for(token: &ExtensionToken) -> Result<Backend, WorkerError> {
 
 /// The popup's state from what is stored.
 async fn current_state() -> Result<PopupState, WorkerError> {
+    Ok(state_of(store::popup_records().await?))
+}
+
+fn state_of(stored: PopupRecords) -> PopupState {
     let now = Utc::now();
-    let token = store::token().await?;
-    let attempt = store::pairing_attempt().await?;
-    let sync_state = store::sync_state().await?;
-    let last_run = store::last_run().await?;
-    let backend_problem = store::backend_problem().await?;
-    let settings = store::settings().await?;
     // A sync runs while someone else holds a live lease (ping-core decides what "live" is).
-    let running = match store::lease().await? {
-        Some(lease) if lease.is_live(now) => store::progress().await?,
+    let running = match stored.lease {
+        Some(lease) if lease.is_live(now) => stored.progress,
         _ => None,
     };
     let facts = Facts {
-        token: token.as_ref(),
-        pairing_expired: store::pairing_expired().await?,
-        attempt: attempt.as_ref(),
+        token: stored.token.as_ref(),
+        pairing_expired: stored.pairing_expired,
+        attempt: stored.pairing_attempt.as_ref(),
         running,
-        sync: &sync_state,
-        last_run: last_run.as_ref(),
-        backend_problem: backend_problem.as_deref(),
-        next_automatic_sync_at: next_automatic_sync(&sync_state, &sync::throttle_policy(&settings)),
-        pace: settings.pace,
+        sync: &stored.sync_state,
+        last_run: stored.last_run.as_ref(),
+        backend_problem: stored.backend_problem.as_deref(),
+        next_automatic_sync_at: next_automatic_sync(
+            &stored.sync_state,
+            &sync::throttle_policy(&stored.settings),
+        ),
+        pace: stored.settings.pace,
         now,
     };
-    Ok(popup_state(&facts))
+    popup_state(&facts)
 }

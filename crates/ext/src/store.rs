@@ -11,10 +11,11 @@ use ping_core::sync::{Lease, PaceLog, Progress, SyncState};
 use ping_core::voyager::{PageMeta, QueryIdRegistry};
 use ping_protocol::api::{ExtensionToken, PairingCodeResponse, RunReport};
 use ping_protocol::worker::ExtensionSettings;
+use serde::Deserialize;
 
 use crate::backend::TokenTag;
 use crate::chrome::ChromeError;
-use crate::chrome::storage::{Area, get, remove, set};
+use crate::chrome::storage::{Area, get, get_many, remove, set};
 
 const SETTINGS: &str = "settings";
 const TOKEN: &str = "token";
@@ -64,10 +65,6 @@ pub async fn reject_token(refused: Option<TokenTag>) -> Result<(), ChromeError> 
     set(Area::Local, PAIRING_EXPIRED, &true).await
 }
 
-pub async fn pairing_expired() -> Result<bool, ChromeError> {
-    Ok(get(Area::Local, PAIRING_EXPIRED).await?.unwrap_or(false))
-}
-
 pub async fn pairing_attempt() -> Result<Option<PairingCodeResponse>, ChromeError> {
     get(Area::Local, PAIRING_ATTEMPT).await
 }
@@ -114,17 +111,8 @@ pub async fn save_query_ids(registry: &QueryIdRegistry) -> Result<(), ChromeErro
     set(Area::Local, QUERY_IDS, registry).await
 }
 
-pub async fn last_run() -> Result<Option<RunReport>, ChromeError> {
-    get(Area::Local, LAST_RUN).await
-}
-
 pub async fn save_last_run(report: &RunReport) -> Result<(), ChromeError> {
     set(Area::Local, LAST_RUN, report).await
-}
-
-/// Why the backend could not be reached at the last contact, if it could not.
-pub async fn backend_problem() -> Result<Option<String>, ChromeError> {
-    get(Area::Local, BACKEND_PROBLEM).await
 }
 
 pub async fn save_backend_problem(problem: Option<&str>) -> Result<(), ChromeError> {
@@ -156,10 +144,71 @@ pub async fn release_lease() -> Result<(), ChromeError> {
     remove(Area::Session, &[LEASE, PROGRESS]).await
 }
 
-pub async fn progress() -> Result<Option<Progress>, ChromeError> {
-    get(Area::Session, PROGRESS).await
-}
-
 pub async fn save_progress(progress: &Progress) -> Result<(), ChromeError> {
     set(Area::Session, PROGRESS, progress).await
+}
+
+/// Everything the popup's state is made of, read with one call per storage area: on a cold
+/// worker every call is a round trip before the first reply.
+pub struct PopupRecords {
+    pub token: Option<ExtensionToken>,
+    pub pairing_attempt: Option<PairingCodeResponse>,
+    pub pairing_expired: bool,
+    pub sync_state: SyncState,
+    pub last_run: Option<RunReport>,
+    pub backend_problem: Option<String>,
+    pub settings: ExtensionSettings,
+    pub lease: Option<Lease>,
+    pub progress: Option<Progress>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LocalRecords {
+    token: Option<ExtensionToken>,
+    pairing_attempt: Option<PairingCodeResponse>,
+    pairing_expired: Option<bool>,
+    sync_state: Option<SyncState>,
+    pace_log: Option<PaceLog>,
+    last_run: Option<RunReport>,
+    backend_problem: Option<String>,
+    settings: Option<ExtensionSettings>,
+}
+
+#[derive(Deserialize)]
+struct SessionRecords {
+    lease: Option<Lease>,
+    progress: Option<Progress>,
+}
+
+pub async fn popup_records() -> Result<PopupRecords, ChromeError> {
+    let local: LocalRecords = get_many(
+        Area::Local,
+        &[
+            TOKEN,
+            PAIRING_ATTEMPT,
+            PAIRING_EXPIRED,
+            SYNC_STATE,
+            PACE_LOG,
+            LAST_RUN,
+            BACKEND_PROBLEM,
+            SETTINGS,
+        ],
+    )
+    .await?;
+    let session: SessionRecords = get_many(Area::Session, &[LEASE, PROGRESS]).await?;
+    Ok(PopupRecords {
+        token: local.token,
+        pairing_attempt: local.pairing_attempt,
+        pairing_expired: local.pairing_expired.unwrap_or(false),
+        sync_state: local
+            .sync_state
+            .unwrap_or_default()
+            .with_pace(local.pace_log.unwrap_or_default()),
+        last_run: local.last_run,
+        backend_problem: local.backend_problem,
+        settings: local.settings.unwrap_or_default(),
+        lease: session.lease,
+        progress: session.progress,
+    })
 }

@@ -2,8 +2,6 @@
 //! never fail: a field of another type than expected is absent, as `entity::json` reads a
 //! `serde_json::Value`. A record with a strange field is then skipped by its parser instead of
 //! ending the page, and values nobody reads are skipped without being built.
-//!
-//! Each type accepts any JSON value; whatever it does not use is drained with [`IgnoredAny`].
 
 use std::borrow::Cow;
 use std::fmt;
@@ -13,17 +11,32 @@ use chrono::{DateTime, Utc};
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-/// Implements the `visit_*` methods a lenient type ignores: the value is drained and read as
-/// `Default`.
-macro_rules! ignore_others {
-    ($($method:ident($($arg:ty)?)),*) => {
-        $(fn $method<E: serde::de::Error>(self $(, _: $arg)?) -> Result<Self::Value, E> {
-            Ok(Self::Value::default())
-        })*
-    };
+/// A type read from any JSON value: a shape it does not take is absent (`Default`), and maps
+/// and sequences it does not take are drained unread.
+pub(crate) trait Lenient<'de>: Default {
+    fn from_bool(_: bool) -> Self {
+        Self::default()
+    }
+    fn from_u64(_: u64) -> Self {
+        Self::default()
+    }
+    fn from_i64(_: i64) -> Self {
+        Self::default()
+    }
+    fn from_f64(_: f64) -> Self {
+        Self::default()
+    }
+    fn from_str(_: Cow<'de, str>) -> Self {
+        Self::default()
+    }
+    fn from_map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        drain_map(map).map(|()| Self::default())
+    }
+    fn from_seq<A: SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+        drain_seq(seq).map(|()| Self::default())
+    }
 }
 
-/// Drains a map or sequence nobody reads.
 fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
     while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
     Ok(())
@@ -34,11 +47,68 @@ fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
     Ok(())
 }
 
+/// Reads a [`Lenient`] type; its `Deserialize` impl is this.
+pub(crate) fn read<'de, T: Lenient<'de>, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_any(LenientVisitor(PhantomData))
+}
+
+struct LenientVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Lenient<'de>> Visitor<'de> for LenientVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, value: bool) -> Result<T, E> {
+        Ok(T::from_bool(value))
+    }
+    fn visit_u64<E>(self, value: u64) -> Result<T, E> {
+        Ok(T::from_u64(value))
+    }
+    fn visit_i64<E>(self, value: i64) -> Result<T, E> {
+        Ok(T::from_i64(value))
+    }
+    fn visit_f64<E>(self, value: f64) -> Result<T, E> {
+        Ok(T::from_f64(value))
+    }
+    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<T, E> {
+        Ok(T::from_str(Cow::Borrowed(text)))
+    }
+    fn visit_str<E>(self, text: &str) -> Result<T, E> {
+        Ok(T::from_str(Cow::Owned(text.to_owned())))
+    }
+    fn visit_string<E>(self, text: String) -> Result<T, E> {
+        Ok(T::from_str(Cow::Owned(text)))
+    }
+    fn visit_unit<E>(self) -> Result<T, E> {
+        Ok(T::default())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::from_map(map)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+        T::from_seq(seq)
+    }
+}
+
+/// `Deserialize` through [`Lenient`], for types without lifetimes or type parameters.
+macro_rules! deserialize_leniently {
+    ($($name:ident),*) => {
+        $(impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                read(deserializer)
+            }
+        })*
+    };
+}
+
 /// A string field, borrowed from the text when it has no escapes; `None` for anything else.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Str<'a>(pub(crate) Option<Cow<'a, str>>);
 
-impl<'a> Str<'a> {
+impl Str<'_> {
     pub(crate) fn as_str(&self) -> Option<&str> {
         self.0.as_deref()
     }
@@ -51,39 +121,15 @@ impl<'a> Str<'a> {
     }
 }
 
+impl<'de: 'a, 'a> Lenient<'de> for Str<'a> {
+    fn from_str(text: Cow<'de, str>) -> Self {
+        Str(Some(text))
+    }
+}
+
 impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct StrVisitor<'a>(PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for StrVisitor<'a> {
-            type Value = Str<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
-                Ok(Str(Some(Cow::Borrowed(text))))
-            }
-            fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
-                Ok(Str(Some(Cow::Owned(text.to_owned()))))
-            }
-            fn visit_string<E>(self, text: String) -> Result<Self::Value, E> {
-                Ok(Str(Some(Cow::Owned(text))))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                drain_map(map).map(|()| Str(None))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                drain_seq(seq).map(|()| Str(None))
-            }
-            ignore_others!(
-                visit_bool(bool),
-                visit_i64(i64),
-                visit_u64(u64),
-                visit_f64(f64),
-                visit_unit(),
-                visit_none()
-            );
-        }
-        deserializer.deserialize_any(StrVisitor(PhantomData))
+        read(deserializer)
     }
 }
 
@@ -97,128 +143,104 @@ impl Text<'_> {
     }
 }
 
+impl<'de: 'a, 'a> Lenient<'de> for Text<'a> {
+    fn from_str(text: Cow<'de, str>) -> Self {
+        Text(Str(Some(text)))
+    }
+    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut text = Str(None);
+        while let Some(key) = map.next_key::<Cow<'_, str>>()? {
+            if key == "text" {
+                text = map.next_value()?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(Text(text))
+    }
+}
+
 impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct TextVisitor<'a>(PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for TextVisitor<'a> {
-            type Value = Text<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
-                Ok(Text(Str(Some(Cow::Borrowed(text)))))
-            }
-            fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
-                Ok(Text(Str(Some(Cow::Owned(text.to_owned())))))
-            }
-            fn visit_string<E>(self, text: String) -> Result<Self::Value, E> {
-                Ok(Text(Str(Some(Cow::Owned(text)))))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut text = Str(None);
-                while let Some(key) = map.next_key::<Cow<'_, str>>()? {
-                    if key == "text" {
-                        text = map.next_value()?;
-                    } else {
-                        map.next_value::<IgnoredAny>()?;
-                    }
-                }
-                Ok(Text(text))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                drain_seq(seq).map(|()| Text::default())
-            }
-            ignore_others!(
-                visit_bool(bool),
-                visit_i64(i64),
-                visit_u64(u64),
-                visit_f64(f64),
-                visit_unit(),
-                visit_none()
-            );
-        }
-        deserializer.deserialize_any(TextVisitor(PhantomData))
+        read(deserializer)
     }
 }
 
-/// Generates a lenient scalar: `$name(Option<$ty>)` read from the JSON types the listed
-/// methods take, absent for any other.
-macro_rules! lenient_scalar {
-    ($(#[$doc:meta])* $name:ident($ty:ty) { $($method:ident($arg:ident: $arg_ty:ty) => $read:expr),* $(,)? }
-        ignoring { $($ignored:ident($($ignored_arg:ty)?)),* }) => {
-        $(#[$doc])*
-        #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-        pub(crate) struct $name(pub(crate) Option<$ty>);
+/// An epoch-milliseconds number as an instant (`entity::json::millis`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Millis(pub(crate) Option<DateTime<Utc>>);
 
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct ScalarVisitor;
-                impl<'de> Visitor<'de> for ScalarVisitor {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                        f.write_str("any JSON value")
-                    }
-                    $(fn $method<E>(self, $arg: $arg_ty) -> Result<Self::Value, E> {
-                        Ok($name($read))
-                    })*
-                    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                        drain_map(map).map(|()| $name(None))
-                    }
-                    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                        drain_seq(seq).map(|()| $name(None))
-                    }
-                    ignore_others!($($ignored($($ignored_arg)?)),*);
-                }
-                deserializer.deserialize_any(ScalarVisitor)
-            }
-        }
-    };
-}
-
-lenient_scalar! {
-    /// An epoch-milliseconds number as an instant (`entity::json::millis`).
-    Millis(DateTime<Utc>) {
-        visit_u64(n: u64) => DateTime::from_timestamp_millis(i64::try_from(n).unwrap_or(n as f64 as i64)),
-        visit_i64(n: i64) => DateTime::from_timestamp_millis(n),
-        visit_f64(n: f64) => DateTime::from_timestamp_millis(n as i64),
+impl Lenient<'_> for Millis {
+    fn from_u64(n: u64) -> Self {
+        // As `Value::as_i64` then `as_f64`: beyond i64 the float, saturated.
+        Self::from_i64(i64::try_from(n).unwrap_or(n as f64 as i64))
     }
-    ignoring { visit_bool(bool), visit_str(&str), visit_unit(), visit_none() }
+    fn from_i64(n: i64) -> Self {
+        Millis(DateTime::from_timestamp_millis(n))
+    }
+    fn from_f64(n: f64) -> Self {
+        Self::from_i64(n as i64)
+    }
 }
 
-lenient_scalar! {
-    /// A non-negative integer that fits in `u32` (`entity::json::count`).
-    Count(u32) {
-        visit_u64(n: u64) => u32::try_from(n).ok(),
-        visit_i64(n: i64) => u32::try_from(n).ok(),
+/// A non-negative integer that fits in `u32` (`entity::json::count`); floats are not counts.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Count(pub(crate) Option<u32>);
+
+impl Lenient<'_> for Count {
+    fn from_u64(n: u64) -> Self {
+        Count(u32::try_from(n).ok())
     }
-    ignoring { visit_bool(bool), visit_f64(f64), visit_str(&str), visit_unit(), visit_none() }
+    fn from_i64(n: i64) -> Self {
+        Count(u32::try_from(n).ok())
+    }
 }
 
-lenient_scalar! {
-    /// A boolean (`entity::json::flag`).
-    Flag(bool) {
-        visit_bool(value: bool) => Some(value),
+/// A boolean (`entity::json::flag`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Flag(pub(crate) Option<bool>);
+
+impl Lenient<'_> for Flag {
+    fn from_bool(value: bool) -> Self {
+        Flag(Some(value))
     }
-    ignoring { visit_i64(i64), visit_u64(u64), visit_f64(f64), visit_str(&str), visit_unit(), visit_none() }
 }
 
-lenient_scalar! {
-    /// Whether a field holds anything but `null` (`entity::json::present`), its value unread.
-    Present(bool) {
-        visit_bool(_value: bool) => Some(true),
-        visit_i64(_n: i64) => Some(true),
-        visit_u64(_n: u64) => Some(true),
-        visit_f64(_n: f64) => Some(true),
-        visit_str(_text: &str) => Some(true),
-    }
-    ignoring { visit_unit(), visit_none() }
-}
+/// Whether a field holds anything but `null` (`entity::json::present`), its value unread.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Present(bool);
 
 impl Present {
     pub(crate) fn is_present(self) -> bool {
-        self.0.is_some()
+        self.0
     }
 }
+
+impl<'de> Lenient<'de> for Present {
+    fn from_bool(_: bool) -> Self {
+        Present(true)
+    }
+    fn from_u64(_: u64) -> Self {
+        Present(true)
+    }
+    fn from_i64(_: i64) -> Self {
+        Present(true)
+    }
+    fn from_f64(_: f64) -> Self {
+        Present(true)
+    }
+    fn from_str(_: Cow<'de, str>) -> Self {
+        Present(true)
+    }
+    fn from_map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        drain_map(map).map(|()| Present(true))
+    }
+    fn from_seq<A: SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+        drain_seq(seq).map(|()| Present(true))
+    }
+}
+
+deserialize_leniently!(Millis, Count, Flag, Present);
 
 /// An object read as `T`; `None` for `null` and any other non-object.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,31 +252,15 @@ impl<T> Default for Object<T> {
     }
 }
 
+impl<'de, T: Deserialize<'de>> Lenient<'de> for Object<T> {
+    fn from_map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        T::deserialize(MapAccessDeserializer::new(map)).map(|value| Object(Some(value)))
+    }
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
-            type Value = Object<T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                T::deserialize(MapAccessDeserializer::new(map)).map(|value| Object(Some(value)))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                drain_seq(seq).map(|()| Object(None))
-            }
-            ignore_others!(
-                visit_bool(bool),
-                visit_i64(i64),
-                visit_u64(u64),
-                visit_f64(f64),
-                visit_str(&str),
-                visit_unit(),
-                visit_none()
-            );
-        }
-        deserializer.deserialize_any(ObjectVisitor(PhantomData))
+        read(deserializer)
     }
 }
 
@@ -275,35 +281,19 @@ impl<T> List<T> {
     }
 }
 
+impl<'de, T: Deserialize<'de>> Lenient<'de> for List<T> {
+    fn from_seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(List(Some(items)))
+    }
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ListVisitor<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for ListVisitor<T> {
-            type Value = List<T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-                while let Some(item) = seq.next_element()? {
-                    items.push(item);
-                }
-                Ok(List(Some(items)))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                drain_map(map).map(|()| List(None))
-            }
-            ignore_others!(
-                visit_bool(bool),
-                visit_i64(i64),
-                visit_u64(u64),
-                visit_f64(f64),
-                visit_str(&str),
-                visit_unit(),
-                visit_none()
-            );
-        }
-        deserializer.deserialize_any(ListVisitor(PhantomData))
+        read(deserializer)
     }
 }
 

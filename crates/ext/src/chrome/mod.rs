@@ -53,27 +53,27 @@ pub(crate) fn describe(value: &JsValue) -> String {
         .unwrap_or_else(|| "an unreadable value".to_owned())
 }
 
-/// Converts for chrome.* APIs: plain objects, never `Map` (chrome.storage stores a Map as `{}`).
+/// Converts for chrome.* APIs through JSON text: plain objects, never `Map` (chrome.storage
+/// stores a Map as `{}`), and no serde-wasm-bindgen in the module (about 67 KB of code).
 pub(crate) fn to_js<T: Serialize + ?Sized>(
     api: &'static str,
     value: &T,
 ) -> Result<JsValue, ChromeError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|error| ChromeError::Encode {
-            api,
-            message: error.to_string(),
-        })
+    let encode = |message: String| ChromeError::Encode { api, message };
+    let json = serde_json::to_string(value).map_err(|error| encode(error.to_string()))?;
+    js_sys::JSON::parse(&json).map_err(|error| encode(describe(&error)))
 }
 
 pub(crate) fn from_js<T: DeserializeOwned>(
     api: &'static str,
     value: JsValue,
 ) -> Result<T, ChromeError> {
-    serde_wasm_bindgen::from_value(value).map_err(|error| ChromeError::Unexpected {
-        api,
-        message: error.to_string(),
-    })
+    let unexpected = |message: String| ChromeError::Unexpected { api, message };
+    let json = js_sys::JSON::stringify(&value)
+        .map_err(|error| unexpected(describe(&error)))?
+        .as_string()
+        .ok_or_else(|| unexpected("a value with no JSON form".to_owned()))?;
+    serde_json::from_str(&json).map_err(|error| unexpected(error.to_string()))
 }
 
 /// Awaits what a `catch` binding returned: a thrown call or a rejected promise both fail.

@@ -1,5 +1,6 @@
 //! `chrome.storage.local` (survives restarts) and `chrome.storage.session` (in memory, cleared
-//! when the browser closes; shared by every instance of the worker), one typed key at a time.
+//! when the browser closes; shared by every instance of the worker), one typed key at a time
+//! or several in one call.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -32,21 +33,37 @@ pub enum Area {
 
 /// Reads one key; `None` when it was never written (or was removed).
 pub async fn get<T: DeserializeOwned>(area: Area, key: &str) -> Result<Option<T>, ChromeError> {
-    let api = match area {
-        Area::Local => "chrome.storage.local.get",
-        Area::Session => "chrome.storage.session.get",
-    };
+    let api = get_api(area);
     let keys = JsValue::from_str(key);
-    let called = match area {
-        Area::Local => local_get(&keys),
-        Area::Session => session_get(&keys),
-    };
-    let items = settle(api, called).await?;
+    let items = get_items(area, &keys).await?;
     let value = js_sys::Reflect::get(&items, &keys).map_err(|e| ChromeError::rejected(api, &e))?;
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
     from_js(api, value).map(Some)
+}
+
+/// Reads several keys in one call, as the fields of `T` (named like the keys; a key never
+/// written is a field's default).
+pub async fn get_many<T: DeserializeOwned>(area: Area, keys: &[&str]) -> Result<T, ChromeError> {
+    let api = get_api(area);
+    from_js(api, get_items(area, &to_js(api, keys)?).await?)
+}
+
+fn get_api(area: Area) -> &'static str {
+    match area {
+        Area::Local => "chrome.storage.local.get",
+        Area::Session => "chrome.storage.session.get",
+    }
+}
+
+/// The items object `get(keys)` answers.
+async fn get_items(area: Area, keys: &JsValue) -> Result<JsValue, ChromeError> {
+    let called = match area {
+        Area::Local => local_get(keys),
+        Area::Session => session_get(keys),
+    };
+    settle(get_api(area), called).await
 }
 
 /// Writes one key.

@@ -9,18 +9,16 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt;
-use std::marker::PhantomData;
 
-use serde::de::value::MapAccessDeserializer;
-use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{IgnoredAny, MapAccess, SeqAccess};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::ParseError;
 use super::json::is_meta_key;
 use super::records::Metadata;
-use crate::entity::lenient::{List, Object, Record};
+use crate::entity::lenient::{Lenient, List, Object, Record, read};
 use crate::voyager::QueryKind;
 
 /// The collection of a messaging answer, its elements read as `T`.
@@ -34,40 +32,52 @@ pub(super) struct Collection<'a, T> {
 #[serde(bound(deserialize = "T: Deserialize<'de> + Default"))]
 struct Root<'a, T> {
     #[serde(borrow, default)]
-    data: Object<Data<'a, T>>,
+    data: Data<'a, T>,
 }
 
 /// What `data` holds by field name (sorted, as a JSON object's keys are compared): the
-/// collections; other values and `$`/`_` metadata keys are skipped unread.
-struct Data<'a, T>(BTreeMap<Cow<'a, str>, Option<Collection<'a, T>>>);
+/// collections; other values and `$`/`_` metadata keys are skipped unread. Empty when `data`
+/// is no object.
+struct Data<'a, T>(BTreeMap<Cow<'a, str>, Collection<'a, T>>);
+
+impl<T> Default for Data<'_, T> {
+    fn default() -> Self {
+        Self(BTreeMap::new())
+    }
+}
+
+impl<'de: 'a, 'a, T: Deserialize<'de> + Default> Lenient<'de> for Data<'a, T> {
+    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut fields = BTreeMap::new();
+        while let Some(key) = map.next_key::<Cow<'a, str>>()? {
+            if is_meta_key(&key) {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            // A later field of the same name replaces an earlier one, collection or not.
+            match map.next_value()? {
+                MaybeCollection(Some(collection)) => fields.insert(key, collection),
+                MaybeCollection(None) => fields.remove(&key),
+            };
+        }
+        Ok(Data(fields))
+    }
+}
 
 impl<'de: 'a, 'a, T: Deserialize<'de> + Default> Deserialize<'de> for Data<'a, T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct DataVisitor<'a, T>(PhantomData<(&'a (), T)>);
-        impl<'de: 'a, 'a, T: Deserialize<'de> + Default> Visitor<'de> for DataVisitor<'a, T> {
-            type Value = Data<'a, T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut fields = BTreeMap::new();
-                while let Some(key) = map.next_key::<Cow<'a, str>>()? {
-                    if is_meta_key(&key) {
-                        map.next_value::<IgnoredAny>()?;
-                    } else {
-                        let MaybeCollection(collection) = map.next_value()?;
-                        fields.insert(key, collection);
-                    }
-                }
-                Ok(Data(fields))
-            }
-        }
-        deserializer.deserialize_map(DataVisitor(PhantomData))
+        read(deserializer)
     }
 }
 
 /// A bare list of elements, or an object with an `elements` list; `None` for anything else.
 struct MaybeCollection<'a, T>(Option<Collection<'a, T>>);
+
+impl<T> Default for MaybeCollection<'_, T> {
+    fn default() -> Self {
+        Self(None)
+    }
+}
 
 /// `{elements, metadata}`; `metadata` counts only as an object.
 #[derive(Deserialize)]
@@ -79,50 +89,28 @@ struct CollectionObject<'a, T> {
     metadata: Object<Metadata<'a>>,
 }
 
+impl<'de: 'a, 'a, T: Deserialize<'de> + Default> Lenient<'de> for MaybeCollection<'a, T> {
+    fn from_seq<A: SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+        let elements = Vec::deserialize(SeqAccessDeserializer::new(seq))?;
+        Ok(MaybeCollection(Some(Collection {
+            elements,
+            metadata: None,
+        })))
+    }
+    fn from_map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let object = CollectionObject::deserialize(MapAccessDeserializer::new(map))?;
+        Ok(MaybeCollection(object.elements.0.map(|elements| {
+            Collection {
+                elements,
+                metadata: object.metadata.0,
+            }
+        })))
+    }
+}
+
 impl<'de: 'a, 'a, T: Deserialize<'de> + Default> Deserialize<'de> for MaybeCollection<'a, T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct CollectionVisitor<'a, T>(PhantomData<(&'a (), T)>);
-        impl<'de: 'a, 'a, T: Deserialize<'de> + Default> Visitor<'de> for CollectionVisitor<'a, T> {
-            type Value = MaybeCollection<'a, T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                let elements = Vec::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
-                Ok(MaybeCollection(Some(Collection {
-                    elements,
-                    metadata: None,
-                })))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                let object = CollectionObject::deserialize(MapAccessDeserializer::new(map))?;
-                Ok(MaybeCollection(object.elements.0.map(|elements| {
-                    Collection {
-                        elements,
-                        metadata: object.metadata.0,
-                    }
-                })))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(MaybeCollection(None))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(MaybeCollection(None))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(MaybeCollection(None))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(MaybeCollection(None))
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-                Ok(MaybeCollection(None))
-            }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(MaybeCollection(None))
-            }
-        }
-        deserializer.deserialize_any(CollectionVisitor(PhantomData))
+        read(deserializer)
     }
 }
 
@@ -168,13 +156,8 @@ pub(super) fn collection<'a, T: Deserialize<'a> + Default>(
         serde_json::from_str(body).map_err(|e| ParseError::NotJson {
             detail: e.to_string(),
         })?;
-    let mut candidates: Vec<(Cow<'a, str>, Collection<'a, T>)> = root
-        .0
-        .and_then(|root| root.data.0)
-        .into_iter()
-        .flat_map(|Data(fields)| fields)
-        .filter_map(|(name, collection)| Some((name, collection?)))
-        .collect();
+    let mut candidates: Vec<(Cow<'a, str>, Collection<'a, T>)> =
+        root.0.into_iter().flat_map(|root| root.data.0).collect();
     let chosen = candidates
         .iter()
         .position(|(name, _)| known_kind(name) == Some(Some(kind)));
