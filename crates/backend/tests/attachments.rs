@@ -22,6 +22,7 @@ use serde_json::{Value, json};
 use crate::fixtures::*;
 use crate::helpers::{TestApp, start_time};
 use crate::linkedin_api::create_key;
+use crate::openapi::Document;
 
 const PNG: &[u8] =
     b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
@@ -779,4 +780,29 @@ async fn the_postgres_store_keeps_the_attachment_contract() {
     };
     contract(&store).await;
     drop_schema(store, admin, schema).await;
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_attachment_routes_and_their_bytes() {
+    let app = TestApp::new().await;
+    let Document(document) = Document::served(&app).await;
+    let paths = &document["paths"];
+    let upload = &paths["/api/v1/messages/{messageUrn}/attachments/{index}"]["put"];
+    assert!(
+        upload["requestBody"]["content"]["*/*"].is_object(),
+        "{upload}"
+    );
+    assert_eq!(
+        upload["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/AttachmentStored"
+    );
+    let skipped = &paths["/api/v1/attachments/skipped"]["post"];
+    assert_eq!(
+        skipped["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/AttachmentsSkipped"
+    );
+    assert!(skipped["responses"]["204"].is_object());
+    let download = &paths["/api/v1/linkedin/messages/{messageUrn}/attachments/{index}"]["get"];
+    assert!(download["responses"]["200"]["content"]["*/*"].is_object());
+    assert_eq!(download["security"], json!([{"apiKey": []}]));
 }

@@ -18,7 +18,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::json::ApiJson;
-use super::route_doc::{Access, RouteDoc, body, doc};
+use super::route_doc::{Access, RawBytes, RouteDoc, body, doc};
 use crate::auth::ApiKeyAuth;
 use crate::error::ApiError;
 use crate::ids::UserId;
@@ -354,7 +354,8 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
                 None,
                 "The bytes of a message's attachment (index in the message's `attachments`), \
                  with their media type; 404 when unknown or not downloaded yet",
-            ),
+            )
+            .raw(RawBytes::Response),
             get(attachment),
         ),
     ]

@@ -24,7 +24,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 pub(crate) use attachments::attachment_key;
 pub use linkedin::MAX_WAIT_SECS;
-pub use route_doc::{Access, BodySchema, RouteDoc};
+pub use route_doc::{Access, BodySchema, RawBytes, RouteDoc};
 use route_doc::{body, doc};
 
 use crate::state::AppState;
@@ -160,7 +160,8 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
                 "Upload the bytes of a message's attachment as LinkedIn served them (the URN \
                  percent-encoded, `Content-Type` LinkedIn's); 404 unknown attachment, 413 over \
                  the backend's cap, 422 bytes that are not the declared kind or are markup",
-            ),
+            )
+            .raw(RawBytes::Request),
             put(attachments::upload),
         ),
         (

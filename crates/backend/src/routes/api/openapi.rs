@@ -3,7 +3,7 @@
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
-use super::route_doc::{Access, RouteDoc, body};
+use super::route_doc::{Access, RawBytes, RouteDoc, body};
 
 fn security(access: Access) -> Value {
     match access {
@@ -35,6 +35,11 @@ fn path_parameters(path: &str) -> Vec<Value> {
         .collect()
 }
 
+/// The schema of a body that is bytes.
+fn bytes_schema() -> Value {
+    json!({ "type": "string", "contentMediaType": "application/octet-stream" })
+}
+
 /// The document of these routes, served at `/api/v1/openapi.json`.
 pub fn document<'a>(routes: impl IntoIterator<Item = &'a RouteDoc>) -> Value {
     // OpenAPI 3.1 schemas are JSON Schema 2020-12; definitions go where the `$ref`s point.
@@ -52,6 +57,10 @@ pub fn document<'a>(routes: impl IntoIterator<Item = &'a RouteDoc>) -> Value {
             Some(schema) => json!({
                 "description": "success",
                 "content": { "application/json": { "schema": schema(&mut generator) } }
+            }),
+            None if doc.raw == Some(RawBytes::Response) => json!({
+                "description": "the bytes, with their media type as `Content-Type`",
+                "content": { "*/*": { "schema": bytes_schema() } }
             }),
             None => json!({ "description": "success" }),
         };
@@ -80,6 +89,13 @@ pub fn document<'a>(routes: impl IntoIterator<Item = &'a RouteDoc>) -> Value {
         let parameters = path_parameters(doc.path);
         if !parameters.is_empty() {
             operation["parameters"] = Value::Array(parameters);
+        }
+        if doc.raw == Some(RawBytes::Request) {
+            operation["requestBody"] = json!({
+                "required": true,
+                "description": "the bytes, with their media type as `Content-Type`",
+                "content": { "*/*": { "schema": bytes_schema() } }
+            });
         }
         if let Some(schema) = doc.request {
             operation["requestBody"] = json!({

@@ -27,6 +27,13 @@ pub(super) fn body<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
     generator.subschema_for::<T>()
 }
 
+/// Which body of a route is raw bytes, typed by `Content-Type`, rather than JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawBytes {
+    Request,
+    Response,
+}
+
 /// One route of the API, as documented in the OpenAPI document.
 #[derive(Debug, Clone, Copy)]
 pub struct RouteDoc {
@@ -42,9 +49,19 @@ pub struct RouteDoc {
     pub response: Option<BodySchema>,
     /// A second success status and the schema of its body (a 202 beside a 200).
     pub also: Option<(u16, BodySchema)>,
+    /// A body that is bytes (an attachment's), not JSON.
+    pub raw: Option<RawBytes>,
 }
 
 impl RouteDoc {
+    /// This route with bytes as its request or its success body.
+    pub(super) const fn raw(self, raw: RawBytes) -> Self {
+        Self {
+            raw: Some(raw),
+            ..self
+        }
+    }
+
     /// This route with a second success answer.
     pub(super) const fn also(self, status: u16, response: BodySchema) -> Self {
         Self {
@@ -72,5 +89,6 @@ pub(super) const fn doc(
         status,
         response,
         also: None,
+        raw: None,
     }
 }
