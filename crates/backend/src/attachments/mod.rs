@@ -29,6 +29,11 @@ pub enum UploadError {
     TooLarge { byte_size: u64, cap: u64 },
     #[error(transparent)]
     Refused(#[from] ContentRefused),
+    /// The body broke off before its end.
+    #[error("the upload broke off: {0}")]
+    Interrupted(String),
+    #[error("checking the upload failed: {0}")]
+    Checking(#[from] tokio::task::JoinError),
     #[error(transparent)]
     Objects(#[from] ObjectsError),
     #[error(transparent)]
@@ -56,11 +61,7 @@ pub async fn receive(
     let (sha256, media_type) = tokio::task::spawn_blocking(move || {
         media_type_of(declared_type.as_deref(), &checked).map(|kept| (sha256_hex(&checked), kept))
     })
-    .await
-    .map_err(|error| ObjectsError::Location {
-        location: "hashing".to_owned(),
-        reason: error.to_string(),
-    })??;
+    .await??;
     let file = StoredFile {
         sha256,
         media_type,

@@ -23,7 +23,8 @@ impl From<UploadError> for ApiError {
             UploadError::Unknown => Self::NotFound,
             UploadError::TooLarge { .. } => Self::TooLarge(error.to_string()),
             UploadError::Refused(refused) => Self::ContentRefused(refused.to_string()),
-            UploadError::Objects(objects) => Self::Internal(objects.to_string()),
+            UploadError::Interrupted(_) => Self::InvalidRequest(error.to_string()),
+            UploadError::Checking(_) | UploadError::Objects(_) => Self::Internal(error.to_string()),
             UploadError::Store(store) => store.into(),
         }
     }
@@ -47,8 +48,7 @@ async fn read_capped(headers: &HeaderMap, body: Body, cap: u64) -> Result<Bytes,
     let mut bytes = BytesMut::with_capacity(declared.unwrap_or(0) as usize);
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
-        // A body that breaks off uploaded nothing usable; the extension asks again later.
-        let chunk = chunk.map_err(|_| UploadError::Unknown)?;
+        let chunk = chunk.map_err(|error| UploadError::Interrupted(error.to_string()))?;
         let byte_size = (bytes.len() + chunk.len()) as u64;
         if byte_size > cap {
             return Err(UploadError::TooLarge { byte_size, cap });
