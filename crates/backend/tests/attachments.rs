@@ -806,3 +806,44 @@ async fn the_openapi_document_describes_the_attachment_routes_and_their_bytes() 
     assert!(download["responses"]["200"]["content"]["*/*"].is_object());
     assert_eq!(download["security"], json!([{"apiKey": []}]));
 }
+
+#[tokio::test]
+async fn a_urn_encoded_as_the_browsers_encode_uri_component_does_names_its_message() {
+    // encodeURIComponent leaves these unencoded; LinkedIn ids may hold `/`, `+` and `=`.
+    const URI_COMPONENT: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'!')
+        .remove(b'~')
+        .remove(b'*')
+        .remove(b'\'')
+        .remove(b'(')
+        .remove(b')');
+    let app = TestApp::new().await;
+    let (_, token) = app.paired_user("ada@example.com").await;
+    let zoe = member(1);
+    let mut odd = message("2-media", "2-MTcw/Nz+k==", &zoe, "Odd", start_time());
+    odd.attachments = vec![attachment(
+        AttachmentKind::Image,
+        "odd.png",
+        Some("https://media.licdn.com/dms/image/odd"),
+    )];
+    push(
+        &app,
+        &token,
+        &batch(
+            vec![conversation("2-media", &[(&zoe, "Zoe")], start_time())],
+            vec![odd],
+        ),
+    )
+    .await;
+    let urn = message_urn("2-MTcw/Nz+k==").to_string();
+    let path = format!(
+        "/api/v1/messages/{}/attachments/0",
+        utf8_percent_encode(&urn, URI_COMPONENT)
+    );
+    assert!(path.contains("%2F") && path.contains('('), "{path}");
+    let (status, stored) = upload(&app, &token, &path, "image/png", PNG).await;
+    assert_eq!(status, StatusCode::OK, "{stored}");
+}
