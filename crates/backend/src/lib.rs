@@ -11,6 +11,7 @@ pub mod export;
 pub mod ids;
 pub mod import;
 pub mod ingest;
+pub mod official;
 pub mod pairing;
 pub mod rate_limit;
 pub mod routes;

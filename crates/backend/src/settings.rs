@@ -120,6 +120,27 @@ pub struct Settings {
     #[arg(long, env = "PING_ATTACHMENT_MAX_BYTES", default_value_t = crate::attachments::DEFAULT_MAX_BYTES)]
     pub attachment_max_bytes: u64,
 
+    /// 32 random bytes as 64 hex characters (`openssl rand -hex 32`) that seal LinkedIn app
+    /// secrets and OAuth tokens at rest. Without it the LinkedIn app settings store nothing.
+    #[arg(long, env = "PING_SECRETS_KEY", hide_env_values = true)]
+    pub secrets_key: Option<Secret<String>>,
+
+    /// LinkedIn's OAuth host (the official API's authorization and token endpoints).
+    #[arg(
+        long,
+        env = "PING_LINKEDIN_OAUTH_URL",
+        default_value = "https://www.linkedin.com"
+    )]
+    pub linkedin_oauth_url: String,
+
+    /// LinkedIn's API host (`/rest/…`, `/v2/…`).
+    #[arg(
+        long,
+        env = "PING_LINKEDIN_API_URL",
+        default_value = "https://api.linkedin.com"
+    )]
+    pub linkedin_api_url: String,
+
     /// TEST ONLY: run the server's clock ahead by this many seconds (e.g. 2592000 for 30
     /// days), so the browser suite can see a pairing token expire.
     #[arg(
@@ -160,6 +181,9 @@ impl Settings {
             avatar_workers: 4,
             attachment_store: None,
             attachment_max_bytes: crate::attachments::DEFAULT_MAX_BYTES,
+            secrets_key: None,
+            linkedin_oauth_url: "https://www.linkedin.com".to_owned(),
+            linkedin_api_url: "https://api.linkedin.com".to_owned(),
             clock_offset_secs: 0,
             trusted_proxies: 0,
             trust_forwarded_for: false,
@@ -223,7 +247,8 @@ impl Settings {
             "PING_BIND={}\nPING_DATABASE_URL={}\nPING_PUBLIC_URL={}\nPING_AVATAR_EXTRA_HOSTS={}\n\
              PING_AVATAR_ALLOW_HTTP={}\nPING_AVATAR_MAX_BYTES={}\nPING_EXTRA_CA_CERTS={}\n\
              PING_AVATAR_WORKERS={}\nPING_ATTACHMENT_STORE={}\nPING_ATTACHMENT_MAX_BYTES={}\n\
-             PING_CLOCK_OFFSET_SECS={}\nPING_TRUSTED_PROXIES={}\n",
+             PING_CLOCK_OFFSET_SECS={}\nPING_TRUSTED_PROXIES={}\nPING_SECRETS_KEY={}\n\
+             PING_LINKEDIN_OAUTH_URL={}\nPING_LINKEDIN_API_URL={}\n",
             self.bind,
             self.database_url,
             self.public_url,
@@ -240,6 +265,13 @@ impl Settings {
             self.attachment_max_bytes,
             self.clock_offset_secs,
             self.proxies(),
+            if self.secrets_key.is_some() {
+                "[redacted]"
+            } else {
+                ""
+            },
+            self.linkedin_oauth_url,
+            self.linkedin_api_url,
         )
     }
 }

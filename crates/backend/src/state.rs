@@ -22,6 +22,8 @@ pub struct AppConfig {
     pub avatar_policy: AvatarPolicy,
     /// Largest attachment upload accepted, in bytes.
     pub attachment_max_bytes: u64,
+    /// The official LinkedIn API: its hosts and the key sealing app secrets and tokens.
+    pub official: crate::official::OfficialConfig,
 }
 
 impl AppConfig {
@@ -36,6 +38,7 @@ impl AppConfig {
                 max_bytes: settings.avatar_max_bytes,
             },
             attachment_max_bytes: settings.attachment_max_bytes,
+            official: crate::official::OfficialConfig::from_settings(settings),
         }
     }
 }

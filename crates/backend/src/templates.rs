@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::error::ApiError;
 
-const TEMPLATES: [(&str, &str); 13] = [
+const TEMPLATES: [(&str, &str); 15] = [
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("login.html", include_str!("../templates/login.html")),
@@ -29,6 +29,14 @@ const TEMPLATES: [(&str, &str); 13] = [
     ("api_keys.html", include_str!("../templates/api_keys.html")),
     ("import.html", include_str!("../templates/import.html")),
     ("error.html", include_str!("../templates/error.html")),
+    (
+        "official_app.html",
+        include_str!("../templates/official_app.html"),
+    ),
+    (
+        "official_leads.html",
+        include_str!("../templates/official_leads.html"),
+    ),
 ];
 
 /// `2026-11-21T14:03:00Z` → `2026-11-21 14:03 UTC`; anything else unchanged.

@@ -29,6 +29,7 @@ mod faults;
 mod limiter;
 mod log;
 mod media;
+mod official;
 mod pages;
 mod queryids;
 mod request;

@@ -16,7 +16,7 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::request::Req;
 use crate::state::Shared;
-use crate::{attachments, bundles, control, media, pages, voyager};
+use crate::{attachments, bundles, control, media, official, pages, voyager};
 
 /// Largest request body read.
 const BODY_LIMIT: usize = 8 << 20;
@@ -59,6 +59,9 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
         headers: parts.headers,
         body: String::from_utf8_lossy(&body).into_owned(),
     };
+    if let Some(route) = req.path.strip_prefix("/__fake/official/") {
+        return official::control::handle(&shared, &req, route).await;
+    }
     if req.path.starts_with("/__fake/") {
         return control::handle(&shared, &req);
     }
@@ -73,6 +76,9 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
     if let Some(path) = media_path {
         let account = shared.account.read();
         return media::serve(&account, &shared.media_key, path, &req.query, &req.headers);
+    }
+    if let Some(response) = official::handle(&shared, &req) {
+        return response;
     }
     if req.host == bundles::HOST {
         return bundles::handle(&shared, &req);

@@ -34,6 +34,8 @@ pub struct Shared {
     pub base_url: String,
     /// Key of the picture URL signatures.
     pub media_key: Vec<u8>,
+    /// The official API's fake: app, codes, tokens, leads, faults.
+    pub official: Mutex<crate::official::OfficialState>,
 }
 
 impl Shared {
@@ -55,6 +57,7 @@ impl Shared {
             page_loads: AtomicU64::new(0),
             base_url,
             media_key,
+            official: Mutex::new(crate::official::OfficialState::default()),
         }
     }
 

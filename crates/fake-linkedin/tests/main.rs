@@ -16,6 +16,7 @@ mod limiter;
 mod media;
 mod messages;
 mod native_sync;
+mod official_api;
 mod pages;
 mod planner_sync;
 mod query_ids;

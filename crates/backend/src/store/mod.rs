@@ -12,6 +12,7 @@ mod contact_merge;
 mod fault;
 pub mod import_match;
 mod imports;
+mod official;
 mod pages;
 mod records;
 pub mod sql;
@@ -25,6 +26,7 @@ use ping_protocol::{AccountStatus, AvatarRequest, BackfillRequest, RunReport, Sy
 pub use api_keys::*;
 pub use attachments::*;
 pub use imports::*;
+pub use official::*;
 pub use pages::*;
 pub use records::*;
 pub use views::*;
@@ -65,6 +67,7 @@ pub trait Store:
     + PageStore
     + ApiKeyStore
     + AttachmentStore
+    + OfficialStore
 {
 }
 
@@ -80,6 +83,7 @@ impl<T> Store for T where
         + PageStore
         + ApiKeyStore
         + AttachmentStore
+        + OfficialStore
 {
 }
 

@@ -5,6 +5,7 @@ mod attachments;
 mod files;
 mod import;
 mod login;
+mod official;
 mod page;
 mod pages;
 mod settings;
@@ -17,6 +18,7 @@ use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(official::router())
         .route("/", get(login::index))
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))

@@ -56,9 +56,10 @@ async fn render_page(
     let used = state.store.storage_use(session.user).await?;
     let storage =
         context! { files => used.files, bytes => used.bytes, size => human_size(used.bytes) };
+    let official_reminder = super::official::settings_reminder(state, session.user).await?;
     let html = templates::render(
         "settings.html",
-        context! { ..page_context(session, "settings"), ..context! { tokens, accounts, storage }, ..extra },
+        context! { ..page_context(session, "settings"), ..context! { tokens, accounts, storage, official_reminder }, ..extra },
     )?;
     Ok((status, html).into_response())
 }

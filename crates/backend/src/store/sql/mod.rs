@@ -14,6 +14,7 @@ mod imports;
 mod ingest;
 mod library;
 mod multi_row;
+mod official;
 mod open;
 mod pages;
 mod pairing;

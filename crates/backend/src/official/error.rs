@@ -1,0 +1,46 @@
+//! One error for the official-API side, shown to the user as a page or a JSON error.
+
+use super::client::ApiCallError;
+use super::oauth::OAuthError;
+use super::seal::{SecretsKeyError, UnsealError};
+use crate::error::ApiError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OfficialError {
+    #[error(transparent)]
+    SecretsKey(#[from] SecretsKeyError),
+    #[error(transparent)]
+    Unseal(#[from] UnsealError),
+    #[error("no LinkedIn app is set up: enter its client id and secret first")]
+    NoApp,
+    #[error("the LinkedIn app is not connected: click Connect")]
+    NotConnected,
+    #[error("the LinkedIn connection expired: click Connect to authorize the app again")]
+    Expired,
+    #[error(
+        "this LinkedIn authorization was not started here or is over 10 minutes old: click Connect again"
+    )]
+    StateInvalid,
+    #[error("LinkedIn was not authorized ({0}): click Connect to try again")]
+    Declined(String),
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error(transparent)]
+    OAuth(#[from] OAuthError),
+    #[error(transparent)]
+    Api(#[from] ApiCallError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<OfficialError> for ApiError {
+    fn from(error: OfficialError) -> Self {
+        match error {
+            OfficialError::Store(error) => error.into(),
+            OfficialError::InvalidInput(message) => Self::InvalidRequest(message),
+            OfficialError::NoApp => Self::NotFound,
+            other => Self::InvalidRequest(other.to_string()),
+        }
+    }
+}

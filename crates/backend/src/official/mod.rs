@@ -1,0 +1,65 @@
+//! The official, app-authorised LinkedIn APIs (issue 13): the user's own LinkedIn app, its
+//! OAuth 2.0 connection, and Lead Gen Forms delivered by webhook. Everything here talks to
+//! LinkedIn server to server with the app's tokens; it never sees the member's session cookies.
+
+pub mod client;
+pub mod connection;
+pub mod error;
+pub mod expiry;
+pub mod lead_sync;
+pub mod leads;
+pub mod oauth;
+pub mod scopes;
+pub mod seal;
+pub mod webhook;
+
+use crate::settings::Settings;
+use seal::{Sealer, SecretsKeyError};
+
+/// Where the callback of the OAuth flow lands, under `PING_PUBLIC_URL`.
+pub const CALLBACK_PATH: &str = "/settings/integrations/linkedin/app/callback";
+/// Where LinkedIn sends webhook validations and Lead Sync notifications.
+pub const WEBHOOK_PATH: &str = "/connect/webhook/linkedin";
+
+/// What the official-API side needs from the settings.
+#[derive(Debug, Clone)]
+pub struct OfficialConfig {
+    /// `https://www.linkedin.com` (the OAuth host); tests point it at the fake.
+    pub oauth_base_url: String,
+    /// `https://api.linkedin.com` (the REST host); tests point it at the fake.
+    pub api_base_url: String,
+    /// `PING_PUBLIC_URL`, for the redirect URI and the webhook URL shown in Settings.
+    pub public_url: String,
+    /// The sealer of `PING_SECRETS_KEY`, or why there is none: only this side needs it, so
+    /// the backend starts without it and the LinkedIn app page says what to set.
+    pub sealer: Result<Sealer, SecretsKeyError>,
+    pub http: reqwest::Client,
+}
+
+impl OfficialConfig {
+    pub fn from_settings(settings: &Settings) -> Self {
+        Self {
+            oauth_base_url: settings.linkedin_oauth_url.trim_end_matches('/').to_owned(),
+            api_base_url: settings.linkedin_api_url.trim_end_matches('/').to_owned(),
+            public_url: settings.public_url.trim_end_matches('/').to_owned(),
+            sealer: Sealer::from_key(settings.secrets_key.as_ref()),
+            http: reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(20))
+                .build()
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The redirect URI registered in the LinkedIn app: an absolute URL without `#`.
+    pub fn redirect_uri(&self) -> String {
+        format!("{}{CALLBACK_PATH}", self.public_url)
+    }
+
+    /// The webhook URL to register for one app (its client id picks the app, since several
+    /// users of one backend may each connect their own).
+    pub fn webhook_url(&self, client_id: &str) -> String {
+        let app =
+            percent_encoding::utf8_percent_encode(client_id, percent_encoding::NON_ALPHANUMERIC);
+        format!("{}{WEBHOOK_PATH}?app={app}", self.public_url)
+    }
+}

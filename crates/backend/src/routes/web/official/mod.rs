@@ -1,0 +1,40 @@
+//! The official LinkedIn API's HTTP side: Settings → Integrations → LinkedIn → LinkedIn app,
+//! the OAuth callback, the Lead Sync webhook and the leads page.
+
+mod app;
+mod leads;
+mod webhook;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+pub use app::settings_reminder;
+
+use crate::official::{CALLBACK_PATH, WEBHOOK_PATH};
+use crate::state::AppState;
+
+const APP_PAGE: &str = "/settings/integrations/linkedin/app";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(APP_PAGE, get(app::page).post(app::save))
+        .route(
+            "/settings/integrations/linkedin/app/delete",
+            post(app::delete),
+        )
+        .route(
+            "/settings/integrations/linkedin/app/connect",
+            post(app::connect),
+        )
+        .route(CALLBACK_PATH, get(app::callback))
+        .route(
+            "/settings/integrations/linkedin/app/disconnect",
+            post(app::disconnect),
+        )
+        .route(
+            "/settings/integrations/linkedin/app/forms",
+            post(app::save_form),
+        )
+        .route("/leads", get(leads::page))
+        .route(WEBHOOK_PATH, get(webhook::validate).post(webhook::notify))
+}

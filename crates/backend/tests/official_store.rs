@@ -1,0 +1,186 @@
+//! The official API's part of the store contract, on SQLite always and on PostgreSQL when one
+//! is reachable (as `store_contract`).
+
+use chrono::Duration;
+use ping_backend::official::leads::{
+    FieldMapping, LeadField, LeadFormId, LeadResponseId, MappedLead,
+};
+use ping_backend::store::sql::SqlStore;
+use ping_backend::store::*;
+
+use crate::helpers::start_time;
+
+fn app(client_id: &str) -> LinkedInApp {
+    LinkedInApp {
+        client_id: client_id.into(),
+        client_secret_sealed: "sealed-secret".into(),
+        scopes: vec!["openid".into(), "r_sales_nav_profiles".into()],
+        updated_at: start_time(),
+    }
+}
+
+fn connection() -> OfficialConnection {
+    OfficialConnection {
+        access_token_sealed: "sealed-access".into(),
+        access_expires_at: start_time() + Duration::days(60),
+        refresh_token_sealed: None,
+        refresh_expires_at: None,
+        granted_scopes: vec!["openid".into()],
+        connected_at: start_time(),
+        refreshed_at: None,
+    }
+}
+
+async fn official_contract(store: &SqlStore) {
+    let now = start_time();
+    let ada = store
+        .create_user("ada@example.com", "hash", now)
+        .await
+        .unwrap();
+    let bob = store
+        .create_user("bob@example.com", "hash", now)
+        .await
+        .unwrap();
+
+    // Apps: one per user, a client id belongs to one user, a new client id drops the tokens.
+    store.save_linkedin_app(ada, &app("ada-app")).await.unwrap();
+    assert_eq!(
+        store.get_linkedin_app(ada).await.unwrap(),
+        Some(app("ada-app"))
+    );
+    assert!(matches!(
+        store.save_linkedin_app(bob, &app("ada-app")).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store.find_linkedin_app("ada-app").await.unwrap().unwrap().0,
+        ada
+    );
+    assert_eq!(store.first_linkedin_apps().await.unwrap().len(), 1);
+    store
+        .save_official_connection(ada, &connection())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_official_connection(ada).await.unwrap(),
+        Some(connection())
+    );
+    store.save_linkedin_app(ada, &app("ada-app")).await.unwrap();
+    assert!(
+        store.get_official_connection(ada).await.unwrap().is_some(),
+        "same app keeps it"
+    );
+    store
+        .save_linkedin_app(ada, &app("ada-new-app"))
+        .await
+        .unwrap();
+    assert_eq!(store.get_official_connection(ada).await.unwrap(), None);
+    store
+        .save_official_connection(ada, &connection())
+        .await
+        .unwrap();
+    assert!(store.delete_official_connection(ada).await.unwrap());
+    assert!(!store.delete_official_connection(ada).await.unwrap());
+
+    // OAuth states: single use, until they expire, their user's.
+    store
+        .insert_oauth_state("s1", ada, now + Duration::minutes(10))
+        .await
+        .unwrap();
+    store
+        .insert_oauth_state("s2", bob, now - Duration::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!(store.take_oauth_state("s1", now).await.unwrap(), Some(ada));
+    assert_eq!(store.take_oauth_state("s1", now).await.unwrap(), None);
+    assert_eq!(store.take_oauth_state("s2", now).await.unwrap(), None);
+
+    // Lead forms and leads: idempotent by LinkedIn's lead id, per user.
+    let form = LeadFormId("4311".into());
+    let mapping: FieldMapping = [(1, LeadField::FirstName), (3, LeadField::Email)].into();
+    store
+        .save_lead_form_mapping(ada, &form, &mapping)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_lead_form_mapping(ada, &form).await.unwrap(),
+        Some(mapping.clone())
+    );
+    assert_eq!(store.get_lead_form_mapping(bob, &form).await.unwrap(), None);
+    assert_eq!(
+        store.list_lead_form_mappings(ada).await.unwrap(),
+        [(form.clone(), mapping)]
+    );
+
+    let response = LeadResponseId("lead-1".into());
+    let mut lead = MappedLead::default();
+    lead.fields.insert("first_name", "Grace".into());
+    lead.answers.insert(1, "Grace".into());
+    let new_lead = |user| NewLead {
+        user,
+        response: &response,
+        form: &form,
+        contact: None,
+        lead: &lead,
+        submitter: Some("urn:li:person:Ab3dEf"),
+        test_lead: false,
+        submitted_at: now,
+        created_at: now,
+    };
+    assert!(store.insert_lead(&new_lead(ada)).await.unwrap().is_some());
+    assert!(
+        store.insert_lead(&new_lead(ada)).await.unwrap().is_none(),
+        "stored once"
+    );
+    assert!(
+        store.insert_lead(&new_lead(bob)).await.unwrap().is_some(),
+        "per user"
+    );
+    assert!(store.lead_exists(ada, &response).await.unwrap());
+    let leads = store.list_leads(ada).await.unwrap();
+    assert_eq!(leads.len(), 1);
+    assert_eq!(leads[0].fields["first_name"], "Grace");
+    assert_eq!(leads[0].answers[&1], "Grace");
+    assert!(store.delete_lead(ada, &response).await.unwrap());
+    assert!(!store.lead_exists(ada, &response).await.unwrap());
+
+    let event = WebhookEvent {
+        response_id: "lead-1".into(),
+        form_id: "4311".into(),
+        outcome: WebhookOutcome::Replay.name().into(),
+        received_at: now,
+    };
+    store.record_webhook_event(ada, &event).await.unwrap();
+    assert_eq!(store.list_webhook_events(ada, 10).await.unwrap(), [event]);
+    assert!(store.list_webhook_events(bob, 10).await.unwrap().is_empty());
+    assert_eq!(
+        store
+            .find_contact_for_lead(ada, Some("x@example.com"), None)
+            .await
+            .unwrap(),
+        None
+    );
+
+    store.delete_linkedin_app(ada).await.unwrap();
+    assert_eq!(store.get_linkedin_app(ada).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn the_sqlite_store_keeps_the_official_api_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("official.db").display());
+    let store = SqlStore::connect(&url).await.unwrap();
+    official_contract(&store).await;
+    store.close().await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn the_postgres_store_keeps_the_official_api_contract() {
+    use crate::store_contract::postgres::{drop_schema, scratch_store};
+    let Some((store, admin, schema)) = scratch_store().await else {
+        return;
+    };
+    official_contract(&store).await;
+    drop_schema(store, admin, schema).await;
+}
