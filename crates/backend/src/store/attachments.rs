@@ -137,7 +137,7 @@ pub trait AttachmentStore: Send + Sync + 'static {
         user: UserId,
         key: &AttachmentKey,
     ) -> StoreResult<Option<StoredFile>>;
-    /// The downloadable attachments of a conversation's messages, by message and index.
+    /// The downloadable attachments of a conversation's messages, oldest messages first.
     async fn conversation_attachments(
         &self,
         user: UserId,

@@ -1,5 +1,7 @@
 //! What became of message attachments' bytes (the bytes are in the object store).
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ping_core::ids::{ConversationUrn, MessageUrn};
@@ -230,42 +232,47 @@ impl AttachmentStore for SqlStore {
     ) -> StoreResult<Vec<AttachmentView>> {
         let messages = sqlx::query(&format!(
             "SELECT m.id, m.urn, m.extras_json FROM messages m \
-             WHERE m.user_id = $1 AND m.conversation_id = $2 AND {HAS_MEDIA}"
+             WHERE m.user_id = $1 AND m.conversation_id = $2 AND {HAS_MEDIA} \
+             ORDER BY m.delivered_at, m.id"
         ))
         .bind(user.0)
         .bind(conversation.0)
         .fetch_all(&self.read_pool)
         .await?;
+        // Two reads for the whole conversation, however many messages carry media.
+        let state_rows = sqlx::query(
+            "SELECT a.message_id, a.attachment_index, a.state, a.sha256, a.media_type, \
+             a.byte_size, a.name, a.skip_json FROM message_attachments a \
+             JOIN messages m ON m.id = a.message_id \
+             WHERE m.user_id = $1 AND m.conversation_id = $2",
+        )
+        .bind(user.0)
+        .bind(conversation.0)
+        .fetch_all(&self.read_pool)
+        .await?;
+        let mut states = HashMap::new();
+        for row in &state_rows {
+            let at: (i64, i64) = (row.try_get("message_id")?, row.try_get("attachment_index")?);
+            states.insert(at, state_from_row(row)?);
+        }
         let mut views = Vec::new();
         for message in messages {
-            let states = sqlx::query(
-                "SELECT attachment_index, state, sha256, media_type, byte_size, name, skip_json \
-                 FROM message_attachments WHERE message_id = $1",
-            )
-            .bind(message.try_get::<i64, _>("id")?)
-            .fetch_all(&self.read_pool)
-            .await?;
+            let id: i64 = message.try_get("id")?;
             let urn: String = message.try_get("urn")?;
             let extras: String = message.try_get("extras_json")?;
             for (index, attachment) in attachments_of(&extras)?.into_iter().enumerate() {
                 if !downloadable(&attachment) {
                     continue;
                 }
-                let state = states
-                    .iter()
-                    .find(|row| {
-                        row.try_get::<i64, _>("attachment_index").ok() == Some(index as i64)
-                    })
-                    .map(state_from_row)
-                    .transpose()?
-                    .unwrap_or(AttachmentState::Pending);
                 views.push(AttachmentView {
                     message_urn: urn.clone(),
                     index: index as u32,
                     kind: attachment.kind,
                     name: attachment.name,
                     declared_size: attachment.byte_size,
-                    state,
+                    state: states
+                        .remove(&(id, index as i64))
+                        .unwrap_or(AttachmentState::Pending),
                 });
             }
         }
