@@ -62,8 +62,11 @@ impl VectorImage<'_> {
             .as_ref()?
             .iter()
             .filter_map(|Record(artifact)| {
-                let segment = artifact.file_identifying_url_path_segment.non_empty()?;
-                let url = format!("{root}{segment}");
+                let segment = artifact.file_identifying_url_path_segment.as_str()?;
+                if segment.is_empty() {
+                    return None;
+                }
+                let url = [root, segment].concat();
                 is_web_url(&url).then(|| Artifact {
                     width: artifact.width.0.unwrap_or(0),
                     height: artifact.height.0.unwrap_or(0),
