@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::error::ApiError;
 
-const TEMPLATES: [(&str, &str); 15] = [
+const TEMPLATES: [(&str, &str); 16] = [
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("login.html", include_str!("../templates/login.html")),
@@ -36,6 +36,10 @@ const TEMPLATES: [(&str, &str); 15] = [
     (
         "official_leads.html",
         include_str!("../templates/official_leads.html"),
+    ),
+    (
+        "official_crm_sync.html",
+        include_str!("../templates/official_crm_sync.html"),
     ),
 ];
 

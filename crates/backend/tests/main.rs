@@ -15,6 +15,7 @@ mod helpers;
 mod import;
 mod ingest_paths;
 mod linkedin_api;
+mod official_associations;
 mod official_helpers;
 mod official_oauth;
 mod official_store;

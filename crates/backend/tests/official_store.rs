@@ -2,6 +2,8 @@
 //! is reachable (as `store_contract`).
 
 use chrono::Duration;
+use ping_backend::ids::{ContactId, UserId};
+use ping_backend::official::associations::{AssociationOutcome, AssociationState, CrmRecordKey};
 use ping_backend::official::leads::{
     FieldMapping, LeadField, LeadFormId, LeadResponseId, MappedLead,
 };
@@ -163,6 +165,81 @@ async fn official_contract(store: &SqlStore) {
 
     store.delete_linkedin_app(ada).await.unwrap();
     assert_eq!(store.get_linkedin_app(ada).await.unwrap(), None);
+
+    crm_records(store, ada, bob).await;
+}
+
+/// CRM Sync records: only on the user's own contacts, due until checked, then by their time.
+async fn crm_records(store: &SqlStore, ada: UserId, bob: UserId) {
+    let now = start_time();
+    let contact: i64 = sqlx::query_scalar(
+        "INSERT INTO contacts (user_id, kind, display_name, created_at, updated_at) \
+         VALUES ($1, 'person', 'Zoe', 0, 0) RETURNING id",
+    )
+    .bind(ada.0)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    let contact = ContactId(contact);
+    let key = CrmRecordKey {
+        partner: "MS".into(),
+        instance_id: "contoso.crm.dynamics.com".into(),
+        record_id: "7e0d".into(),
+    };
+    assert!(
+        !store.set_crm_record(bob, contact, &key).await.unwrap(),
+        "not Bob's contact"
+    );
+    assert!(store.set_crm_record(ada, contact, &key).await.unwrap());
+    let due = store.due_crm_records(ada, now, 10).await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(
+        (due[0].state, &due[0].key),
+        (AssociationState::Pending, &key)
+    );
+    assert!(
+        store
+            .due_crm_records(bob, now, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let matched = AssociationOutcome {
+        state: AssociationState::Matched,
+        member: Some("urn:li:person:Ab3dEf".into()),
+        profile_url: Some("https://www.linkedin.com/sales/profile/X".into()),
+        photo_url: None,
+        message: None,
+        check_after: Some(now + Duration::days(30)),
+        throttled: 0,
+    };
+    store
+        .record_association(ada, contact, &matched, now)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .due_crm_records(ada, now, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let due_later = store
+        .due_crm_records(ada, now + Duration::days(30), 10)
+        .await
+        .unwrap();
+    assert_eq!(due_later.len(), 1);
+    let listed = store.list_crm_records(ada).await.unwrap();
+    assert_eq!(listed[0].contact_name, "Zoe");
+    assert_eq!(listed[0].profile_url, matched.profile_url);
+    assert_eq!(listed[0].checked_at, Some(now));
+    // Setting the record again starts over.
+    store.set_crm_record(ada, contact, &key).await.unwrap();
+    assert_eq!(
+        store.list_crm_records(ada).await.unwrap()[0].state,
+        AssociationState::Pending
+    );
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! OAuth 2.0 connection, and Lead Gen Forms delivered by webhook. Everything here talks to
 //! LinkedIn server to server with the app's tokens; it never sees the member's session cookies.
 
+pub mod associations;
 pub mod client;
 pub mod connection;
 pub mod error;
@@ -9,6 +10,7 @@ pub mod expiry;
 pub mod lead_sync;
 pub mod leads;
 pub mod oauth;
+pub mod profile_sync;
 pub mod scopes;
 pub mod seal;
 pub mod webhook;

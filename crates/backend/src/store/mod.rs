@@ -13,6 +13,7 @@ mod fault;
 pub mod import_match;
 mod imports;
 mod official;
+mod official_crm;
 mod pages;
 mod records;
 pub mod sql;
@@ -27,6 +28,7 @@ pub use api_keys::*;
 pub use attachments::*;
 pub use imports::*;
 pub use official::*;
+pub use official_crm::*;
 pub use pages::*;
 pub use records::*;
 pub use views::*;
@@ -68,6 +70,7 @@ pub trait Store:
     + ApiKeyStore
     + AttachmentStore
     + OfficialStore
+    + CrmRecordStore
 {
 }
 
@@ -84,6 +87,7 @@ impl<T> Store for T where
         + ApiKeyStore
         + AttachmentStore
         + OfficialStore
+        + CrmRecordStore
 {
 }
 

@@ -15,6 +15,7 @@ mod ingest;
 mod library;
 mod multi_row;
 mod official;
+mod official_crm;
 mod open;
 mod pages;
 mod pairing;

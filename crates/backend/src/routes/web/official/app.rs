@@ -9,6 +9,7 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 
 use super::super::page::{PageError, page_context};
+use super::super::settings::CsrfForm;
 use super::APP_PAGE;
 use crate::auth::{PageSession, WebSession};
 use crate::ids::UserId;
@@ -175,11 +176,6 @@ pub async fn save(
         Ok(()) => Ok(done("saved")),
         Err(error) => render_error(&state, &session, error).await,
     }
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
 }
 
 pub async fn delete(

@@ -2,6 +2,7 @@
 //! the OAuth callback, the Lead Sync webhook and the leads page.
 
 mod app;
+mod crm_sync;
 mod leads;
 mod webhook;
 
@@ -34,6 +35,11 @@ pub fn router() -> Router<AppState> {
         .route(
             "/settings/integrations/linkedin/app/forms",
             post(app::save_form),
+        )
+        .route(crm_sync::PAGE, get(crm_sync::page).post(crm_sync::save))
+        .route(
+            "/settings/integrations/linkedin/app/crm-sync/check",
+            post(crm_sync::check),
         )
         .route("/leads", get(leads::page))
         .route(WEBHOOK_PATH, get(webhook::validate).post(webhook::notify))
