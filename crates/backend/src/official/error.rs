@@ -1,9 +1,8 @@
-//! One error for the official-API side, shown to the user as a page or a JSON error.
+//! One error for the official-API side: the pages show it, the webhook answers it as a 503.
 
 use super::client::ApiCallError;
 use super::oauth::OAuthError;
 use super::seal::{SecretsKeyError, UnsealError};
-use crate::error::ApiError;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -32,15 +31,4 @@ pub enum OfficialError {
     Api(#[from] ApiCallError),
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<OfficialError> for ApiError {
-    fn from(error: OfficialError) -> Self {
-        match error {
-            OfficialError::Store(error) => error.into(),
-            OfficialError::InvalidInput(message) => Self::InvalidRequest(message),
-            OfficialError::NoApp => Self::NotFound,
-            other => Self::InvalidRequest(other.to_string()),
-        }
-    }
 }
