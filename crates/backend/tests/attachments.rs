@@ -16,7 +16,7 @@ use ping_backend::store::sql::SqlStore;
 use ping_backend::store::*;
 use ping_core::ids::MessageUrn;
 use ping_core::model::{Attachment, AttachmentKind};
-use ping_protocol::{AttachmentSkip, PushBatch, SkipReason};
+use ping_protocol::{AttachmentDownloads, AttachmentSkip, PushBatch, SkipReason};
 use serde_json::{Value, json};
 
 use crate::fixtures::*;
@@ -138,10 +138,15 @@ fn linkedin_path(id: &str, index: u32) -> String {
     upload_path(id, index).replace("/api/v1/messages/", "/api/v1/linkedin/messages/")
 }
 
+/// Every kind the extension downloads by default.
+const ALL: &[AttachmentKind] = AttachmentDownloads::All.kinds();
+
 async fn push(app: &TestApp, token: &str, batch: &PushBatch) -> Value {
-    let (status, answer) = app
-        .post("/api/v1/sync/push", Some(token), to_json(batch))
-        .await;
+    push_to(app, token, "/api/v1/sync/push", batch).await
+}
+
+async fn push_to(app: &TestApp, token: &str, path: &str, batch: &PushBatch) -> Value {
+    let (status, answer) = app.post(path, Some(token), to_json(batch)).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     answer
 }
@@ -220,6 +225,38 @@ async fn a_push_answer_names_missing_attachments_newest_first_and_not_again_with
     app.clock.advance(Duration::minutes(2));
     let later = push(&app, &token, &small_batch()).await;
     assert_eq!(named(&later["attachmentRequests"]).len(), 3);
+}
+
+#[tokio::test]
+async fn a_push_answer_names_only_the_kinds_the_extension_downloads_and_holds_back_none_it_leaves()
+{
+    let app = TestApp::new().await;
+    let (_, token) = app.paired_user("ada@example.com").await;
+    let off = push_to(
+        &app,
+        &token,
+        "/api/v1/sync/push?attachments=off",
+        &media_batch(),
+    )
+    .await;
+    assert_eq!(off["attachmentRequests"], json!([]));
+    let pictures = push_to(
+        &app,
+        &token,
+        "/api/v1/sync/push?attachments=imagesOnly",
+        &small_batch(),
+    )
+    .await;
+    assert_eq!(
+        named(&pictures["attachmentRequests"]),
+        pairs(&[("2-old", 0)])
+    );
+    // Everything now: the picture was named a moment ago, the others never were.
+    let all = push(&app, &token, &small_batch()).await;
+    assert_eq!(
+        named(&all["attachmentRequests"]),
+        pairs(&[("2-new", 0), ("2-new", 1)])
+    );
 }
 
 #[tokio::test]
@@ -592,7 +629,7 @@ async fn contract(store: &dyn Store) {
     store.ingest_batch(bob, &batch, now).await.unwrap();
 
     let requests = store
-        .take_attachment_requests(ada, 2, now - Duration::hours(1), now)
+        .take_attachment_requests(ada, ALL, 2, now - Duration::hours(1), now)
         .await
         .unwrap();
     let keys: Vec<_> = requests
@@ -604,7 +641,7 @@ async fn contract(store: &dyn Store) {
         vec![(message_urn("2-new"), 0), (message_urn("2-new"), 1)]
     );
     let rest = store
-        .take_attachment_requests(ada, 20, now - Duration::hours(1), now)
+        .take_attachment_requests(ada, ALL, 20, now - Duration::hours(1), now)
         .await
         .unwrap();
     assert_eq!(rest.len(), 1, "the two named are held back");
@@ -684,7 +721,7 @@ async fn contract(store: &dyn Store) {
 
     let later = now + Duration::hours(2);
     let again = store
-        .take_attachment_requests(ada, 20, later - Duration::hours(1), later)
+        .take_attachment_requests(ada, ALL, 20, later - Duration::hours(1), later)
         .await
         .unwrap();
     assert_eq!(again.len(), 1);

@@ -258,6 +258,23 @@ pub enum AttachmentKind {
     Other,
 }
 
+impl AttachmentKind {
+    /// The name it is stored by (its serde name), e.g. `externalMedia`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::File => "file",
+            Self::Image => "image",
+            Self::Video => "video",
+            Self::Audio => "audio",
+            Self::ExternalMedia => "externalMedia",
+            Self::SharedPost => "sharedPost",
+            Self::Forwarded => "forwarded",
+            Self::Reply => "reply",
+            Self::Other => "other",
+        }
+    }
+}
+
 /// Metadata of an attachment; the bytes stay on LinkedIn.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

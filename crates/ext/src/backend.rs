@@ -7,7 +7,7 @@ use ping_protocol::api::{
     API_PREFIX, ApiError, AttachmentRequest, AttachmentSkip, AttachmentStored, AttachmentsSkipped,
     AvatarUpload, ClaimRequest, ErrorCode, ExtensionToken, HelloRequest, HelloResponse,
     PairingCodeRequest, PairingCodeResponse, PairingPollRequest, PairingPollResponse, ProfilesPush,
-    ProfilesResponse, PushBatch, PushResponse, RunReport,
+    ProfilesResponse, PushBatch, PushOptions, PushResponse, RunReport,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -175,8 +175,13 @@ impl Backend {
         self.post("/extension/hello", request).await
     }
 
-    pub async fn push(&self, batch: &PushBatch) -> Result<PushResponse, BackendError> {
-        self.post("/sync/push", batch).await
+    pub async fn push(
+        &self,
+        batch: &PushBatch,
+        options: PushOptions,
+    ) -> Result<PushResponse, BackendError> {
+        self.post(&format!("/sync/push?{}", options.query()), batch)
+            .await
     }
 
     pub async fn push_profiles(

@@ -14,7 +14,7 @@ use ping_core::sync::{
 use ping_core::voyager::{
     HttpRequest, HttpResponse, LinkedInSession, VoyagerAnswer, VoyagerContext, VoyagerFailure,
 };
-use ping_protocol::api::{ExtensionToken, RunReport};
+use ping_protocol::api::{ExtensionToken, PushOptions, RunReport};
 use ping_protocol::worker::ExtensionSettings;
 
 use crate::backend::{Backend, BackendError};
@@ -97,6 +97,9 @@ pub async fn run_if_due(due: Due) -> Result<Option<RunReport>, WorkerError> {
         context: VoyagerContext::from_page(&store::page_meta().await?),
         lease,
         progress: None,
+        push_options: PushOptions {
+            attachments: settings.attachments,
+        },
     };
     let report = drive(&mut planner, &mut worker, run_id, trigger).await;
     store::release_lease().await?;
@@ -153,6 +156,8 @@ struct Worker {
     context: VoyagerContext,
     lease: Lease,
     progress: Option<Progress>,
+    /// Sent with every push, so the backend names only the attachments the options allow.
+    push_options: PushOptions,
 }
 
 impl Worker {
@@ -215,7 +220,11 @@ impl SyncHost for Worker {
         batch: &PushPlan,
     ) -> Result<Result<PushAck, PushFailure>, WorkerError> {
         let batch = convert::push_batch(&self.lease.holder, account, batch);
-        let answer = self.backend.push(&batch).await.map(convert::push_ack);
+        let answer = self
+            .backend
+            .push(&batch, self.push_options)
+            .await
+            .map(convert::push_ack);
         Self::backend_answer(answer).await
     }
 

@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use ping_core::ids::{ConversationUrn, ProfileUrn};
 use ping_core::model::{Account, Conversation, Message, Profile};
-pub use ping_core::sync::attachments::{AttachmentRequest, AttachmentSkip, SkipReason};
+pub use ping_core::sync::attachments::{
+    AttachmentDownloads, AttachmentRequest, AttachmentSkip, SkipReason,
+};
 pub use ping_core::sync::{RunOutcome, RunReport, SyncTrigger};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -189,6 +191,29 @@ pub struct PushBatch<C = Conversation, M = Message, D = ConversationUrn> {
     /// Conversations whose older messages have all come now.
     #[serde(default = "Vec::<D>::new")]
     pub history_complete: Vec<D>,
+}
+
+/// The query of `POST /api/v1/sync/push`: what the answer should ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PushOptions {
+    /// Which attachments the extension downloads (its options): the answer names only those,
+    /// so that none the extension leaves is held back as asked. Absent: all.
+    #[serde(default)]
+    pub attachments: AttachmentDownloads,
+}
+
+impl PushOptions {
+    /// The query string, without `?`.
+    pub fn query(&self) -> String {
+        let wanted = match self.attachments {
+            AttachmentDownloads::All => "all",
+            AttachmentDownloads::ImagesOnly => "imagesOnly",
+            AttachmentDownloads::Off => "off",
+        };
+        format!("attachments={wanted}")
+    }
 }
 
 /// The backend's view of a push batch as raw records (deleted conversations included).

@@ -8,6 +8,9 @@ CREATE TABLE message_attachments (
     user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     message_id  INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
     attachment_index INTEGER NOT NULL,
+    -- The attachment's kind (file, image, video, audio, …), so a push answer can name only
+    -- the kinds the extension downloads.
+    kind        TEXT NOT NULL,
     -- 'wanted', 'stored', 'skipped', or 'unfetchable' (a kind or a missing URL the browser
     -- cannot download): catalogued anyway, so the message is not read again.
     state       TEXT NOT NULL,

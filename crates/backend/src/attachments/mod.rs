@@ -7,7 +7,7 @@ mod objects;
 
 use bytes::Bytes;
 use chrono::{DateTime, Duration, Utc};
-use ping_protocol::{AttachmentRequest, AttachmentStored};
+use ping_protocol::{AttachmentDownloads, AttachmentRequest, AttachmentStored};
 
 pub use archive::{archive_path, conversations_zip};
 pub use content::{ContentRefused, UNKNOWN_TYPE, media_type_of, shown_inline};
@@ -92,13 +92,21 @@ pub fn ask_again_after() -> Duration {
     Duration::hours(1)
 }
 
-/// The attachments a push answer names, newest messages first; they are marked asked at `now`.
+/// The attachments a push answer names, of the kinds the extension downloads, newest messages
+/// first; they are marked asked at `now`. Kinds it leaves are not named, so not held back.
 pub async fn requests(
     store: &dyn Store,
     user: UserId,
+    wanted: AttachmentDownloads,
     now: DateTime<Utc>,
 ) -> Result<Vec<AttachmentRequest>, StoreError> {
     store
-        .take_attachment_requests(user, REQUESTS_PER_ANSWER, now - ask_again_after(), now)
+        .take_attachment_requests(
+            user,
+            wanted.kinds(),
+            REQUESTS_PER_ANSWER,
+            now - ask_again_after(),
+            now,
+        )
         .await
 }

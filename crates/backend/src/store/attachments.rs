@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ping_core::ids::MessageUrn;
 use ping_core::model::{Attachment, AttachmentKind};
-use ping_protocol::{AttachmentRequest, AttachmentSkip, SkipReason};
+use ping_protocol::{AttachmentDownloads, AttachmentRequest, AttachmentSkip, SkipReason};
 use serde::Serialize;
 
 use super::StoreResult;
@@ -16,14 +16,7 @@ use crate::ids::{ConversationId, UserId};
 
 /// Whether the browser can fetch an attachment's bytes: a file, image, video or audio with a URL.
 pub fn downloadable(attachment: &Attachment) -> bool {
-    attachment.url.is_some()
-        && matches!(
-            attachment.kind,
-            AttachmentKind::File
-                | AttachmentKind::Image
-                | AttachmentKind::Video
-                | AttachmentKind::Audio
-        )
+    attachment.url.is_some() && AttachmentDownloads::All.kinds().contains(&attachment.kind)
 }
 
 /// One attachment: its message and its position in the message's `attachments`.
@@ -97,12 +90,13 @@ pub struct StorageUse {
 /// Attachments' states and the metadata of their stored bytes.
 #[async_trait]
 pub trait AttachmentStore: Send + Sync + 'static {
-    /// Up to `limit` downloadable attachments of the user's messages whose bytes are neither
-    /// stored nor skipped and that were not asked for since `asked_before`, newest messages
-    /// first; marks them asked at `now`.
+    /// Up to `limit` downloadable attachments of `kinds` of the user's messages whose bytes are
+    /// neither stored nor skipped and that were not asked for since `asked_before`, newest
+    /// messages first; marks them asked at `now`.
     async fn take_attachment_requests(
         &self,
         user: UserId,
+        kinds: &[AttachmentKind],
         limit: u32,
         asked_before: DateTime<Utc>,
         now: DateTime<Utc>,

@@ -87,6 +87,23 @@ pub enum AttachmentDownloads {
     Off,
 }
 
+impl AttachmentDownloads {
+    /// The kinds downloaded: bytes LinkedIn keeps behind the user's session. GIFs and shared
+    /// posts live elsewhere; quotes and forwards are text.
+    pub const fn kinds(self) -> &'static [AttachmentKind] {
+        match self {
+            Self::All => &[
+                AttachmentKind::File,
+                AttachmentKind::Image,
+                AttachmentKind::Audio,
+                AttachmentKind::Video,
+            ],
+            Self::ImagesOnly => &[AttachmentKind::Image],
+            Self::Off => &[],
+        }
+    }
+}
+
 /// What the options say about attachments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -126,17 +143,7 @@ pub(crate) enum Choice {
 impl AttachmentPolicy {
     /// Decides before any request: a file LinkedIn declared too large costs nothing.
     pub(crate) fn choose(&self, request: &AttachmentRequest) -> Choice {
-        let wanted = match self.downloads {
-            AttachmentDownloads::All => matches!(
-                request.kind,
-                AttachmentKind::File
-                    | AttachmentKind::Image
-                    | AttachmentKind::Audio
-                    | AttachmentKind::Video
-            ),
-            AttachmentDownloads::ImagesOnly => request.kind == AttachmentKind::Image,
-            AttachmentDownloads::Off => false,
-        };
+        let wanted = self.downloads.kinds().contains(&request.kind);
         match request.byte_size {
             _ if !wanted => Choice::Leave,
             Some(byte_size) if byte_size > self.max_bytes => Choice::Skip(SkipReason::TooLarge {

@@ -119,7 +119,7 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
                 Some(body::<PushBatch>),
                 200,
                 Some(body::<PushResponse>),
-                "Store one batch of conversations and messages; each record accepted or rejected on its own",
+                "Store one batch of conversations and messages; each record accepted or rejected on its own. Query `attachments=all|imagesOnly|off` (default all): the attachment kinds the answer names",
             ),
             post(sync::push),
         ),

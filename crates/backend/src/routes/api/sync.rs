@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use ping_core::ids::ProfileUrn;
 use ping_protocol::{
-    HelloRequest, HelloResponse, PushResponse, RawPushBatch, RunReport, SyncRequest,
+    HelloRequest, HelloResponse, PushOptions, PushResponse, RawPushBatch, RunReport, SyncRequest,
     SyncRequestCreate, SyncRequestState, SyncStatus,
 };
 use serde::Deserialize;
@@ -24,6 +24,7 @@ use crate::state::AppState;
 pub async fn push(
     State(state): State<AppState>,
     auth: ExtensionAuth,
+    Query(options): Query<PushOptions>,
     ApiJson(raw): ApiJson<RawPushBatch>,
 ) -> Result<Json<PushResponse>, ApiError> {
     let now = state.clock.now();
@@ -39,7 +40,8 @@ pub async fn push(
     let avatar_requests = BACKFILL
         .avatars_to_fetch(&*state.store, &state.config.avatar_policy, auth.user, now)
         .await?;
-    let attachment_requests = attachments::requests(&*state.store, auth.user, now).await?;
+    let attachment_requests =
+        attachments::requests(&*state.store, auth.user, options.attachments, now).await?;
     Ok(Json(PushResponse {
         conversations: counts.conversations,
         messages: counts.messages,

@@ -72,12 +72,14 @@ pub(super) async fn catalogue_message(
         };
         sqlx::query(
             "INSERT INTO message_attachments \
-             (user_id, message_id, attachment_index, state, name, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (message_id, attachment_index) DO NOTHING",
+             (user_id, message_id, attachment_index, kind, state, name, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (message_id, attachment_index) DO NOTHING",
         )
         .bind(user.0)
         .bind(message)
         .bind(index as i64)
+        .bind(attachment.kind.as_str())
         .bind(state)
         .bind(attachment.name.clone())
         .bind(ms(now))

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ping_core::ids::{ConversationUrn, MessageUrn};
+use ping_core::model::AttachmentKind;
 use ping_protocol::{AttachmentRequest, AttachmentSkip};
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
@@ -72,26 +73,35 @@ impl AttachmentStore for SqlStore {
     async fn take_attachment_requests(
         &self,
         user: UserId,
+        kinds: &[AttachmentKind],
         limit: u32,
         asked_before: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<AttachmentRequest>> {
+        if kinds.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut tx = self.begin_write().await?;
         catalogue_new_messages(&mut tx, user, now).await?;
-        let rows = sqlx::query(
+        let kind_params: Vec<String> = (0..kinds.len()).map(|n| format!("${}", n + 4)).collect();
+        let sql = format!(
             "SELECT a.id, a.attachment_index, m.urn, m.delivered_at, m.extras_json, \
              c.urn AS conversation_urn FROM message_attachments a \
              JOIN messages m ON m.id = a.message_id \
              JOIN conversations c ON c.id = m.conversation_id \
              WHERE a.user_id = $1 AND a.state = 'wanted' \
-             AND (a.asked_at IS NULL OR a.asked_at <= $2) \
+             AND (a.asked_at IS NULL OR a.asked_at <= $2) AND a.kind IN ({}) \
              ORDER BY m.delivered_at DESC, m.id DESC, a.attachment_index LIMIT $3",
-        )
-        .bind(user.0)
-        .bind(ms(asked_before))
-        .bind(i64::from(limit))
-        .fetch_all(&mut *tx)
-        .await?;
+            kind_params.join(", ")
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(user.0)
+            .bind(ms(asked_before))
+            .bind(i64::from(limit));
+        for kind in kinds {
+            query = query.bind(kind.as_str());
+        }
+        let rows = query.fetch_all(&mut *tx).await?;
         let mut requests = Vec::with_capacity(rows.len());
         for row in rows {
             // A message re-read without the attachment's URL leaves nothing to fetch.
