@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::error::ApiError;
 
-const TEMPLATES: [(&str, &str); 16] = [
+const TEMPLATES: [(&str, &str); 17] = [
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("login.html", include_str!("../templates/login.html")),
@@ -40,6 +40,10 @@ const TEMPLATES: [(&str, &str); 16] = [
     (
         "official_crm_sync.html",
         include_str!("../templates/official_crm_sync.html"),
+    ),
+    (
+        "official_posts.html",
+        include_str!("../templates/official_posts.html"),
     ),
 ];
 

@@ -18,6 +18,7 @@ mod linkedin_api;
 mod official_associations;
 mod official_helpers;
 mod official_oauth;
+mod official_posts;
 mod official_store;
 mod official_webhook;
 mod openapi;

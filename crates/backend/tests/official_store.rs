@@ -167,6 +167,21 @@ async fn official_contract(store: &SqlStore) {
     assert_eq!(store.get_linkedin_app(ada).await.unwrap(), None);
 
     crm_records(store, ada, bob).await;
+
+    let post = PostRecord {
+        organization: "urn:li:organization:2414183".into(),
+        commentary: "Q3 webinar".into(),
+        visibility: "PUBLIC".into(),
+        image_urn: Some("urn:li:image:D4E".into()),
+        state: "throttled".into(),
+        post_urn: None,
+        message: Some("Resource level throttle limit".into()),
+        retry_after: Some(now + Duration::minutes(15)),
+        created_at: now,
+    };
+    store.insert_post(ada, &post).await.unwrap();
+    assert_eq!(store.list_posts(ada, 10).await.unwrap(), [post]);
+    assert!(store.list_posts(bob, 10).await.unwrap().is_empty());
 }
 
 /// CRM Sync records: only on the user's own contacts, due until checked, then by their time.

@@ -10,6 +10,7 @@ pub mod expiry;
 pub mod lead_sync;
 pub mod leads;
 pub mod oauth;
+pub mod posting;
 pub mod profile_sync;
 pub mod scopes;
 pub mod seal;

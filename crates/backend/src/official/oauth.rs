@@ -122,7 +122,7 @@ async fn request_tokens(
     previous_refresh_end: Option<DateTime<Utc>>,
 ) -> Result<TokenGrant, OAuthError> {
     let url = format!("{}/oauth/v2/accessToken", config.oauth_base_url);
-    let (status, body) = send(config.http.post(url).form(form))
+    let (status, _, body) = send(config.http.post(url).form(form))
         .await
         .map_err(OAuthError::Unavailable)?;
     if !status.is_success() {

@@ -12,7 +12,7 @@ pub const LEAD_SYNC: &str = "r_marketing_leadgen_automation";
 pub const PROFILE_ASSOCIATIONS: &str = "r_sales_nav_profiles";
 
 /// Every scope offered, in the order shown.
-pub const CHOICES: [ScopeChoice; 6] = [
+pub const CHOICES: [ScopeChoice; 7] = [
     ScopeChoice {
         name: "openid",
         needed_for: "signing in with LinkedIn (who connected the app)",
@@ -27,11 +27,15 @@ pub const CHOICES: [ScopeChoice; 6] = [
     },
     ScopeChoice {
         name: "r_organization_admin",
-        needed_for: "Lead Gen Forms owned by a Page (with Lead Sync)",
+        needed_for: "Lead Gen Forms owned by a Page (with Lead Sync), and listing the Pages you administer",
     },
     ScopeChoice {
         name: PROFILE_ASSOCIATIONS,
         needed_for: "Sales Navigator photo and profile URL of CRM Sync contacts",
+    },
+    ScopeChoice {
+        name: "w_organization_social",
+        needed_for: "posting as a Page you administer (Community Management)",
     },
     ScopeChoice {
         name: "r_ads",

@@ -14,6 +14,7 @@ pub mod import_match;
 mod imports;
 mod official;
 mod official_crm;
+mod official_posts;
 mod pages;
 mod records;
 pub mod sql;
@@ -29,6 +30,7 @@ pub use attachments::*;
 pub use imports::*;
 pub use official::*;
 pub use official_crm::*;
+pub use official_posts::*;
 pub use pages::*;
 pub use records::*;
 pub use views::*;
@@ -71,6 +73,7 @@ pub trait Store:
     + AttachmentStore
     + OfficialStore
     + CrmRecordStore
+    + PostStore
 {
 }
 
@@ -88,6 +91,7 @@ impl<T> Store for T where
         + AttachmentStore
         + OfficialStore
         + CrmRecordStore
+        + PostStore
 {
 }
 

@@ -7,7 +7,7 @@
 //! | `POST /__fake/official/expire-tokens` | every access token issued so far answers 401 `Expired access token` |
 //! | `POST /__fake/official/leads` `{"answers": {"1": "Ada"}, "formId"?: 4311, "responseId"?, "action"?: "CREATED", "submitter"?, "testLead"?, "signing"?: "prefixedBody"\|"prefixedHex"\|"bareHex", "deliverTo"?: url}` | stores a lead form response and answers `{"responseId", "notification", "signature"}`: the Lead Sync notification's body and its `X-LI-Signature` under the app's secret; with `deliverTo` it is also POSTed there (`"delivered": status`) |
 //! | `POST /__fake/official/associations` `{"key": "(partner:MS,instanceId:…,recordId:…)", "status"?: 200, "serviceErrorCode"?, "message"?, "body"?}` | what `GET /v2/salesNavigatorProfileAssociations/<key>` answers |
-//! | `GET /__fake/official/state` | `{"codes", "tokens", "refreshTokens", "leads"}` counts |
+//! | `GET /__fake/official/state` | `{"codes", "tokens", "refreshTokens", "leads"}` counts, `"images"` (uploaded image URN → bytes received) and `"posts"` (as created, with their `id`) |
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -247,5 +247,6 @@ fn set_association(shared: &Shared, set: SetAssociation) -> Value {
 fn state(shared: &Shared) -> Value {
     let official = shared.official.lock();
     json!({"codes": official.codes.len(), "tokens": official.tokens.len(),
-           "refreshTokens": official.refresh_tokens.len(), "leads": official.leads.len()})
+           "refreshTokens": official.refresh_tokens.len(), "leads": official.leads.len(),
+           "images": official.images, "posts": official.posts})
 }

@@ -8,6 +8,7 @@
 
 pub mod control;
 mod oauth;
+mod posting;
 mod rest;
 mod state;
 
@@ -24,6 +25,9 @@ use crate::state::Shared;
 pub fn handle(shared: &Shared, req: &Req) -> Option<Response> {
     if let Some(endpoint) = req.path.strip_prefix("/oauth/v2/") {
         return Some(oauth::handle(shared, req, endpoint));
+    }
+    if req.path.starts_with("/dms-uploads/") {
+        return Some(posting::upload(shared, req));
     }
     if req.path.starts_with("/rest/") || req.path.starts_with("/v2/") {
         return Some(rest::handle(shared, req));

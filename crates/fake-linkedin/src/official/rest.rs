@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::state::{AssociationAnswer, OfficialState};
 use super::{api_error, json_response};
+use super::posting;
 use crate::request::Req;
 use crate::state::Shared;
 
@@ -41,8 +42,14 @@ pub fn handle(shared: &Shared, req: &Req) -> Response {
     let path = percent_decode_str(&req.path)
         .decode_utf8_lossy()
         .into_owned();
+    if req.method == Method::POST {
+        return posting::create(shared, &mut official, req, &path, &token);
+    }
     if req.method != Method::GET {
         return api_error(StatusCode::METHOD_NOT_ALLOWED, 0, "Method not allowed");
+    }
+    if path == "/rest/organizationAcls" {
+        return posting::acls(&official, &token);
     }
     if let Some(id) = path.strip_prefix("/rest/leadFormResponses/") {
         if !token.contains(&LEAD_SYNC_SCOPE.to_owned()) {
@@ -80,7 +87,7 @@ pub fn handle(shared: &Shared, req: &Req) -> Response {
 /// The token's scopes, or the 401 LinkedIn answers: its service error code and message
 /// (messages as the reference quotes them; the codes are the ones commonly reported, not
 /// verified).
-fn bearer_scopes(official: &OfficialState, req: &Req) -> Result<Vec<String>, (i64, &'static str)> {
+pub(super) fn bearer_scopes(official: &OfficialState, req: &Req) -> Result<Vec<String>, (i64, &'static str)> {
     let token = req
         .header("authorization")
         .and_then(|value| value.strip_prefix("Bearer "))
@@ -94,7 +101,7 @@ fn bearer_scopes(official: &OfficialState, req: &Req) -> Result<Vec<String>, (i6
 }
 
 /// The 403 observed without a scope or product access (§6).
-fn access_denied(resource: &str) -> Response {
+pub(super) fn access_denied(resource: &str) -> Response {
     json_response(
         StatusCode::FORBIDDEN,
         &json!({"status": 403, "serviceErrorCode": 100, "code": "ACCESS_DENIED",

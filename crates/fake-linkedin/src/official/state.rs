@@ -63,7 +63,7 @@ pub enum AssociationAnswer {
     },
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct OfficialState {
     pub app: FakeApp,
     pub codes: HashMap<String, IssuedCode>,
@@ -75,7 +75,37 @@ pub struct OfficialState {
     pub leads: HashMap<String, Value>,
     /// Answers by CRM record key `(partner:…,instanceId:…,recordId:…)`.
     pub associations: HashMap<String, AssociationAnswer>,
+    /// Organisations the member administers.
+    pub organizations: Vec<String>,
+    /// Image URNs by upload path (`/dms-uploads/<n>`), until uploaded.
+    pub upload_targets: HashMap<String, String>,
+    /// Uploaded images: URN → bytes received.
+    pub images: HashMap<String, usize>,
+    /// Posts created, as sent (with their `id`).
+    pub posts: Vec<Value>,
     next_id: u64,
+}
+
+impl Default for OfficialState {
+    fn default() -> Self {
+        Self {
+            app: FakeApp::default(),
+            codes: HashMap::new(),
+            tokens: HashMap::new(),
+            refresh_tokens: HashMap::new(),
+            faults: VecDeque::new(),
+            leads: HashMap::new(),
+            associations: HashMap::new(),
+            organizations: vec![
+                "urn:li:organization:2414183".into(),
+                "urn:li:organization:5550001".into(),
+            ],
+            upload_targets: HashMap::new(),
+            images: HashMap::new(),
+            posts: Vec::new(),
+            next_id: 0,
+        }
+    }
 }
 
 impl OfficialState {

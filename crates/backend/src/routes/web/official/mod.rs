@@ -4,9 +4,11 @@
 mod app;
 mod crm_sync;
 mod leads;
+mod posts;
 mod webhook;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 pub use app::settings_reminder;
@@ -40,6 +42,12 @@ pub fn router() -> Router<AppState> {
         .route(
             "/settings/integrations/linkedin/app/crm-sync/check",
             post(crm_sync::check),
+        )
+        .route(
+            posts::PAGE,
+            get(posts::page)
+                .post(posts::send)
+                .layer(DefaultBodyLimit::max(posts::MAX_UPLOAD_BYTES)),
         )
         .route("/leads", get(leads::page))
         .route(WEBHOOK_PATH, get(webhook::validate).post(webhook::notify))
