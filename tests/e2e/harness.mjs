@@ -71,24 +71,25 @@ export async function startFake({ conversations = 12, messages = '0..8', seed = 
     { ready: /fake-linkedin listening on (https:\/\/127\.0\.0\.1:(\d+))/, name: 'fake-linkedin' });
   const [, base, port] = await proc.matched;
   // The fake's certificate is generated per run: trust it for the control API only.
-  const control = (method, route, body) => new Promise((resolve, reject) => {
+  const controlBytes = (method, route, body) => new Promise((resolve, reject) => {
     const payload = body ? JSON.stringify(body) : '';
     const request = https.request(`${base}/__fake/${route}`, {
       method,
       rejectUnauthorized: false,
       headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
     }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk) => { text += chunk; });
+      const chunks = [];
+      response.on('data', (chunk) => chunks.push(chunk));
       response.on('end', () => {
-        if (response.statusCode !== 200) reject(new Error(`fake ${method} ${route}: ${response.statusCode} ${text}`));
-        else resolve(JSON.parse(text));
+        const bytes = Buffer.concat(chunks);
+        if (response.statusCode !== 200) reject(new Error(`fake ${method} ${route}: ${response.statusCode} ${bytes}`));
+        else resolve(bytes);
       });
     });
     request.on('error', reject);
     request.end(payload);
   });
+  const control = async (method, route, body) => JSON.parse(await controlBytes(method, route, body));
   return {
     base, port: Number(port), stop: proc.stop,
     requests: () => control('GET', 'requests'),
@@ -105,6 +106,11 @@ export async function startFake({ conversations = 12, messages = '0..8', seed = 
     // LinkedIn's punishment: 429s over the limits, then a checkpoint, then a revoked session.
     limiter: (limits = {}) => control('POST', 'limiter', limits),
     limiterState: () => control('GET', 'limiter'),
+    tuning: (knobs) => control('POST', 'tuning', knobs),
+    // A conversation whose messages carry these files; answers their messages and byte paths.
+    attachments: (files) => control('POST', 'attachments', { files }),
+    // The bytes behind an attachment, as LinkedIn would serve them (`bytesPath` of the above).
+    attachmentBytes: (bytesPath) => controlBytes('GET', bytesPath.replace(/^\/__fake\//, '')),
   };
 }
 
@@ -235,10 +241,15 @@ export async function configureBackend(browser, backendUrl) {
  * with its timing a thousand times shorter), which no page can save: it goes into storage.
  */
 export async function setPace(page, pace) {
-  await page.evaluate(async (choice) => {
+  await updateSettings(page, { pace });
+}
+
+/** Changes some of the extension's settings straight in storage, as the worker reads them. */
+export async function updateSettings(page, changes) {
+  await page.evaluate(async (given) => {
     const { settings } = await chrome.storage.local.get('settings');
-    await chrome.storage.local.set({ settings: { ...settings, pace: choice } });
-  }, pace);
+    await chrome.storage.local.set({ settings: { ...settings, ...given } });
+  }, changes);
 }
 
 /** Waits until the popup shows `state` (body[data-state]). */
