@@ -5,7 +5,7 @@
 use chrono::Duration;
 
 use super::attachments::{AttachmentDownloads, AttachmentPolicy, SkipReason};
-use super::sim::{SimBackend, SimLinkedIn, first_sync_now, run_paced, run_sync};
+use super::sim::{SimBackend, SimLinkedIn, first_sync_now, run_sync};
 use super::*;
 use crate::model::AttachmentKind;
 use crate::voyager::{MessagesQuery, VoyagerCall};
@@ -21,6 +21,16 @@ fn mailbox_with_attachments() -> (SimLinkedIn, Vec<String>) {
         linkedin.attach(2, 2, AttachmentKind::Audio, 40 * KB, false),
     ];
     (linkedin, urls)
+}
+
+/// Sync Now from `state`, run to its end: the state it leaves and its report.
+fn sync_now(
+    linkedin: &mut SimLinkedIn,
+    backend: &mut SimBackend,
+    state: SyncState,
+) -> (SyncState, RunReport) {
+    let (state, report) = run_sync(linkedin, backend, state, SyncTrigger::Manual, None);
+    (state, report.expect("not stopped"))
 }
 
 fn rereads(linkedin: &SimLinkedIn) -> usize {
@@ -106,27 +116,15 @@ fn an_expired_url_is_refreshed_by_rereading_its_message_once_not_retried_as_it_w
     let (mut linkedin, urls) = mailbox_with_attachments();
     linkedin.attachment_policy.downloads = AttachmentDownloads::Off;
     let mut backend = SimBackend::default();
-    let (state, _) = run_sync(
-        &mut linkedin,
-        &mut backend,
-        SyncState::default(),
-        SyncTrigger::Manual,
-        None,
-    );
+    let (state, _) = sync_now(&mut linkedin, &mut backend, SyncState::default());
     assert!(linkedin.downloads.is_empty());
     linkedin.expire_attachment_urls();
     linkedin.clock += Duration::hours(3);
     linkedin.attachment_policy.downloads = AttachmentDownloads::All;
     let rereads_before = rereads(&linkedin);
 
-    let (_, report) = run_sync(
-        &mut linkedin,
-        &mut backend,
-        state,
-        SyncTrigger::Manual,
-        None,
-    );
-    assert_eq!(report.expect("finished").attachments_stored, 3);
+    let (_, report) = sync_now(&mut linkedin, &mut backend, state);
+    assert_eq!(report.attachments_stored, 3);
     assert_eq!(backend.uploads.len(), 3);
     assert!(backend.skipped.is_empty());
     // Each stale URL was tried once, its message re-read once, the fresh URL fetched once.
@@ -147,13 +145,7 @@ fn an_attachment_linkedin_no_longer_serves_is_reported_unavailable_and_not_asked
     let (mut linkedin, urls) = mailbox_with_attachments();
     linkedin.gone_attachments.insert(urls[1].clone());
     let mut backend = SimBackend::default();
-    let (state, _) = run_sync(
-        &mut linkedin,
-        &mut backend,
-        SyncState::default(),
-        SyncTrigger::Manual,
-        None,
-    );
+    let (state, _) = sync_now(&mut linkedin, &mut backend, SyncState::default());
     assert_eq!(backend.uploads.len(), 2);
     assert_eq!(
         backend.skipped.values().collect::<Vec<_>>(),
@@ -161,13 +153,7 @@ fn an_attachment_linkedin_no_longer_serves_is_reported_unavailable_and_not_asked
     );
     let downloads = linkedin.downloads.len();
     linkedin.clock += Duration::hours(3);
-    run_sync(
-        &mut linkedin,
-        &mut backend,
-        state,
-        SyncTrigger::Manual,
-        None,
-    );
+    sync_now(&mut linkedin, &mut backend, state);
     assert_eq!(linkedin.downloads.len(), downloads);
 }
 
@@ -176,26 +162,14 @@ fn images_only_leaves_the_other_files_unreported_for_when_the_options_change() {
     let (mut linkedin, _) = mailbox_with_attachments();
     linkedin.attachment_policy.downloads = AttachmentDownloads::ImagesOnly;
     let mut backend = SimBackend::default();
-    let (state, report) = run_sync(
-        &mut linkedin,
-        &mut backend,
-        SyncState::default(),
-        SyncTrigger::Manual,
-        None,
-    );
-    assert_eq!(report.expect("finished").attachments_stored, 1);
+    let (state, report) = sync_now(&mut linkedin, &mut backend, SyncState::default());
+    assert_eq!(report.attachments_stored, 1);
     assert!(backend.skipped.is_empty());
 
     linkedin.attachment_policy.downloads = AttachmentDownloads::All;
     linkedin.clock += Duration::hours(3);
-    let (_, report) = run_sync(
-        &mut linkedin,
-        &mut backend,
-        state,
-        SyncTrigger::Manual,
-        None,
-    );
-    assert_eq!(report.expect("finished").attachments_stored, 2);
+    let (_, report) = sync_now(&mut linkedin, &mut backend, state);
+    assert_eq!(report.attachments_stored, 2);
     assert_eq!(backend.uploads.len(), 3);
 }
 
@@ -204,14 +178,7 @@ fn a_throttle_while_downloading_ends_the_downloads_but_not_the_synced_messages()
     let (mut linkedin, _) = mailbox_with_attachments();
     linkedin.download_faults.push_back((429, String::new()));
     let mut backend = SimBackend::default();
-    let (state, report) = run_sync(
-        &mut linkedin,
-        &mut backend,
-        SyncState::default(),
-        SyncTrigger::Manual,
-        None,
-    );
-    let report = report.expect("finished");
+    let (state, report) = sync_now(&mut linkedin, &mut backend, SyncState::default());
     assert_eq!(report.outcome, RunOutcome::Completed);
     assert_eq!(report.messages_processed, 9);
     assert_eq!(linkedin.downloads.len(), 1, "no download after the 429");
@@ -233,14 +200,8 @@ fn a_checkpoint_while_downloading_stops_the_run_and_automatic_syncs() {
         .download_faults
         .push_back((999, "<a href=\"/checkpoint/challenge/\">verify</a>".into()));
     let mut backend = SimBackend::default();
-    let (state, report) = run_sync(
-        &mut linkedin,
-        &mut backend,
-        SyncState::default(),
-        SyncTrigger::Manual,
-        None,
-    );
-    assert_eq!(report.expect("finished").outcome, RunOutcome::Interrupted);
+    let (state, report) = sync_now(&mut linkedin, &mut backend, SyncState::default());
+    assert_eq!(report.outcome, RunOutcome::Interrupted);
     assert_eq!(state.stop_reason(), Some(&StopReason::LinkedInChallenge));
     assert_eq!(linkedin.downloads.len(), 1);
     assert!(backend.uploads.is_empty());
@@ -253,32 +214,13 @@ fn attachments_of_messages_synced_earlier_come_over_later_runs_within_each_runs_
         linkedin.attach(0, n, AttachmentKind::Image, 10 * KB, false);
     }
     let mut backend = SimBackend::default();
-    let (state, report) = run_paced(
-        &mut linkedin,
-        &mut backend,
-        SyncState::default(),
-        SyncTrigger::Manual,
-        None,
-        PacePreset::Compressed,
-    );
+    let (state, report) = sync_now(&mut linkedin, &mut backend, SyncState::default());
     let per_run = SyncConfig::default().max_attachment_transfers_per_run;
-    assert_eq!(
-        report.expect("finished").attachments_stored as usize,
-        per_run
-    );
+    assert_eq!(report.attachments_stored as usize, per_run);
     // A quiet sync later: the backend names the rest.
     linkedin.clock += Duration::hours(3);
-    let (_, report) = run_sync(
-        &mut linkedin,
-        &mut backend,
-        state,
-        SyncTrigger::Manual,
-        None,
-    );
-    assert_eq!(
-        report.expect("finished").attachments_stored as usize,
-        30 - per_run
-    );
+    let (_, report) = sync_now(&mut linkedin, &mut backend, state);
+    assert_eq!(report.attachments_stored as usize, 30 - per_run);
     assert_eq!(backend.uploads.len(), 30);
     assert_eq!(linkedin.downloads.len(), 30);
 }
