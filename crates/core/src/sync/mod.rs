@@ -20,8 +20,8 @@ mod trigger;
 
 pub use drive::{SyncHost, VoyagerHttp, drive, fetch_over_http};
 pub use effects::{
-    AttachmentFetched, AvatarTransfer, Effect, Next, Outcome, ProfileLookups, PushAck, PushFailure, PushPlan, Step,
-    Transport, VoyagerFetch,
+    AttachmentFetched, AvatarTransfer, Effect, Next, Outcome, ProfileLookups, PushAck, PushFailure,
+    PushPlan, Step, Transport, VoyagerFetch,
 };
 pub use lease::{LEASE_TTL, Lease, LeaseBusy, acquire_lease};
 pub use pace::{Budget, Lane, PaceLog, PacePolicy, PacePreset, Slot, Span};
