@@ -6,9 +6,9 @@ use axum::response::Response;
 use percent_encoding::percent_decode_str;
 use serde_json::json;
 
+use super::posting;
 use super::state::{AssociationAnswer, OfficialState};
 use super::{api_error, json_response};
-use super::posting;
 use crate::request::Req;
 use crate::state::Shared;
 
@@ -87,7 +87,10 @@ pub fn handle(shared: &Shared, req: &Req) -> Response {
 /// The token's scopes, or the 401 LinkedIn answers: its service error code and message
 /// (messages as the reference quotes them; the codes are the ones commonly reported, not
 /// verified).
-pub(super) fn bearer_scopes(official: &OfficialState, req: &Req) -> Result<Vec<String>, (i64, &'static str)> {
+pub(super) fn bearer_scopes(
+    official: &OfficialState,
+    req: &Req,
+) -> Result<Vec<String>, (i64, &'static str)> {
     let token = req
         .header("authorization")
         .and_then(|value| value.strip_prefix("Bearer "))
