@@ -311,7 +311,7 @@ async fn an_upload_is_stored_once_by_hash_answered_and_never_asked_for_again() {
 #[tokio::test]
 async fn the_sniffed_type_is_kept_and_a_declared_kind_the_bytes_are_not_is_422() {
     let app = TestApp::new().await;
-    let (_, token) = app.paired_user("ada@example.com").await;
+    let (browser, token) = app.paired_user("ada@example.com").await;
     push(&app, &token, &media_batch()).await;
     let (status, stored) = upload(
         &app,
@@ -327,6 +327,13 @@ async fn the_sniffed_type_is_kept_and_a_declared_kind_the_bytes_are_not_is_422()
     let (status, refused) = upload(&app, &token, &upload_path("2-old", 0), "image/png", PDF).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     assert_eq!(refused["status"], 422);
+    // Refused for what the bytes are: never named again (each try costs a LinkedIn request).
+    app.clock.advance(Duration::hours(2));
+    let later = push(&app, &token, &small_batch()).await;
+    assert_eq!(named(&later["attachmentRequests"]), pairs(&[("2-new", 0)]));
+    let user = app.user_id("ada@example.com").await;
+    let html = conversation_page(&app, user, &browser.cookie).await;
+    assert!(html.contains("not kept: "), "{html}");
     let html = b"<html><script>alert(1)</script></html>".to_vec();
     let (status, _) = upload(
         &app,

@@ -71,6 +71,13 @@ pub enum SkipReason {
         /// LinkedIn's last HTTP status for it.
         status: u16,
     },
+    /// The backend refused the bytes LinkedIn served (over its own size limit, or not what
+    /// they were declared to be): the same bytes would be refused again. Recorded by the
+    /// backend itself.
+    Refused {
+        /// Why, in words for a person.
+        detail: String,
+    },
 }
 
 /// Which attachments the browser downloads, as chosen in the options.

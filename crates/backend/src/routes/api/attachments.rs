@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt as _;
 use ping_core::ids::MessageUrn;
-use ping_protocol::{AttachmentStored, AttachmentsSkipped};
+use ping_protocol::{AttachmentSkip, AttachmentStored, AttachmentsSkipped, SkipReason};
 
 use super::json::ApiJson;
 use crate::attachments::{self, UploadError};
@@ -78,21 +78,43 @@ pub async fn upload(
     {
         return Err(ApiError::NotFound);
     }
-    let bytes = read_capped(&headers, body, state.config.attachment_max_bytes).await?;
-    let declared = headers
-        .get(CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok());
-    let stored = attachments::receive(
-        &*state.store,
-        &state.attachments,
-        auth.user,
-        &key,
-        declared,
-        bytes,
-        state.clock.now(),
-    )
-    .await?;
-    Ok(Json(stored))
+    let received = async {
+        let bytes = read_capped(&headers, body, state.config.attachment_max_bytes).await?;
+        let declared = headers
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok());
+        attachments::receive(
+            &*state.store,
+            &state.attachments,
+            auth.user,
+            &key,
+            declared,
+            bytes,
+            state.clock.now(),
+        )
+        .await
+    }
+    .await;
+    match received {
+        Ok(stored) => Ok(Json(stored)),
+        Err(error @ (UploadError::TooLarge { .. } | UploadError::Refused(_))) => {
+            // The same bytes would be refused again: the extension is not asked for them
+            // again (each try is a LinkedIn request), and the timeline says why.
+            let skip = AttachmentSkip {
+                message: key.message.clone(),
+                index: key.index,
+                reason: SkipReason::Refused {
+                    detail: error.to_string(),
+                },
+            };
+            state
+                .store
+                .record_skipped_attachments(auth.user, &[skip], state.clock.now())
+                .await?;
+            Err(error.into())
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// `POST /api/v1/attachments/skipped`: entries naming no attachment of the user's are

@@ -50,6 +50,7 @@ fn skip_note(reason: &SkipReason) -> String {
             human_size(*cap)
         ),
         SkipReason::Unavailable { .. } => "LinkedIn no longer serves this file".to_owned(),
+        SkipReason::Refused { detail } => format!("not kept: {detail}"),
     }
 }
 
