@@ -39,6 +39,20 @@ pub struct OfficialConfig {
     pub http: reqwest::Client,
 }
 
+/// The client for LinkedIn's hosts: the built-in web roots plus `PING_EXTRA_CA_CERTS`, as the
+/// avatar downloads trust (`serve` has already refused a start with an unusable root file).
+fn official_http(settings: &Settings) -> reqwest::Client {
+    let roots = crate::avatars::load_extra_roots(&settings.extra_ca_certs).unwrap_or_default();
+    roots
+        .into_iter()
+        .fold(reqwest::Client::builder(), |builder, root| {
+            builder.add_root_certificate(root)
+        })
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .unwrap_or_default()
+}
+
 impl OfficialConfig {
     pub fn from_settings(settings: &Settings) -> Self {
         Self {
@@ -46,16 +60,22 @@ impl OfficialConfig {
             api_base_url: settings.linkedin_api_url.trim_end_matches('/').to_owned(),
             public_url: settings.public_url.trim_end_matches('/').to_owned(),
             sealer: Sealer::from_key(settings.secrets_key.as_ref()),
-            http: reqwest::Client::builder()
-                .timeout(std::time::Duration::from_secs(20))
-                .build()
-                .unwrap_or_default(),
+            http: official_http(settings),
         }
     }
 
     /// The redirect URI registered in the LinkedIn app: an absolute URL without `#`.
     pub fn redirect_uri(&self) -> String {
         format!("{}{CALLBACK_PATH}", self.public_url)
+    }
+
+    /// The origin of the OAuth host (`https://www.linkedin.com`), which the form starting the
+    /// flow must be allowed to redirect to (CSP `form-action`).
+    pub fn oauth_origin(&self) -> Option<String> {
+        url::Url::parse(&self.oauth_base_url)
+            .ok()
+            .map(|url| url.origin().ascii_serialization())
+            .filter(|origin| origin != "null")
     }
 
     /// The webhook URL to register for one app (its client id picks the app, since several

@@ -15,7 +15,7 @@ use crate::state::AppState;
 
 /// Scripts, styles and images from the backend itself only (no inline script: the UI's little
 /// JS is in `/static/`), forms posted back to it, and no framing.
-const CONTENT_SECURITY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+pub(super) const CONTENT_SECURITY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
      img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
      frame-ancestors 'none'";
 

@@ -4,10 +4,12 @@
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
+use axum::http::header::CONTENT_SECURITY_POLICY;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use serde::Deserialize;
 
+use super::super::super::guard::CONTENT_SECURITY;
 use super::super::page::{PageError, page_context};
 use super::super::settings::CsrfForm;
 use super::APP_PAGE;
@@ -97,7 +99,18 @@ async fn render(
             ..extra
         },
     )?;
-    Ok((status, html).into_response())
+    // Connect posts a form that redirects to LinkedIn's authorization page: the page's
+    // `form-action` must allow the OAuth host, or the browser stops at the redirect.
+    let csp = official.oauth_origin().map_or_else(
+        || CONTENT_SECURITY.to_owned(),
+        |origin| {
+            CONTENT_SECURITY.replace(
+                "form-action 'self'",
+                &format!("form-action 'self' {origin}"),
+            )
+        },
+    );
+    Ok((status, [(CONTENT_SECURITY_POLICY, csp)], html).into_response())
 }
 
 #[derive(Deserialize)]
