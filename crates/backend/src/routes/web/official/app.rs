@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use serde::Deserialize;
 
-use super::super::super::guard::CONTENT_SECURITY;
 use super::super::page::{PageError, page_context};
 use super::super::settings::CsrfForm;
 use super::APP_PAGE;
@@ -20,6 +19,7 @@ use crate::official::error::OfficialError;
 use crate::official::expiry::TokenHealth;
 use crate::official::leads::{LeadFormId, format_mapping, parse_mapping};
 use crate::official::scopes::CHOICES;
+use crate::routes::guard::CONTENT_SECURITY;
 use crate::state::AppState;
 use crate::store::StoreResult;
 use crate::templates;
