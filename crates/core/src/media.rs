@@ -35,9 +35,37 @@ pub fn is_media_url(url: &str) -> bool {
     is_media_host(host)
 }
 
+/// Whether `url` is where LinkedIn serves a message attachment: its own
+/// `https://www.linkedin.com/dms/prv/…` paths, or a media host. The only attachment addresses
+/// the extension fetches with the user's session, whatever the backend names.
+pub fn is_attachment_url(url: &str) -> bool {
+    url.strip_prefix("https://www.linkedin.com/dms/prv/")
+        .is_some_and(|rest| !rest.is_empty())
+        || is_media_url(url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attachments_are_fetched_from_linkedins_private_media_paths_and_media_hosts_only() {
+        for url in [
+            "https://www.linkedin.com/dms/prv/vid/v2/D4D06AQ/messaging-attachmentFile/x/0/1?e=1",
+            "https://media.licdn.com/dms/image/v2/D4D06AQ/feedshare-shrink_800/0?e=1",
+        ] {
+            assert!(is_attachment_url(url), "{url}");
+        }
+        for url in [
+            "https://www.linkedin.com/voyager/api/me",
+            "https://www.linkedin.com/dms/prv/",
+            "https://www.linkedin.com.evil.example/dms/prv/x",
+            "http://www.linkedin.com/dms/prv/x",
+            "https://127.0.0.1/dms/prv/x",
+        ] {
+            assert!(!is_attachment_url(url), "{url}");
+        }
+    }
 
     #[test]
     fn only_https_urls_on_a_media_host_are_media_urls() {

@@ -5,7 +5,7 @@
 
 use gloo_net::http::Request;
 use js_sys::{Promise, Reflect};
-use ping_core::media::is_media_url;
+use ping_core::media::is_attachment_url;
 use ping_core::sync::attachments::AttachmentRequest;
 use ping_core::sync::{AttachmentFetched, PushFailure};
 use wasm_bindgen::JsValue;
@@ -17,13 +17,6 @@ use ping_core::voyager::HttpResponse;
 
 /// The most of a refusal's body kept for the planner to read (a login or checkpoint page).
 const REFUSAL_BODY_CHARS: usize = 4096;
-
-/// Where LinkedIn serves message attachments: its own `/dms/prv/` paths and its media CDN.
-fn is_attachment_url(url: &str) -> bool {
-    url.strip_prefix("https://www.linkedin.com/dms/")
-        .is_some_and(|rest| rest.starts_with("prv/"))
-        || is_media_url(url)
-}
 
 /// The bytes of an attachment, ready to upload.
 pub struct Download {
