@@ -2,12 +2,14 @@
 //!
 //! | request | effect / answer |
 //! |---|---|
-//! | `POST /__fake/official/app` `{"clientId"?, "clientSecret"?, "refreshTokens"?, "grantedScopes"?, "mdpAccess"?}` | changes the developer app (default `fake-client-id` / `fake-client-secret`, refresh tokens on, grants what is asked, no MDP access) |
+//! | `POST /__fake/official/app` `{"clientId"?, "clientSecret"?, "refreshTokens"?, "grantedScopes"?, "mdpAccess"?, "communityManagement"?}` | changes the developer app (default `fake-client-id` / `fake-client-secret`, refresh tokens on, grants what is asked, no MDP access, Community Management on) |
 //! | `POST /__fake/official/faults` `{"status": 429, "times"?: 1}` | the next REST calls answer that status in the common error body (429 without `Retry-After`) |
 //! | `POST /__fake/official/expire-tokens` | every access token issued so far answers 401 `Expired access token` |
+//! | `POST /__fake/official/revoke-refresh-tokens` | every refresh token issued so far answers 400 `invalid_grant` |
+//! | `POST /__fake/official/engagement` `{"post"?: urn, "comments"?: [{"actor", "text"}], "reactions"?: [{"actor", "reactionType"?: "LIKE"}]}` | adds comments and reactions to a post (default: the latest one created) and answers their ids `{"post", "ids"}` |
 //! | `POST /__fake/official/leads` `{"answers": {"1": "Ada"}, "formId"?: 4311, "responseId"?, "action"?: "CREATED", "submitter"?, "testLead"?, "signing"?: "prefixedBody"\|"prefixedHex"\|"bareHex", "deliverTo"?: url}` | stores a lead form response and answers `{"responseId", "notification", "signature"}`: the Lead Sync notification's body and its `X-LI-Signature` under the app's secret; with `deliverTo` it is also POSTed there (`"delivered": status`) |
 //! | `POST /__fake/official/associations` `{"key": "(partner:MS,instanceId:…,recordId:…)", "status"?: 200, "serviceErrorCode"?, "message"?, "body"?}` | what `GET /v2/salesNavigatorProfileAssociations/<key>` answers |
-//! | `GET /__fake/official/state` | `{"codes", "tokens", "refreshTokens", "leads"}` counts, `"images"` (uploaded image URN → bytes received) and `"posts"` (as created, with their `id`) |
+//! | `GET /__fake/official/state` | `{"codes", "tokens", "refreshTokens", "leads", "comments", "reactions"}` counts, `"images"` (uploaded image URN → bytes received) and `"posts"` (as created, with their `id`) |
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -16,6 +18,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use sha2::Sha256;
 
+use super::engagement::{self, NewEngagement};
 use super::state::AssociationAnswer;
 use super::{api_error, json_response};
 use crate::request::Req;
@@ -26,6 +29,8 @@ pub async fn handle(shared: &Shared, req: &Req, route: &str) -> Response {
         (&Method::POST, "app") => parse(req).map(|change| configure_app(shared, change)),
         (&Method::POST, "faults") => parse(req).map(|faults| queue_faults(shared, faults)),
         (&Method::POST, "expire-tokens") => Ok(expire_tokens(shared)),
+        (&Method::POST, "revoke-refresh-tokens") => Ok(revoke_refresh_tokens(shared)),
+        (&Method::POST, "engagement") => parse(req).and_then(|added| add_engagement(shared, added)),
         (&Method::POST, "leads") => match parse(req) {
             Ok(lead) => Ok(create_lead(shared, lead).await),
             Err(error) => Err(error),
@@ -52,6 +57,7 @@ struct AppChange {
     refresh_tokens: Option<bool>,
     granted_scopes: Option<Vec<String>>,
     mdp_access: Option<bool>,
+    community_management: Option<bool>,
 }
 
 fn configure_app(shared: &Shared, change: AppChange) -> Value {
@@ -72,8 +78,12 @@ fn configure_app(shared: &Shared, change: AppChange) -> Value {
     if let Some(mdp_access) = change.mdp_access {
         app.mdp_access = mdp_access;
     }
+    if let Some(community_management) = change.community_management {
+        app.community_management = community_management;
+    }
     json!({"clientId": app.client_id, "refreshTokens": app.refresh_tokens,
-           "grantedScopes": app.granted_scopes, "mdpAccess": app.mdp_access})
+           "grantedScopes": app.granted_scopes, "mdpAccess": app.mdp_access,
+           "communityManagement": app.community_management})
 }
 
 #[derive(Deserialize)]
@@ -97,6 +107,47 @@ fn expire_tokens(shared: &Shared) -> Value {
         token.expired = true;
     }
     json!({"expired": official.tokens.len()})
+}
+
+fn revoke_refresh_tokens(shared: &Shared) -> Value {
+    let mut official = shared.official.lock();
+    let revoked = official.refresh_tokens.len();
+    official.refresh_tokens.clear();
+    json!({"revoked": revoked})
+}
+
+#[derive(Deserialize)]
+struct AddedEngagement {
+    post: Option<String>,
+    #[serde(default)]
+    comments: Vec<NewEngagement>,
+    #[serde(default)]
+    reactions: Vec<NewEngagement>,
+}
+
+fn add_engagement(shared: &Shared, added: AddedEngagement) -> Result<Value, String> {
+    let mut official = shared.official.lock();
+    let post = added
+        .post
+        .or_else(|| {
+            official
+                .posts
+                .last()
+                .and_then(|post| post["id"].as_str().map(str::to_owned))
+        })
+        .ok_or("no post to engage with: create one first, or name it")?;
+    // A comment always has text and a reaction none, whatever the input said.
+    let comments = added.comments.into_iter().map(|comment| NewEngagement {
+        text: Some(comment.text.unwrap_or_default()),
+        ..comment
+    });
+    let reactions = added.reactions.into_iter().map(|reaction| NewEngagement {
+        text: None,
+        ..reaction
+    });
+    let all = comments.chain(reactions).collect();
+    let ids = engagement::add(&mut official, &post, all);
+    Ok(json!({"post": post, "ids": ids}))
 }
 
 /// The readings of `X-LI-Signature` sources give (reference §7).
@@ -248,5 +299,6 @@ fn state(shared: &Shared) -> Value {
     let official = shared.official.lock();
     json!({"codes": official.codes.len(), "tokens": official.tokens.len(),
            "refreshTokens": official.refresh_tokens.len(), "leads": official.leads.len(),
+           "comments": official.comments.len(), "reactions": official.reactions.len(),
            "images": official.images, "posts": official.posts})
 }

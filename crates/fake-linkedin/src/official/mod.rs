@@ -1,12 +1,14 @@
 //! A fake of LinkedIn's official, app-authorised API (reference `linkedin-official-api.md`):
 //! the OAuth 2.0 endpoints of `www.linkedin.com/oauth/v2/`, the REST calls of
-//! `api.linkedin.com` the backend makes (Lead Sync, Sales Navigator Profile Associations), the
+//! `api.linkedin.com` the backend makes (Lead Sync, Sales Navigator Profile Associations,
+//! organisation posts, their comments and reactions), the
 //! same faults as the real one (expired tokens, 403 without a scope or Marketing Developer
 //! Platform access, 429, the `{message, status, serviceErrorCode}` body), and signed webhook
 //! notifications for tests. Routed by path (`/oauth/v2/`, `/rest/`, `/v2/`), whatever the host,
 //! so a test can point both base URLs at one fake. Control routes: [`control`].
 
 pub mod control;
+mod engagement;
 mod oauth;
 mod posting;
 mod rest;

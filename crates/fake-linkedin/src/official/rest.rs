@@ -6,9 +6,9 @@ use axum::response::Response;
 use percent_encoding::percent_decode_str;
 use serde_json::json;
 
-use super::posting;
 use super::state::{AssociationAnswer, OfficialState};
 use super::{api_error, json_response};
+use super::{engagement, posting};
 use crate::request::Req;
 use crate::state::Shared;
 
@@ -47,6 +47,9 @@ pub fn handle(shared: &Shared, req: &Req) -> Response {
     }
     if req.method != Method::GET {
         return api_error(StatusCode::METHOD_NOT_ALLOWED, 0, "Method not allowed");
+    }
+    if let Some(answer) = engagement::read(&official, req, &path, &token) {
+        return answer;
     }
     if path == "/rest/organizationAcls" {
         return posting::acls(&official, &token);

@@ -23,6 +23,8 @@ pub struct FakeApp {
     pub granted_scopes: Option<Vec<String>>,
     /// Marketing Developer Platform access: without it ads calls answer 403.
     pub mdp_access: bool,
+    /// The Community Management product: without it comments and reactions answer 403.
+    pub community_management: bool,
 }
 
 impl Default for FakeApp {
@@ -33,6 +35,7 @@ impl Default for FakeApp {
             refresh_tokens: true,
             granted_scopes: None,
             mdp_access: false,
+            community_management: true,
         }
     }
 }
@@ -83,6 +86,10 @@ pub struct OfficialState {
     pub images: HashMap<String, usize>,
     /// Posts created, as sent (with their `id`).
     pub posts: Vec<Value>,
+    /// Comments on the posts, as `socialActions/{post}/comments` lists them.
+    pub comments: Vec<Value>,
+    /// Reactions on the posts, as `reactions/(entity:{post})` lists them.
+    pub reactions: Vec<Value>,
     next_id: u64,
 }
 
@@ -103,6 +110,8 @@ impl Default for OfficialState {
             upload_targets: HashMap::new(),
             images: HashMap::new(),
             posts: Vec::new(),
+            comments: Vec::new(),
+            reactions: Vec::new(),
             next_id: 0,
         }
     }
