@@ -52,7 +52,7 @@ impl TokenTag {
 /// A 5xx in the backend's own error shape is the backend's answer (retrying the same request
 /// would fail the same way), not an unreachable backend; a 502–504 is the way to it failing.
 pub fn classify_error(status: u16, body: &str, token: Option<&str>) -> BackendError {
-    let api_error = serde_json::from_str::<ApiError>(body).ok();
+    let api_error = crate::json::decode::<ApiError>(body).ok();
     if let Some(code) = api_error
         .as_ref()
         .map(|error| error.service_error_code)
@@ -232,7 +232,7 @@ impl Backend {
 }
 
 fn read_json<R: DeserializeOwned>(path: &str, text: &str) -> Result<R, BackendError> {
-    serde_json::from_str(text).map_err(|error| BackendError::Refused {
+    crate::json::decode(text).map_err(|error| BackendError::Refused {
         status: 200,
         message: format!("unreadable answer from {path}: {error}"),
         code: None,

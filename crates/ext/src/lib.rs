@@ -8,6 +8,7 @@ mod bench;
 pub mod chrome;
 mod convert;
 mod error;
+mod json;
 pub mod pairing;
 pub mod popup_state;
 mod profile_parser;

@@ -22,5 +22,5 @@ pub(crate) async fn parse_profile_page(html: &str, url: &str) -> Result<Profile,
     let json = json
         .as_string()
         .ok_or("the profile parser answered no text")?;
-    serde_json::from_str(&json).map_err(|error| error.to_string())
+    crate::json::decode(&json).map_err(|error| error.to_string())
 }

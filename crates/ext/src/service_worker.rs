@@ -19,7 +19,7 @@ use crate::{avatar, pairing, query_ids, store, sync};
 /// which may only report what its page shows.
 #[wasm_bindgen]
 pub async fn handle_message(message: String, from_web_page: bool) -> String {
-    let reply = match serde_json::from_str::<WorkerRequest>(&message) {
+    let reply = match crate::json::decode::<WorkerRequest>(&message) {
         Ok(request) if from_web_page && !request.allowed_from_content_script() => {
             WorkerReply::Error {
                 message: WorkerError::NotFromWebPages.to_string(),

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use crate::backend::TokenTag;
 use crate::chrome::ChromeError;
-use crate::chrome::storage::{Area, get, get_many, remove, set};
+use crate::chrome::storage::{Area, get, get_many_of_both, remove, set};
 
 const SETTINGS: &str = "settings";
 const TOKEN: &str = "token";
@@ -182,8 +182,7 @@ struct SessionRecords {
 }
 
 pub async fn popup_records() -> Result<PopupRecords, ChromeError> {
-    let local: LocalRecords = get_many(
-        Area::Local,
+    let (local, session): (LocalRecords, SessionRecords) = get_many_of_both(
         &[
             TOKEN,
             PAIRING_ATTEMPT,
@@ -194,9 +193,9 @@ pub async fn popup_records() -> Result<PopupRecords, ChromeError> {
             BACKEND_PROBLEM,
             SETTINGS,
         ],
+        &[LEASE, PROGRESS],
     )
     .await?;
-    let session: SessionRecords = get_many(Area::Session, &[LEASE, PROGRESS]).await?;
     Ok(PopupRecords {
         token: local.token,
         pairing_attempt: local.pairing_attempt,

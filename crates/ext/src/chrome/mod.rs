@@ -73,7 +73,7 @@ pub(crate) fn from_js<T: DeserializeOwned>(
         .map_err(|error| unexpected(describe(&error)))?
         .as_string()
         .ok_or_else(|| unexpected("a value with no JSON form".to_owned()))?;
-    serde_json::from_str(&json).map_err(|error| unexpected(error.to_string()))
+    crate::json::decode(&json).map_err(|error| unexpected(error.to_string()))
 }
 
 /// Awaits what a `catch` binding returned: a thrown call or a rejected promise both fail.

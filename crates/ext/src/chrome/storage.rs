@@ -43,11 +43,19 @@ pub async fn get<T: DeserializeOwned>(area: Area, key: &str) -> Result<Option<T>
     from_js(api, value).map(Some)
 }
 
-/// Reads several keys in one call, as the fields of `T` (named like the keys; a key never
-/// written is a field's default).
-pub async fn get_many<T: DeserializeOwned>(area: Area, keys: &[&str]) -> Result<T, ChromeError> {
-    let api = get_api(area);
-    from_js(api, get_items(area, &to_js(api, keys)?).await?)
+/// Reads several keys of the local and of the session area, as the fields of `L` and `S` (named
+/// like the keys; a key never written is a field's default). Both calls are in flight at once:
+/// a cold worker (the popup's first question) waits for one round trip, not two.
+pub async fn get_many_of_both<L: DeserializeOwned, S: DeserializeOwned>(
+    local_keys: &[&str],
+    session_keys: &[&str],
+) -> Result<(L, S), ChromeError> {
+    let (local_api, session_api) = (get_api(Area::Local), get_api(Area::Session));
+    let local_call = local_get(&to_js(local_api, local_keys)?);
+    let session_call = session_get(&to_js(session_api, session_keys)?);
+    let local = settle(local_api, local_call).await?;
+    let session = settle(session_api, session_call).await?;
+    Ok((from_js(local_api, local)?, from_js(session_api, session)?))
 }
 
 fn get_api(area: Area) -> &'static str {

@@ -6,7 +6,7 @@ mod pass;
 mod recovery;
 mod run;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
 use self::run::{Awaiting, Phase, Resume, Run};
@@ -415,6 +415,12 @@ impl Planner {
     }
 }
 
+/// `14:05 UTC`, a time of day in the sentences a person reads. By hand: chrono's `format`
+/// would bring its whole pattern machinery into the worker's wasm for this one pattern.
+fn clock_time(at: DateTime<Utc>) -> String {
+    format!("{:02}:{:02} UTC", at.hour(), at.minute())
+}
+
 /// The sentence a person reads for a stop reason.
 fn describe(reason: &StopReason) -> String {
     match reason {
@@ -422,14 +428,14 @@ fn describe(reason: &StopReason) -> String {
             "your LinkedIn session has expired: open linkedin.com and log in again".to_owned()
         }
         StopReason::LinkedInThrottled { until } => {
-            format!("LinkedIn is limiting requests: the sync continues after {}", until.format("%H:%M UTC"))
+            format!("LinkedIn is limiting requests: the sync continues after {}", clock_time(*until))
         }
         StopReason::LinkedInChallenge => {
             "LinkedIn asked for a security check: open linkedin.com and complete it".to_owned()
         }
         StopReason::BudgetSpent { until } => format!(
             "paused to stay within LinkedIn's limits: the sync continues after {}",
-            until.format("%H:%M UTC")
+            clock_time(*until)
         ),
         StopReason::LinkedInApiChanged => {
             "LinkedIn changed its messaging API: open linkedin.com/messaging once so the extension learns the new version".to_owned()
@@ -444,4 +450,15 @@ fn describe(reason: &StopReason) -> String {
 /// The backoff before the run's next attempt, jittered by the run id.
 fn backoff_delay(config: &SyncConfig, base: Duration, run: &Run) -> Duration {
     super::backoff::backoff(base, config.max_backoff, run.attempts, &run.id)
+}
+
+#[cfg(test)]
+mod clock_time_tests {
+    use chrono::{DateTime, Utc};
+
+    #[test]
+    fn a_time_of_day_reads_with_two_digit_hours_and_minutes_in_utc() {
+        let at: DateTime<Utc> = "2026-11-30T09:05:59+01:00".parse().unwrap();
+        assert_eq!(super::clock_time(at), "08:05 UTC");
+    }
 }

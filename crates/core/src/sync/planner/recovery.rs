@@ -158,7 +158,7 @@ impl Planner {
         if run.phase == Phase::Backfill {
             run.note_error(format!(
                 "profile lookups wait for a later sync to stay within LinkedIn's limits (after {})",
-                until.format("%H:%M UTC")
+                super::clock_time(until)
             ));
             run.backfill_next = run.backfill.len();
             return self.advance_backfill(run, now);
@@ -166,7 +166,7 @@ impl Planner {
         if run.phase == Phase::Attachments {
             run.note_error(format!(
                 "attachment downloads wait for a later sync to stay within LinkedIn's limits (after {})",
-                until.format("%H:%M UTC")
+                super::clock_time(until)
             ));
             run.attachment_next = run.attachments.len();
             return self.advance_attachments(run, now);

@@ -8,7 +8,6 @@
 //! GraphQL `errors` only matter when there is no collection (a partial answer is still read).
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{IgnoredAny, MapAccess, SeqAccess};
@@ -35,30 +34,31 @@ struct Root<'a, T> {
     data: Data<'a, T>,
 }
 
-/// What `data` holds by field name (sorted, as a JSON object's keys are compared): the
-/// collections; other values and `$`/`_` metadata keys are skipped unread. Empty when `data`
-/// is no object.
-struct Data<'a, T>(BTreeMap<Cow<'a, str>, Collection<'a, T>>);
+/// What `data` holds, by field name: the collections; other values and `$`/`_` metadata keys
+/// are skipped unread. Empty when `data` is no object. A list, not a map: it holds one or two
+/// entries, and a map type's code would be compiled into the worker's wasm for them.
+struct Data<'a, T>(Vec<(Cow<'a, str>, Collection<'a, T>)>);
 
 impl<T> Default for Data<'_, T> {
     fn default() -> Self {
-        Self(BTreeMap::new())
+        Self(Vec::new())
     }
 }
 
 impl<'de: 'a, 'a, T: Deserialize<'de> + Default> Lenient<'de> for Data<'a, T> {
     fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut fields = BTreeMap::new();
+        let mut fields = Vec::new();
         while let Some(key) = map.next_key::<Cow<'a, str>>()? {
             if is_meta_key(&key) {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             }
+            let value: MaybeCollection<'a, T> = map.next_value()?;
             // A later field of the same name replaces an earlier one, collection or not.
-            match map.next_value()? {
-                MaybeCollection(Some(collection)) => fields.insert(key, collection),
-                MaybeCollection(None) => fields.remove(&key),
-            };
+            fields.retain(|(name, _): &(Cow<'a, str>, _)| *name != key);
+            if let MaybeCollection(Some(collection)) = value {
+                fields.push((key, collection));
+            }
         }
         Ok(Data(fields))
     }
@@ -156,17 +156,21 @@ pub(super) fn collection<'a, T: Deserialize<'a> + Default>(
         serde_json::from_str(body).map_err(|e| ParseError::NotJson {
             detail: e.to_string(),
         })?;
-    let mut candidates: Vec<(Cow<'a, str>, Collection<'a, T>)> =
-        root.0.into_iter().flat_map(|root| root.data.0).collect();
+    let mut candidates = root.0.map(|root| root.data.0).unwrap_or_default();
+    // Of two collections answering `kind`, the first by name (as JSON keys compare).
     let chosen = candidates
         .iter()
-        .position(|(name, _)| known_kind(name) == Some(Some(kind)));
+        .enumerate()
+        .filter(|(_, (name, _))| known_kind(name) == Some(Some(kind)))
+        .min_by(|(_, (a, _)), (_, (b, _))| a.cmp(b))
+        .map(|(index, _)| index);
     let index = match (chosen, candidates.len()) {
         (Some(index), _) => index,
         (None, 1) => 0,
         (None, 0) => return Err(no_collection(body)),
         (None, _) => {
-            let names: Vec<&str> = candidates.iter().map(|(name, _)| name.as_ref()).collect();
+            let mut names: Vec<&str> = candidates.iter().map(|(name, _)| name.as_ref()).collect();
+            names.sort_unstable();
             return Err(ParseError::NoCollection {
                 detail: format!("several collections under data: {}", names.join(", ")),
             });
