@@ -1,4 +1,5 @@
-//! Starting the service: store, first user, avatar worker, HTTP listener.
+//! Starting the service: store, first user, avatar worker, the official API's job, HTTP
+//! listener.
 
 use std::io::Write as _;
 use std::net::SocketAddr;
@@ -74,6 +75,8 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
              (shown once; add more users with `ping-backend user add <email>`)\n"
         )?;
     }
+    // Unusable SMTP settings stop the start (the error never holds the password).
+    crate::official::mail::ReminderMailer::from_settings(&settings)?;
     let config = AppConfig::from_settings(&settings);
     let attachment_location = settings.attachment_location();
     let attachments = AttachmentObjects::open(&attachment_location)
@@ -81,6 +84,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let state =
         AppState::new(store.clone(), clock.clone(), config.clone()).with_attachments(attachments);
     tokio::spawn(housekeeping(store.clone(), clock.clone()));
+    crate::official::job::spawn(state.clone());
     let worker = AvatarWorker::new(store, clock, config.avatar_policy, &extra_roots)?;
     worker.spawn(
         usize::from(settings.avatar_workers),

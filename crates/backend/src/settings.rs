@@ -141,6 +141,28 @@ pub struct Settings {
     )]
     pub linkedin_api_url: String,
 
+    /// How often the official API's background job runs: token renewals, the expiry reminder
+    /// email, and the engagement poll of organisation posts.
+    #[arg(long, env = "PING_OFFICIAL_SYNC_SECS", default_value_t = 900, value_parser = clap::value_parser!(u64).range(10..))]
+    pub official_sync_secs: u64,
+
+    /// SMTP server for the LinkedIn connection's expiry reminder: `smtp://user:pass@host:port`
+    /// (plain), `smtp://…?tls=required` (STARTTLS) or `smtps://…` (TLS). Unset: no email.
+    #[arg(long, env = "PING_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret<String>>,
+
+    /// Who gets the reminder email (needed with `PING_SMTP_URL`).
+    #[arg(long, env = "PING_REMINDER_EMAIL_TO")]
+    pub reminder_email_to: Option<String>,
+
+    /// The reminder email's sender.
+    #[arg(
+        long,
+        env = "PING_REMINDER_EMAIL_FROM",
+        default_value = "Ping <ping@localhost>"
+    )]
+    pub reminder_email_from: String,
+
     /// TEST ONLY: run the server's clock ahead by this many seconds (e.g. 2592000 for 30
     /// days), so the browser suite can see a pairing token expire.
     #[arg(
@@ -184,6 +206,10 @@ impl Settings {
             secrets_key: None,
             linkedin_oauth_url: "https://www.linkedin.com".to_owned(),
             linkedin_api_url: "https://api.linkedin.com".to_owned(),
+            official_sync_secs: 900,
+            smtp_url: None,
+            reminder_email_to: None,
+            reminder_email_from: "Ping <ping@localhost>".to_owned(),
             clock_offset_secs: 0,
             trusted_proxies: 0,
             trust_forwarded_for: false,
@@ -248,7 +274,8 @@ impl Settings {
              PING_AVATAR_ALLOW_HTTP={}\nPING_AVATAR_MAX_BYTES={}\nPING_EXTRA_CA_CERTS={}\n\
              PING_AVATAR_WORKERS={}\nPING_ATTACHMENT_STORE={}\nPING_ATTACHMENT_MAX_BYTES={}\n\
              PING_CLOCK_OFFSET_SECS={}\nPING_TRUSTED_PROXIES={}\nPING_SECRETS_KEY={}\n\
-             PING_LINKEDIN_OAUTH_URL={}\nPING_LINKEDIN_API_URL={}\n",
+             PING_LINKEDIN_OAUTH_URL={}\nPING_LINKEDIN_API_URL={}\nPING_OFFICIAL_SYNC_SECS={}\n\
+             PING_SMTP_URL={}\nPING_REMINDER_EMAIL_TO={}\nPING_REMINDER_EMAIL_FROM={}\n",
             self.bind,
             self.database_url,
             self.public_url,
@@ -272,6 +299,15 @@ impl Settings {
             },
             self.linkedin_oauth_url,
             self.linkedin_api_url,
+            self.official_sync_secs,
+            // The URL holds the SMTP password.
+            if self.smtp_url.is_some() {
+                "[redacted]"
+            } else {
+                ""
+            },
+            self.reminder_email_to.as_deref().unwrap_or_default(),
+            self.reminder_email_from,
         )
     }
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::error::ApiError;
 
-const TEMPLATES: [(&str, &str); 17] = [
+const TEMPLATES: [(&str, &str); 18] = [
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("login.html", include_str!("../templates/login.html")),
@@ -44,6 +44,10 @@ const TEMPLATES: [(&str, &str); 17] = [
     (
         "official_posts.html",
         include_str!("../templates/official_posts.html"),
+    ),
+    (
+        "official_post.html",
+        include_str!("../templates/official_post.html"),
     ),
 ];
 

@@ -3,6 +3,8 @@
 
 use axum::http::{StatusCode, header};
 use fake_linkedin::{FakeConfig, FakeServer};
+use ping_backend::clock::Clock as _;
+use ping_backend::settings::Settings;
 use serde_json::Value;
 
 use crate::helpers::{Browser, TestApp};
@@ -22,6 +24,11 @@ pub struct Official {
 
 /// A backend whose LinkedIn hosts are the fake, with a logged-in user (no app yet).
 pub async fn official_app() -> Official {
+    official_app_with(|_| {}).await
+}
+
+/// [`official_app`] with more settings changed.
+pub async fn official_app_with(change: impl FnOnce(&mut Settings)) -> Official {
     let fake = FakeServer::start(FakeConfig::default(), "127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
@@ -30,6 +37,7 @@ pub async fn official_app() -> Official {
         settings.secrets_key = Some(SECRETS_KEY.parse().unwrap());
         settings.linkedin_oauth_url = base.clone();
         settings.linkedin_api_url = base.clone();
+        change(settings);
     })
     .await;
     app.create_user("ada@example.com").await;
@@ -105,6 +113,21 @@ impl Official {
     pub async fn advance(&mut self, by: chrono::Duration) {
         self.app.clock.advance(by);
         self.browser = self.app.login("ada@example.com").await;
+    }
+
+    /// One round of the official API's background job, at the app's clock.
+    pub async fn run_job(&self) {
+        ping_backend::official::job::run_round(&self.app.state).await;
+    }
+
+    /// Asserts the stored access token ends 60 days from now (it was just issued or renewed).
+    pub async fn assert_token_fresh(&self) {
+        let ends: i64 = sqlx::query_scalar("SELECT access_expires_at FROM official_connections")
+            .fetch_one(self.app.store.pool())
+            .await
+            .unwrap();
+        let now = self.app.clock.now();
+        assert_eq!(ends, (now + chrono::Duration::days(60)).timestamp_millis());
     }
 
     pub async fn app_page(&self) -> String {

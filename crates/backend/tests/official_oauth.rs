@@ -3,7 +3,6 @@
 
 use axum::http::StatusCode;
 use chrono::Duration;
-use ping_backend::clock::Clock as _;
 use serde_json::json;
 use sqlx::Row as _;
 
@@ -150,13 +149,7 @@ async fn a_refresh_token_renews_the_access_token_instead_of_a_reminder() {
         2,
         "a second access token"
     );
-
-    let ends: i64 = sqlx::query_scalar("SELECT access_expires_at FROM official_connections")
-        .fetch_one(official.app.store.pool())
-        .await
-        .unwrap();
-    let now = official.app.clock.now();
-    assert_eq!(ends, (now + Duration::days(60)).timestamp_millis());
+    official.assert_token_fresh().await;
 }
 
 #[tokio::test]

@@ -14,7 +14,11 @@ const ORG: &str = "urn:li:organization:2414183";
 const BOUNDARY: &str = "ping-test-boundary";
 
 /// Submits the compose form as a browser does (multipart), with an image when given.
-async fn compose(official: &Official, text: &str, image: Option<&[u8]>) -> (StatusCode, String) {
+pub async fn compose(
+    official: &Official,
+    text: &str,
+    image: Option<&[u8]>,
+) -> (StatusCode, String) {
     let mut body = Vec::new();
     let mut field = |name: &str, value: &str| {
         body.extend_from_slice(

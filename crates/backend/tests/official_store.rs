@@ -30,6 +30,7 @@ fn connection() -> OfficialConnection {
         granted_scopes: vec!["openid".into()],
         connected_at: start_time(),
         refreshed_at: None,
+        refresh_failure: None,
     }
 }
 
@@ -182,6 +183,148 @@ async fn official_contract(store: &SqlStore) {
     store.insert_post(ada, &post).await.unwrap();
     assert_eq!(store.list_posts(ada, 10).await.unwrap(), [post]);
     assert!(store.list_posts(bob, 10).await.unwrap().is_empty());
+
+    engagement(store, ada, bob).await;
+}
+
+/// Engagement: once per LinkedIn id and user, attached through the CRM record's member (also
+/// when the match comes later); the poll's state; the job's connection marks.
+async fn engagement(store: &SqlStore, ada: UserId, bob: UserId) {
+    let now = start_time();
+    let zoe = store.list_crm_records(ada).await.unwrap()[0].contact;
+    let comment = |id: &str, actor: &str| NewEngagement {
+        engagement_id: id.into(),
+        kind: EngagementKind::Comment,
+        post_urn: "urn:li:share:1".into(),
+        actor: actor.into(),
+        content: "Great webinar".into(),
+        occurred_at: now,
+    };
+    let early = comment("c0", "urn:li:person:Zo3");
+    assert!(store.record_engagement(ada, &early, now).await.unwrap());
+    assert_eq!(
+        store.post_engagements(ada, "urn:li:share:1").await.unwrap()[0].contact,
+        None,
+        "no match yet"
+    );
+    let matched = AssociationOutcome {
+        state: AssociationState::Matched,
+        member: Some("urn:li:person:Zo3".into()),
+        profile_url: None,
+        photo_url: None,
+        message: None,
+        check_after: None,
+        throttled: 0,
+    };
+    store
+        .record_association(ada, zoe, &matched, now)
+        .await
+        .unwrap();
+    // The public photo is queued as the avatar of a contact without one, once.
+    let with_photo = AssociationOutcome {
+        photo_url: Some("https://media.licdn.com/dms/image/C4E03AQ/0".into()),
+        ..matched.clone()
+    };
+    for _ in 0..2 {
+        store
+            .record_association(ada, zoe, &with_photo, now)
+            .await
+            .unwrap();
+    }
+    let job = store
+        .claim_avatar_job(now, now - Duration::hours(1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (job.contact, job.url.as_str()),
+        (zoe, "https://media.licdn.com/dms/image/C4E03AQ/0")
+    );
+    assert!(
+        store
+            .claim_avatar_job(now, now - Duration::hours(1))
+            .await
+            .unwrap()
+            .is_none(),
+        "queued once"
+    );
+    let first = comment("c1", "urn:li:person:Zo3");
+    assert!(store.record_engagement(ada, &first, now).await.unwrap());
+    assert!(
+        !store.record_engagement(ada, &first, now).await.unwrap(),
+        "once"
+    );
+    assert!(
+        store.record_engagement(bob, &first, now).await.unwrap(),
+        "per user"
+    );
+    let stranger = NewEngagement {
+        kind: EngagementKind::Reaction,
+        content: "PRAISE".into(),
+        ..comment("r1", "urn:li:person:Str4nger")
+    };
+    assert!(store.record_engagement(ada, &stranger, now).await.unwrap());
+    let of_zoe = store.contact_engagements(ada, zoe).await.unwrap();
+    assert_eq!(of_zoe.len(), 2, "the early one attached too");
+    assert_eq!(of_zoe[0].contact_name.as_deref(), Some("Zoe"));
+    let of_post = store.post_engagements(ada, "urn:li:share:1").await.unwrap();
+    assert_eq!(of_post.len(), 3);
+    assert!(
+        of_post
+            .iter()
+            .any(|e| e.kind == EngagementKind::Reaction && e.contact.is_none())
+    );
+    assert!(
+        store
+            .contact_engagements(bob, zoe)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let sync = EngagementSync {
+        state: EngagementState::Throttled,
+        message: Some("Resource level throttle limit".into()),
+        throttled: 2,
+        polled_at: now,
+        poll_after: Some(now + Duration::minutes(30)),
+    };
+    assert_eq!(store.get_engagement_sync(ada).await.unwrap(), None);
+    store.save_engagement_sync(ada, &sync).await.unwrap();
+    store.save_engagement_sync(ada, &sync).await.unwrap();
+    assert_eq!(store.get_engagement_sync(ada).await.unwrap(), Some(sync));
+
+    // The job's marks: connected users, the reminder claimed once per token end.
+    assert!(store.connected_users().await.unwrap().is_empty());
+    store
+        .save_official_connection(ada, &connection())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.connected_users().await.unwrap(),
+        [(ada, "ada@example.com".to_owned())]
+    );
+    let end = connection().access_expires_at;
+    assert!(
+        !store
+            .claim_reminder(ada, end + Duration::days(1))
+            .await
+            .unwrap(),
+        "another end"
+    );
+    assert!(store.claim_reminder(ada, end).await.unwrap());
+    assert!(!store.claim_reminder(ada, end).await.unwrap(), "once");
+    store.release_reminder(ada).await.unwrap();
+    assert!(store.claim_reminder(ada, end).await.unwrap(), "given back");
+    let failed = OfficialConnection {
+        refresh_failure: Some("invalid_grant".into()),
+        ..connection()
+    };
+    store.save_official_connection(ada, &failed).await.unwrap();
+    assert_eq!(
+        store.get_official_connection(ada).await.unwrap(),
+        Some(failed)
+    );
 }
 
 /// CRM Sync records: only on the user's own contacts, due until checked, then by their time.

@@ -157,6 +157,7 @@ async fn store_grant(
         granted_scopes: grant.scopes.clone(),
         connected_at,
         refreshed_at,
+        refresh_failure: None,
     };
     Ok(state
         .store
@@ -211,11 +212,13 @@ pub async fn fresh_connection(
             Ok(state.store.get_official_connection(user).await?)
         }
         Err(error @ OAuthError::Refused { .. }) => {
-            // A refresh token LinkedIn refuses stays refused: drop it, so the reminder shows.
+            // A refresh token LinkedIn refuses stays refused: drop it, so the reminder shows,
+            // and keep why, so the page says the member must connect again.
             tracing::warn!(%user, %error, "LinkedIn refused the refresh token");
             let without_refresh = OfficialConnection {
                 refresh_token_sealed: None,
                 refresh_expires_at: None,
+                refresh_failure: Some(error.to_string()),
                 ..connection
             };
             state

@@ -5,10 +5,13 @@
 pub mod associations;
 pub mod client;
 pub mod connection;
+pub mod engagement;
 pub mod error;
 pub mod expiry;
+pub mod job;
 pub mod lead_sync;
 pub mod leads;
+pub mod mail;
 pub mod oauth;
 pub mod posting;
 pub mod profile_sync;
@@ -17,6 +20,7 @@ pub mod seal;
 pub mod webhook;
 
 use crate::settings::Settings;
+use mail::ReminderMailer;
 use seal::{Sealer, SecretsKeyError};
 
 /// Where the callback of the OAuth flow lands, under `PING_PUBLIC_URL`.
@@ -37,6 +41,11 @@ pub struct OfficialConfig {
     /// the backend starts without it and the LinkedIn app page says what to set.
     pub sealer: Result<Sealer, SecretsKeyError>,
     pub http: reqwest::Client,
+    /// Sends the expiry reminder by email when SMTP is configured (`serve` has refused a start
+    /// with unusable SMTP settings).
+    pub mailer: Option<ReminderMailer>,
+    /// How often the background job ([`job`]) runs.
+    pub job_interval: std::time::Duration,
 }
 
 /// The client for LinkedIn's hosts: the built-in web roots plus `PING_EXTRA_CA_CERTS`, as the
@@ -61,6 +70,8 @@ impl OfficialConfig {
             public_url: settings.public_url.trim_end_matches('/').to_owned(),
             sealer: Sealer::from_key(settings.secrets_key.as_ref()),
             http: official_http(settings),
+            mailer: ReminderMailer::from_settings(settings).ok().flatten(),
+            job_interval: std::time::Duration::from_secs(settings.official_sync_secs),
         }
     }
 
@@ -84,5 +95,10 @@ impl OfficialConfig {
         let app =
             percent_encoding::utf8_percent_encode(client_id, percent_encoding::NON_ALPHANUMERIC);
         format!("{}{WEBHOOK_PATH}?app={app}", self.public_url)
+    }
+
+    /// The LinkedIn app page's absolute URL, for the reminder email.
+    pub fn app_page_url(&self) -> String {
+        format!("{}/settings/integrations/linkedin/app", self.public_url)
     }
 }

@@ -50,5 +50,9 @@ pub async fn check_associations(
             _ => {}
         }
     }
+    if counts.matched > 0 {
+        // A matched photo may have queued an avatar download.
+        state.avatar_wakeup.notify_one();
+    }
     Ok(counts)
 }

@@ -10,9 +10,10 @@ pub struct ScopeChoice {
 
 pub const LEAD_SYNC: &str = "r_marketing_leadgen_automation";
 pub const PROFILE_ASSOCIATIONS: &str = "r_sales_nav_profiles";
+pub const ENGAGEMENT: &str = "r_organization_social";
 
 /// Every scope offered, in the order shown.
-pub const CHOICES: [ScopeChoice; 7] = [
+pub const CHOICES: [ScopeChoice; 8] = [
     ScopeChoice {
         name: "openid",
         needed_for: "signing in with LinkedIn (who connected the app)",
@@ -36,6 +37,11 @@ pub const CHOICES: [ScopeChoice; 7] = [
     ScopeChoice {
         name: "w_organization_social",
         needed_for: "posting as a Page you administer (Community Management)",
+    },
+    ScopeChoice {
+        name: ENGAGEMENT,
+        needed_for: "engagement sync: reading comments and reactions on your Pages' posts \
+                     (Community Management)",
     },
     ScopeChoice {
         name: "r_ads",

@@ -14,6 +14,7 @@ pub mod import_match;
 mod imports;
 mod official;
 mod official_crm;
+mod official_engagement;
 mod official_posts;
 mod pages;
 mod records;
@@ -30,6 +31,7 @@ pub use attachments::*;
 pub use imports::*;
 pub use official::*;
 pub use official_crm::*;
+pub use official_engagement::*;
 pub use official_posts::*;
 pub use pages::*;
 pub use records::*;
@@ -74,6 +76,7 @@ pub trait Store:
     + OfficialStore
     + CrmRecordStore
     + PostStore
+    + EngagementStore
 {
 }
 
@@ -92,6 +95,7 @@ impl<T> Store for T where
         + OfficialStore
         + CrmRecordStore
         + PostStore
+        + EngagementStore
 {
 }
 

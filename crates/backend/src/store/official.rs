@@ -33,6 +33,9 @@ pub struct OfficialConnection {
     pub granted_scopes: Vec<String>,
     pub connected_at: DateTime<Utc>,
     pub refreshed_at: Option<DateTime<Utc>>,
+    /// Why LinkedIn last refused to renew the tokens (`invalid_grant`…): the member must
+    /// connect again. Cleared by a new grant.
+    pub refresh_failure: Option<String>,
 }
 
 /// A lead to store.

@@ -124,10 +124,17 @@ pub async fn contact(
         .store
         .contact_timeline(session.user, ContactId(id), before, PAGE_SIZE)
         .await?;
+    let engagements = state
+        .store
+        .contact_engagements(session.user, ContactId(id))
+        .await?;
     render(
         "contact.html",
         page_context(&session, "contacts"),
-        context! { contact, conversations, messages => timeline.items, older => timeline.older },
+        context! {
+            contact, conversations, engagements,
+            messages => timeline.items, older => timeline.older,
+        },
     )
 }
 

@@ -16,6 +16,7 @@ mod library;
 mod multi_row;
 mod official;
 mod official_crm;
+mod official_engagement;
 mod official_posts;
 mod open;
 mod pages;

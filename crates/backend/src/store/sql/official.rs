@@ -178,14 +178,15 @@ impl OfficialStore for SqlStore {
     ) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO official_connections (user_id, access_token_sealed, access_expires_at, \
-             refresh_token_sealed, refresh_expires_at, granted_scopes, connected_at, refreshed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (user_id) DO UPDATE SET \
+             refresh_token_sealed, refresh_expires_at, granted_scopes, connected_at, refreshed_at, \
+             refresh_failure) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (user_id) DO UPDATE SET \
              access_token_sealed = excluded.access_token_sealed, \
              access_expires_at = excluded.access_expires_at, \
              refresh_token_sealed = excluded.refresh_token_sealed, \
              refresh_expires_at = excluded.refresh_expires_at, \
              granted_scopes = excluded.granted_scopes, connected_at = excluded.connected_at, \
-             refreshed_at = excluded.refreshed_at",
+             refreshed_at = excluded.refreshed_at, refresh_failure = excluded.refresh_failure",
         )
         .bind(user.0)
         .bind(&connection.access_token_sealed)
@@ -195,6 +196,7 @@ impl OfficialStore for SqlStore {
         .bind(connection.granted_scopes.join(" "))
         .bind(ms(connection.connected_at))
         .bind(connection.refreshed_at.map(ms))
+        .bind(connection.refresh_failure.as_deref())
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -206,7 +208,7 @@ impl OfficialStore for SqlStore {
     ) -> StoreResult<Option<OfficialConnection>> {
         let Some(row) = sqlx::query(
             "SELECT access_token_sealed, access_expires_at, refresh_token_sealed, \
-             refresh_expires_at, granted_scopes, connected_at, refreshed_at \
+             refresh_expires_at, granted_scopes, connected_at, refreshed_at, refresh_failure \
              FROM official_connections WHERE user_id = $1",
         )
         .bind(user.0)
@@ -224,6 +226,7 @@ impl OfficialStore for SqlStore {
             granted_scopes: words(&scopes),
             connected_at: get_time(&row, "connected_at")?,
             refreshed_at: get_opt_time(&row, "refreshed_at")?,
+            refresh_failure: row.try_get("refresh_failure")?,
         }))
     }
 

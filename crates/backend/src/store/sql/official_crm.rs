@@ -107,7 +107,8 @@ impl CrmRecordStore for SqlStore {
         outcome: &AssociationOutcome,
         checked_at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query(
+        let mut tx = self.begin_write().await?;
+        let updated = sqlx::query(
             "UPDATE official_crm_records SET state = $3, member = $4, profile_url = $5, \
              photo_url = $6, message = $7, throttled = $8, checked_at = $9, check_after = $10 \
              WHERE user_id = $1 AND contact_id = $2",
@@ -122,8 +123,50 @@ impl CrmRecordStore for SqlStore {
         .bind(i64::from(outcome.throttled))
         .bind(ms(checked_at))
         .bind(outcome.check_after.map(ms))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        if updated.rows_affected() == 0 {
+            return Ok(());
+        }
+        // Engagement polled before the match is attached now.
+        if let Some(member) = &outcome.member {
+            sqlx::query(
+                "UPDATE official_engagements SET contact_id = $2 \
+                 WHERE user_id = $1 AND actor = $3 AND contact_id IS NULL",
+            )
+            .bind(user.0)
+            .bind(contact.0)
+            .bind(member)
+            .execute(&mut *tx)
+            .await?;
+        }
+        // The public photo becomes the avatar of a contact without one, through the avatar
+        // downloads (the page's CSP shows images from this backend only).
+        if let Some(photo) = &outcome.photo_url {
+            let queued = sqlx::query(
+                "UPDATE contacts SET avatar_url = $3, avatar_state = 'queued' \
+                 WHERE id = $2 AND user_id = $1 AND avatar_hash IS NULL \
+                 AND avatar_state IN ('none', 'failed')",
+            )
+            .bind(user.0)
+            .bind(contact.0)
+            .bind(photo)
+            .execute(&mut *tx)
+            .await?;
+            if queued.rows_affected() == 1 {
+                sqlx::query(
+                    "INSERT INTO avatar_jobs (user_id, contact_id, url, state, created_at) \
+                     VALUES ($1, $2, $3, 'queued', $4)",
+                )
+                .bind(user.0)
+                .bind(contact.0)
+                .bind(photo)
+                .bind(ms(checked_at))
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -18,7 +18,7 @@ use crate::official::connection::{self, AppForm, Callback};
 use crate::official::error::OfficialError;
 use crate::official::expiry::TokenHealth;
 use crate::official::leads::{LeadFormId, format_mapping, parse_mapping};
-use crate::official::scopes::CHOICES;
+use crate::official::scopes::{CHOICES, ENGAGEMENT};
 use crate::routes::guard::CONTENT_SECURITY;
 use crate::state::AppState;
 use crate::store::StoreResult;
@@ -45,7 +45,7 @@ async fn render(
     let user = session.user;
     let official = &state.config.official;
     let app = state.store.get_linkedin_app(user).await?;
-    // A page load is where a due refresh happens: no background job needed for one token.
+    // The background job renews due tokens; a page load does too, in case it has not run yet.
     let connection = match connection::fresh_connection(state, user).await {
         Ok(connection) => connection,
         Err(OfficialError::Store(error)) => return Err(error.into()),
@@ -74,6 +74,7 @@ async fn render(
             refreshed_at => connection.refreshed_at,
             access_expires_at => connection.access_expires_at,
             refresh_expires_at => connection.refresh_token_sealed.as_ref().and(connection.refresh_expires_at),
+            refresh_failure => connection.refresh_failure,
         }
     });
     let mappings: Vec<Value> = state
@@ -84,6 +85,7 @@ async fn render(
         .map(|(form, mapping)| context! { form_id => form.0, text => format_mapping(&mapping) })
         .collect();
     let events = state.store.list_webhook_events(user, 20).await?;
+    let engagement_sync = state.store.get_engagement_sync(user).await?;
     let app = app.map(|app| {
         context! { client_id => app.client_id, webhook_url => official.webhook_url(&app.client_id) }
     });
@@ -92,7 +94,8 @@ async fn render(
         context! {
             ..page_context(session, "settings"),
             ..context! {
-                app, connection, scope_choices, mappings, events,
+                app, connection, scope_choices, mappings, events, engagement_sync,
+                engagement_scope => ENGAGEMENT,
                 redirect_uri => official.redirect_uri(),
                 secrets_key_error => official.sealer.as_ref().err().map(ToString::to_string),
             },

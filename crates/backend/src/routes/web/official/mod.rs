@@ -49,6 +49,7 @@ pub fn router() -> Router<AppState> {
                 .post(posts::send)
                 .layer(DefaultBodyLimit::max(posts::MAX_UPLOAD_BYTES)),
         )
+        .route(posts::POST_PAGE, get(posts::post_page))
         .route("/leads", get(leads::page))
         .route(WEBHOOK_PATH, get(webhook::validate).post(webhook::notify))
 }

@@ -18,6 +18,8 @@ use crate::state::AppState;
 use crate::templates;
 
 pub const PAGE: &str = "/settings/integrations/linkedin/app/posts";
+/// One post's comments and reactions (`?post=<urn>`).
+pub const POST_PAGE: &str = "/settings/integrations/linkedin/app/post";
 /// Largest image accepted in the compose form.
 pub const MAX_UPLOAD_BYTES: usize = 8 << 20;
 
@@ -61,6 +63,31 @@ pub async fn page(
         _ => "LinkedIn refused the post: its answer is in the list.",
     });
     render(&state, &session, context! { notice }, StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+pub struct PostQuery {
+    post: String,
+}
+
+/// A post's engagement, matched to contacts or not.
+pub async fn post_page(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Query(query): Query<PostQuery>,
+) -> Result<Response, PageError> {
+    let engagements = state
+        .store
+        .post_engagements(session.user, &query.post)
+        .await?;
+    let html = templates::render(
+        "official_post.html",
+        context! {
+            ..page_context(&session, "settings"),
+            ..context! { post_urn => query.post, engagements }
+        },
+    )?;
+    Ok(html.into_response())
 }
 
 /// The multipart compose form, read field by field.
