@@ -20,6 +20,8 @@ const SCOPES: [&str; 5] = [
 ];
 const GRACE: &str = "urn:li:person:Gr4ce";
 const STRANGER: &str = "urn:li:person:Str4nger";
+/// The profile link a Profile Association answers (escaped in the page's `href`).
+const SALES_NAV: &str = "https://www.linkedin.com/sales/profile/ACwAAAwMJ8gB1ACz";
 
 /// Connects with `scopes` and sends one post; its URN.
 async fn connected_with_post(official: &Official, scopes: &[&str]) -> String {
@@ -47,7 +49,7 @@ async fn grace_matched(official: &Official) -> i64 {
     official
         .control(
             "associations",
-            json!({"key": key, "body": {"member": GRACE}}),
+            json!({"key": key, "body": {"member": GRACE, "profile": SALES_NAV}}),
         )
         .await;
     let id_text = id.to_string();
@@ -120,6 +122,10 @@ async fn engagement_is_recorded_once_across_two_polls_and_attached_to_the_matchi
     assert!(contact.contains("Great webinar") && contact.contains("PRAISE"));
     assert!(contact.contains(&post), "which post");
     assert!(!contact.contains("Is it recorded?"), "not Grace's");
+    assert!(
+        contact.contains("id=\"sales-navigator-link\"") && contact.contains("ACwAAAwMJ8gB1ACz"),
+        "the association's Sales Navigator profile"
+    );
 
     let post_page = format!("/settings/integrations/linkedin/app/post?post={post}");
     let (status, page) = official

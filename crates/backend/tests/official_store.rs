@@ -388,6 +388,16 @@ async fn crm_records(store: &SqlStore, ada: UserId, bob: UserId) {
         .await
         .unwrap();
     assert_eq!(due_later.len(), 1);
+    assert_eq!(
+        store
+            .contact_crm_record(ada, contact)
+            .await
+            .unwrap()
+            .unwrap()
+            .member,
+        matched.member
+    );
+    assert_eq!(store.contact_crm_record(bob, contact).await.unwrap(), None);
     let listed = store.list_crm_records(ada).await.unwrap();
     assert_eq!(listed[0].contact_name, "Zoe");
     assert_eq!(listed[0].profile_url, matched.profile_url);

@@ -36,6 +36,12 @@ pub trait CrmRecordStore: Send + Sync + 'static {
     ) -> StoreResult<bool>;
     /// The user's records, by contact name.
     async fn list_crm_records(&self, user: UserId) -> StoreResult<Vec<CrmRecord>>;
+    /// One contact's record, for its page.
+    async fn contact_crm_record(
+        &self,
+        user: UserId,
+        contact: ContactId,
+    ) -> StoreResult<Option<CrmRecord>>;
     /// Records to check, never-checked first: those without a set time (pending, or waiting
     /// for the user's fix) and those due again by `now`; at most `limit`.
     async fn due_crm_records(

@@ -12,6 +12,7 @@ use super::page::{PageError, page_context};
 use crate::auth::PageSession;
 use crate::error::ApiError;
 use crate::ids::{ContactId, ConversationId};
+use crate::official::associations::AssociationState;
 use crate::state::AppState;
 use crate::store::{ContactEdit, Cursor};
 use crate::templates;
@@ -128,11 +129,17 @@ pub async fn contact(
         .store
         .contact_engagements(session.user, ContactId(id))
         .await?;
+    // What Sales Navigator's Profile Associations matched (its photo became the avatar).
+    let sales_navigator = state
+        .store
+        .contact_crm_record(session.user, ContactId(id))
+        .await?
+        .filter(|record| record.state == AssociationState::Matched);
     render(
         "contact.html",
         page_context(&session, "contacts"),
         context! {
-            contact, conversations, engagements,
+            contact, conversations, engagements, sales_navigator,
             messages => timeline.items, older => timeline.older,
         },
     )

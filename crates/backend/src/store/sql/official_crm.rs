@@ -78,6 +78,25 @@ impl CrmRecordStore for SqlStore {
         .collect()
     }
 
+    async fn contact_crm_record(
+        &self,
+        user: UserId,
+        contact: ContactId,
+    ) -> StoreResult<Option<CrmRecord>> {
+        sqlx::query(&format!(
+            "SELECT {RECORD_COLUMNS} FROM official_crm_records r \
+             JOIN contacts c ON c.id = r.contact_id \
+             WHERE r.user_id = $1 AND r.contact_id = $2"
+        ))
+        .bind(user.0)
+        .bind(contact.0)
+        .fetch_optional(&self.read_pool)
+        .await?
+        .as_ref()
+        .map(record_from_row)
+        .transpose()
+    }
+
     async fn due_crm_records(
         &self,
         user: UserId,
