@@ -97,6 +97,16 @@ async fn every_documented_answer_has_its_own_state() {
     }
     assert!(page.contains("class=\"sales-nav-link\""));
     assert!(page.contains("class=\"crm-photo\""));
+    // The page's CSP shows this backend's images only: the photo is queued as the avatar.
+    assert!(
+        page.contains("becomes the avatar once downloaded") && !page.contains("<img src=\"http")
+    );
+    let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM avatar_jobs WHERE contact_id = $1")
+        .bind(contacts[0])
+        .fetch_one(official.app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(queued, 1);
     assert!(page.contains("CRM Sync is not enabled"));
     assert!(page.contains("LinkedIn: answer 400 40002"));
 }

@@ -18,6 +18,9 @@ pub struct CrmRecord {
     pub member: Option<String>,
     pub profile_url: Option<String>,
     pub photo_url: Option<String>,
+    /// The contact's stored avatar: the page shows images from this backend only (CSP), so
+    /// the photo shows once the avatar downloads have fetched it.
+    pub avatar_hash: Option<String>,
     pub message: Option<String>,
     pub throttled: u32,
     pub checked_at: Option<DateTime<Utc>>,

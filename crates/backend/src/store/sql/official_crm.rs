@@ -11,7 +11,7 @@ use crate::official::associations::{AssociationOutcome, AssociationState, CrmRec
 use crate::store::{CrmRecord, CrmRecordStore, StoreError, StoreResult};
 
 const RECORD_COLUMNS: &str = "r.contact_id, c.display_name, r.partner, r.instance_id, \
-     r.record_id, r.state, r.member, r.profile_url, r.photo_url, r.message, r.throttled, \
+     r.record_id, r.state, r.member, r.profile_url, r.photo_url, c.avatar_hash, r.message, r.throttled, \
      r.checked_at, r.check_after";
 
 fn record_from_row(row: &AnyRow) -> StoreResult<CrmRecord> {
@@ -29,6 +29,7 @@ fn record_from_row(row: &AnyRow) -> StoreResult<CrmRecord> {
         member: row.try_get("member")?,
         profile_url: row.try_get("profile_url")?,
         photo_url: row.try_get("photo_url")?,
+        avatar_hash: row.try_get("avatar_hash")?,
         message: row.try_get("message")?,
         throttled: u32::try_from(row.try_get::<i64, _>("throttled")?).unwrap_or(u32::MAX),
         checked_at: get_opt_time(row, "checked_at")?,
