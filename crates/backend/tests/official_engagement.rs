@@ -110,6 +110,7 @@ async fn engagement_is_recorded_once_across_two_polls_and_attached_to_the_matchi
 
     official.run_job().await;
     assert_eq!(recorded(&official).await, 58);
+    official.app.clock.advance(Duration::minutes(15));
     official.run_job().await;
     assert_eq!(recorded(&official).await, 58, "each recorded once");
 

@@ -290,9 +290,44 @@ async fn engagement(store: &SqlStore, ada: UserId, bob: UserId) {
         poll_after: Some(now + Duration::minutes(30)),
     };
     assert_eq!(store.get_engagement_sync(ada).await.unwrap(), None);
+    let since = |minutes| now - Duration::minutes(minutes);
+    assert!(
+        store
+            .claim_engagement_poll(ada, now, since(7))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .claim_engagement_poll(ada, now, since(7))
+            .await
+            .unwrap(),
+        "polled just now"
+    );
+    let later = now + Duration::minutes(8);
+    assert!(
+        store
+            .claim_engagement_poll(ada, later, later - Duration::minutes(7))
+            .await
+            .unwrap()
+    );
     store.save_engagement_sync(ada, &sync).await.unwrap();
     store.save_engagement_sync(ada, &sync).await.unwrap();
     assert_eq!(store.get_engagement_sync(ada).await.unwrap(), Some(sync));
+    let after_pause = now + Duration::minutes(30);
+    assert!(
+        !store
+            .claim_engagement_poll(ada, after_pause - Duration::seconds(1), now)
+            .await
+            .unwrap(),
+        "the 429's backoff runs"
+    );
+    assert!(
+        store
+            .claim_engagement_poll(ada, after_pause, now)
+            .await
+            .unwrap()
+    );
 
     // The job's marks: connected users, the reminder claimed once per token end.
     assert!(store.connected_users().await.unwrap().is_empty());

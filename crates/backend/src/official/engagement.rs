@@ -2,7 +2,7 @@
 //! through and recorded once each, attached to the contact whose Profile Association names the
 //! actor. A 429 backs the user's polls off; a 403 says which scope or product is missing.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use reqwest::StatusCode;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -199,14 +199,16 @@ fn failed_sync(error: ApiCallError, throttled_before: u32, now: DateTime<Utc>) -
 /// New engagement recorded by one poll.
 pub type Recorded = u32;
 
-/// Polls the user's posts once, unless a 429's backoff still runs, and keeps the outcome.
+/// Polls the user's posts once, unless a 429's backoff still runs or another backend process
+/// polled within half the job's interval, and keeps the outcome.
 pub async fn sync_engagement(state: &AppState, user: UserId) -> Result<Recorded, OfficialError> {
     let now = state.clock.now();
     let before = state.store.get_engagement_sync(user).await?;
-    if before
-        .as_ref()
-        .and_then(|sync| sync.poll_after)
-        .is_some_and(|after| after > now)
+    let gap = Duration::from_std(state.config.official.job_interval / 2).unwrap_or_default();
+    if !state
+        .store
+        .claim_engagement_poll(user, now, now - gap)
+        .await?
     {
         return Ok(0);
     }

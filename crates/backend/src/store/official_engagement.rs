@@ -134,6 +134,14 @@ pub trait EngagementStore: Send + Sync + 'static {
         post_urn: &str,
     ) -> StoreResult<Vec<EngagementRecord>>;
 
+    /// Claims the user's next engagement poll at `now`: false while a 429's backoff runs, or
+    /// when a poll (of any backend process) started after `polled_since`.
+    async fn claim_engagement_poll(
+        &self,
+        user: UserId,
+        now: DateTime<Utc>,
+        polled_since: DateTime<Utc>,
+    ) -> StoreResult<bool>;
     async fn save_engagement_sync(&self, user: UserId, sync: &EngagementSync) -> StoreResult<()>;
     async fn get_engagement_sync(&self, user: UserId) -> StoreResult<Option<EngagementSync>>;
 

@@ -99,6 +99,29 @@ impl EngagementStore for SqlStore {
             .collect()
     }
 
+    async fn claim_engagement_poll(
+        &self,
+        user: UserId,
+        now: DateTime<Utc>,
+        polled_since: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        // A first poll inserts its row; a later one moves `polled_at` only when it is due.
+        let done = sqlx::query(
+            "INSERT INTO official_engagement_sync (user_id, state, polled_at) \
+             VALUES ($1, $2, $3) ON CONFLICT (user_id) DO UPDATE SET polled_at = excluded.polled_at \
+             WHERE official_engagement_sync.polled_at <= $4 \
+             AND (official_engagement_sync.poll_after IS NULL \
+                  OR official_engagement_sync.poll_after <= $3)",
+        )
+        .bind(user.0)
+        .bind(EngagementState::Ok.name())
+        .bind(ms(now))
+        .bind(ms(polled_since))
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn save_engagement_sync(&self, user: UserId, sync: &EngagementSync) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO official_engagement_sync (user_id, state, message, throttled, \
