@@ -196,12 +196,10 @@ fn failed_sync(error: ApiCallError, throttled_before: u32, now: DateTime<Utc>) -
     }
 }
 
-/// New engagement recorded by one poll.
-pub type Recorded = u32;
-
 /// Polls the user's posts once, unless a 429's backoff still runs or another backend process
-/// polled within half the job's interval, and keeps the outcome.
-pub async fn sync_engagement(state: &AppState, user: UserId) -> Result<Recorded, OfficialError> {
+/// polled within half the job's interval, and keeps the outcome; how many comments and
+/// reactions were new.
+pub async fn sync_engagement(state: &AppState, user: UserId) -> Result<u32, OfficialError> {
     let now = state.clock.now();
     let before = state.store.get_engagement_sync(user).await?;
     let gap = Duration::from_std(state.config.official.job_interval / 2).unwrap_or_default();

@@ -50,7 +50,10 @@ async fn run_for(state: &AppState, user: UserId, email: &str) -> Result<(), Offi
             }
         }
     }
-    sync_engagement(state, user).await?;
+    let recorded = sync_engagement(state, user).await?;
+    if recorded > 0 {
+        tracing::info!(%user, recorded, "LinkedIn comments and reactions recorded");
+    }
     Ok(())
 }
 
