@@ -41,5 +41,12 @@ rm -rf "$bench_dir" && cp -r dist "$bench_dir"
 wasm-bindgen --target web --no-typescript --out-dir "$bench_dir/pkg" --out-name ping_ext \
     target/wasm32-unknown-unknown/release/ping_ext.wasm
 wasm-opt -Oz "$bench_dir/pkg/ping_ext_bg.wasm" -o "$bench_dir/pkg/ping_ext_bg.wasm"
+# The profile-page module's limit: scraper alone (crates/ext-profile/examples/scraper_floor.rs),
+# built and optimised as the shipped modules are.
+cargo build --quiet --release --target wasm32-unknown-unknown -p ping-ext-profile --example scraper_floor
+wasm-bindgen --target web --no-typescript --remove-producers-section --out-dir "$bench_dir/floor" \
+    --out-name scraper_floor target/wasm32-unknown-unknown/release/examples/scraper_floor.wasm
+wasm-opt -Oz "$bench_dir/floor/scraper_floor_bg.wasm" -o "$bench_dir/floor/scraper_floor_bg.wasm"
 cargo build --quiet --profile native-release -p ping-backend -p fake-linkedin
-PING_BENCH_DIST="$PWD/$bench_dir" PING_SHIPPED_DIST="$PWD/dist" node tests/e2e/bench.mjs
+PING_BENCH_DIST="$PWD/$bench_dir" PING_SHIPPED_DIST="$PWD/dist" \
+    PING_SCRAPER_FLOOR="$PWD/$bench_dir/floor/scraper_floor_bg.wasm" node tests/e2e/bench.mjs
