@@ -205,6 +205,29 @@ async fn a_sync_call_answers_202_with_the_queued_request_when_the_wait_ends_firs
 }
 
 #[tokio::test]
+async fn a_forced_call_joining_a_queued_unforced_request_makes_it_forced() {
+    let app = TestApp::new().await;
+    let (_, token, key) = synced_user(&app, "ada@example.com").await;
+    let (_, unforced) = app
+        .post(
+            SYNC,
+            Some(&key),
+            json!({"accountId": OWNER, "force": false}),
+        )
+        .await;
+    assert_eq!(unforced["force"], false);
+
+    let (status, joined) = app
+        .post(SYNC, Some(&key), json!({"accountId": OWNER, "force": true}))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert_eq!(joined["id"], unforced["id"], "joined, not asked for twice");
+    assert_eq!(joined["force"], true);
+    // What reaches the extension passes the 2-hour throttle, as the forced caller asked.
+    assert_eq!(extension_picks_up(&app, &token).await["force"], true);
+}
+
+#[tokio::test]
 async fn a_failed_run_is_answered_with_success_false_and_its_error() {
     let app = TestApp::new().await;
     let (_, token, key) = synced_user(&app, "ada@example.com").await;

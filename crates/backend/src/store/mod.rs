@@ -307,6 +307,9 @@ pub trait RunStore: Send + Sync + 'static {
     async fn list_accounts(&self, user: UserId) -> StoreResult<Vec<AccountStatus>>;
     async fn create_sync_request(&self, user: UserId, request: &SyncRequest) -> StoreResult<()>;
     async fn get_sync_request(&self, user: UserId, id: &str) -> StoreResult<Option<SyncRequest>>;
+    /// Makes a queued request a forced one (a caller asking for force joined it); `false` when
+    /// it is no longer queued, and then its run has passed the throttle already.
+    async fn force_sync_request(&self, user: UserId, id: &str) -> StoreResult<bool>;
     /// Hands the oldest queued request (of `account`, or any account) to the extension.
     async fn deliver_sync_request(
         &self,

@@ -217,6 +217,15 @@ pub async fn sync(
     let account = find_account(&state, auth.user, &call.account_id).await?;
     // A sync already asked for and not finished is joined, not asked for twice.
     let request = match account.pending_request {
+        // Joining an unforced request that has not reached the extension yet: a forced call
+        // must not be answered by a run the throttle skips.
+        Some(mut pending) if call.force && !pending.force => {
+            pending.force = state
+                .store
+                .force_sync_request(auth.user, &pending.id)
+                .await?;
+            pending
+        }
         Some(pending) => pending,
         None => {
             let request = SyncRequest {
