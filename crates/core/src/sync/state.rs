@@ -124,7 +124,8 @@ pub struct HistoryProgress {
 #[serde(
     tag = "reason",
     rename_all = "camelCase",
-    rename_all_fields = "camelCase"
+    rename_all_fields = "camelCase",
+    try_from = "StoredStopReason"
 )]
 pub enum StopReason {
     /// No usable LinkedIn cookies, or LinkedIn ended the session: log in on linkedin.com.
@@ -164,6 +165,51 @@ pub enum StopReason {
 }
 
 /// An unfinished pass: where it is, as of its last acknowledged batch.
+/// A [`StopReason`] as stored, read as one flat record. Deriving `Deserialize` on the
+/// internally tagged enum would buffer every field through serde's `Content` first, which
+/// compiles to several times this code in the extension's wasm (issue 12); the JSON is the same.
+#[derive(Deserialize)]
+struct StoredStopReason {
+    reason: StopKind,
+    until: Option<DateTime<Utc>>,
+    detail: Option<String>,
+}
+
+/// The `reason` tag of a [`StopReason`].
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum StopKind {
+    LinkedInSessionExpired,
+    LinkedInThrottled,
+    LinkedInChallenge,
+    BudgetSpent,
+    LinkedInApiChanged,
+    LinkedInUnavailable,
+    BackendUnreachable,
+    PairingRejected,
+    Failed,
+}
+
+impl TryFrom<StoredStopReason> for StopReason {
+    type Error = &'static str;
+
+    fn try_from(stored: StoredStopReason) -> Result<Self, Self::Error> {
+        let until = || stored.until.ok_or("missing field `until`");
+        let detail = || stored.detail.clone().ok_or("missing field `detail`");
+        Ok(match stored.reason {
+            StopKind::LinkedInSessionExpired => Self::LinkedInSessionExpired,
+            StopKind::LinkedInThrottled => Self::LinkedInThrottled { until: until()? },
+            StopKind::LinkedInChallenge => Self::LinkedInChallenge,
+            StopKind::BudgetSpent => Self::BudgetSpent { until: until()? },
+            StopKind::LinkedInApiChanged => Self::LinkedInApiChanged,
+            StopKind::LinkedInUnavailable => Self::LinkedInUnavailable { detail: detail()? },
+            StopKind::BackendUnreachable => Self::BackendUnreachable { detail: detail()? },
+            StopKind::PairingRejected => Self::PairingRejected,
+            StopKind::Failed => Self::Failed { detail: detail()? },
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Pass {
@@ -262,5 +308,83 @@ impl Pass {
             self.folder = folder;
             self.next_page = Some(Self::first_page(self.started_at));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn every_stop_reason() -> Vec<StopReason> {
+        let until = Utc.with_ymd_and_hms(2025, 10, 9, 9, 0, 0).unwrap();
+        let detail = "HTTP 503".to_owned();
+        vec![
+            StopReason::LinkedInSessionExpired,
+            StopReason::LinkedInThrottled { until },
+            StopReason::LinkedInChallenge,
+            StopReason::BudgetSpent { until },
+            StopReason::LinkedInApiChanged,
+            StopReason::LinkedInUnavailable {
+                detail: detail.clone(),
+            },
+            StopReason::BackendUnreachable {
+                detail: detail.clone(),
+            },
+            StopReason::PairingRejected,
+            StopReason::Failed { detail },
+        ]
+    }
+
+    /// Fails to compile when a variant is added: it needs a `StopKind` and a case above.
+    fn listed(reason: &StopReason) -> bool {
+        match reason {
+            StopReason::LinkedInSessionExpired
+            | StopReason::LinkedInThrottled { .. }
+            | StopReason::LinkedInChallenge
+            | StopReason::BudgetSpent { .. }
+            | StopReason::LinkedInApiChanged
+            | StopReason::LinkedInUnavailable { .. }
+            | StopReason::BackendUnreachable { .. }
+            | StopReason::PairingRejected
+            | StopReason::Failed { .. } => true,
+        }
+    }
+
+    #[test]
+    fn every_stop_reason_reads_back_as_it_was_written() {
+        for reason in every_stop_reason().iter().filter(|reason| listed(reason)) {
+            let json = serde_json::to_string(&reason).unwrap();
+            let read: StopReason = serde_json::from_str(&json).unwrap();
+            assert_eq!(&read, reason, "{json}");
+        }
+        let throttled = serde_json::to_value(StopReason::LinkedInThrottled {
+            until: Utc.with_ymd_and_hms(2025, 10, 9, 9, 0, 0).unwrap(),
+        })
+        .unwrap();
+        assert_eq!(
+            throttled,
+            serde_json::json!({"reason": "linkedInThrottled", "until": "2025-10-09T09:00:00Z"})
+        );
+    }
+
+    #[test]
+    fn a_stop_reason_without_its_field_is_refused_by_name() {
+        let error = serde_json::from_str::<StopReason>(r#"{"reason":"budgetSpent"}"#).unwrap_err();
+        assert!(
+            error.to_string().contains("missing field `until`"),
+            "{error}"
+        );
+        let error = serde_json::from_str::<StopReason>(r#"{"reason":"failed"}"#).unwrap_err();
+        assert!(
+            error.to_string().contains("missing field `detail`"),
+            "{error}"
+        );
+        let error = serde_json::from_str::<StopReason>(r#"{"reason":"bored"}"#).unwrap_err();
+        assert!(
+            error.to_string().contains("unknown variant `bored`"),
+            "{error}"
+        );
     }
 }
