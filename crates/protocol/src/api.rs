@@ -109,8 +109,11 @@ pub struct PairingPollRequest {
 #[serde(
     tag = "status",
     rename_all = "camelCase",
-    rename_all_fields = "camelCase"
+    rename_all_fields = "camelCase",
+    try_from = "crate::flat::PairingPollFields"
 )]
+// The JSON is the tagged enum's either way (crate::flat).
+#[cfg_attr(feature = "schema", schemars(!try_from))]
 pub enum PairingPollResponse {
     /// Not paired yet: poll again.
     Pending {

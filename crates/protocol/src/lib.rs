@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+mod flat;
 pub mod worker;
 
 pub use api::*;

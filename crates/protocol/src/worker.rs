@@ -16,8 +16,11 @@ use crate::api::RunReport;
 #[serde(
     tag = "type",
     rename_all = "camelCase",
-    rename_all_fields = "camelCase"
+    rename_all_fields = "camelCase",
+    try_from = "crate::flat::WorkerRequestFields"
 )]
+// The JSON is the tagged enum's either way (crate::flat).
+#[cfg_attr(feature = "schema", schemars(!try_from))]
 pub enum WorkerRequest {
     /// The content script saw a LinkedIn page load (sync if the throttle allows); `page` is
     /// what the page said about LinkedIn's web client, for the headers of Voyager calls, and
