@@ -5,6 +5,7 @@
 
 use axum::http::StatusCode;
 use chrono::Duration;
+use ping_backend::official::engagement::sync_engagement;
 use serde_json::{Value, json};
 
 use crate::official_helpers::*;
@@ -137,6 +138,48 @@ async fn engagement_is_recorded_once_across_two_polls_and_attached_to_the_matchi
     assert!(page.contains(STRANGER) && page.contains("Is it recorded?"));
     assert!(page.contains("data-attached=\"no\"") && page.contains("Grace Hopper"));
     assert_eq!(engagement_state(&official.app_page().await), "ok");
+}
+
+#[tokio::test]
+async fn a_reaction_changed_between_two_polls_replaces_the_stored_type_and_is_not_counted_new() {
+    let official = official_app().await;
+    connected_with_post(&official, &SCOPES).await;
+    let grace = grace_matched(&official).await;
+    let user = official.app.user_id("ada@example.com").await;
+    let poll = || sync_engagement(&official.app.state, user);
+    let stored = || async {
+        sqlx::query_as::<_, (String, String)>(
+            "SELECT engagement_id, content FROM official_engagements",
+        )
+        .fetch_all(official.app.store.pool())
+        .await
+        .unwrap()
+    };
+    engage(&official, json!({"reactions": [{"actor": GRACE}]})).await;
+    assert_eq!(poll().await.unwrap(), 1);
+    let liked = stored().await;
+    assert_eq!(liked.len(), 1);
+    assert_eq!(liked[0].1, "LIKE");
+
+    // Grace turns her LIKE into PRAISE: LinkedIn keeps the reaction's id.
+    engage(
+        &official,
+        json!({"reactions": [{"actor": GRACE, "reactionType": "PRAISE"}]}),
+    )
+    .await;
+    official.app.clock.advance(Duration::minutes(15));
+    assert_eq!(poll().await.unwrap(), 0, "a changed reaction is not new");
+    assert_eq!(stored().await, [(liked[0].0.clone(), "PRAISE".to_owned())]);
+    let (_, contact) = official
+        .app
+        .page(&format!("/contacts/{grace}"), &official.browser.cookie)
+        .await;
+    assert!(contact.contains("PRAISE"), "{contact}");
+
+    // Polled again unchanged: still one PRAISE.
+    official.app.clock.advance(Duration::minutes(15));
+    assert_eq!(poll().await.unwrap(), 0);
+    assert_eq!(stored().await, [(liked[0].0.clone(), "PRAISE".to_owned())]);
 }
 
 #[tokio::test]

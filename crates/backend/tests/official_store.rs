@@ -362,6 +362,109 @@ async fn engagement(store: &SqlStore, ada: UserId, bob: UserId) {
     );
 }
 
+/// Engagement polled again under the same LinkedIn id: a changed reaction type or an edited
+/// comment replaces the stored content without counting as new; an unchanged one is a no-op.
+async fn changed_engagement_contract(store: &SqlStore) {
+    let now = start_time();
+    let ada = store
+        .create_user("ada@example.com", "hash", now)
+        .await
+        .unwrap();
+    let bob = store
+        .create_user("bob@example.com", "hash", now)
+        .await
+        .unwrap();
+    let post = "urn:li:share:1";
+    let reaction = |content: &str| NewEngagement {
+        engagement_id: format!("urn:li:reaction:(urn:li:person:Zo3,{post})"),
+        kind: EngagementKind::Reaction,
+        post_urn: post.into(),
+        actor: "urn:li:person:Zo3".into(),
+        content: content.into(),
+        occurred_at: now,
+    };
+    let comment = |content: &str| NewEngagement {
+        engagement_id: "urn:li:comment:(urn:li:activity:1,7182400000000000000)".into(),
+        kind: EngagementKind::Comment,
+        content: content.into(),
+        ..reaction("")
+    };
+    let stored = |user| async move {
+        let mut all = store.post_engagements(user, post).await.unwrap();
+        all.sort_by(|a, b| a.engagement_id.cmp(&b.engagement_id));
+        all.into_iter()
+            .map(|e| (e.kind, e.content, e.occurred_at))
+            .collect::<Vec<_>>()
+    };
+    let later = now + Duration::minutes(15);
+
+    assert!(
+        store
+            .record_engagement(ada, &reaction("LIKE"), now)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .record_engagement(ada, &comment("Great webinar"), now)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .record_engagement(bob, &reaction("LIKE"), now)
+            .await
+            .unwrap()
+    );
+
+    // The member turns the LIKE into PRAISE and edits the comment; LinkedIn keeps both ids.
+    let praise = NewEngagement {
+        occurred_at: later,
+        ..reaction("PRAISE")
+    };
+    assert!(
+        !store.record_engagement(ada, &praise, later).await.unwrap(),
+        "a changed reaction is not new"
+    );
+    assert!(
+        !store
+            .record_engagement(ada, &comment("Great webinar, thanks!"), later)
+            .await
+            .unwrap(),
+        "an edited comment is not new"
+    );
+    let changed = vec![
+        (
+            EngagementKind::Comment,
+            "Great webinar, thanks!".to_owned(),
+            now,
+        ),
+        (EngagementKind::Reaction, "PRAISE".to_owned(), now),
+    ];
+    assert_eq!(
+        stored(ada).await,
+        changed,
+        "new content, first occurrence kept"
+    );
+    assert_eq!(
+        stored(bob).await,
+        [(EngagementKind::Reaction, "LIKE".to_owned(), now)],
+        "another user's record of the same id is left alone"
+    );
+
+    // Polled again unchanged: nothing new, nothing changed.
+    assert!(!store.record_engagement(ada, &praise, later).await.unwrap());
+    assert_eq!(stored(ada).await, changed);
+    // And back to LIKE.
+    assert!(
+        !store
+            .record_engagement(ada, &reaction("LIKE"), later)
+            .await
+            .unwrap()
+    );
+    assert_eq!(stored(ada).await[1].1, "LIKE");
+}
+
 /// CRM Sync records: only on the user's own contacts, due until checked, then by their time.
 async fn crm_records(store: &SqlStore, ada: UserId, bob: UserId) {
     let now = start_time();
@@ -462,5 +565,26 @@ async fn the_postgres_store_keeps_the_official_api_contract() {
         return;
     };
     official_contract(&store).await;
+    drop_schema(store, admin, schema).await;
+}
+
+#[tokio::test]
+async fn the_sqlite_store_replaces_a_changed_reaction_or_edited_comment_without_counting_it_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("changed.db").display());
+    let store = SqlStore::connect(&url).await.unwrap();
+    changed_engagement_contract(&store).await;
+    store.close().await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn the_postgres_store_replaces_a_changed_reaction_or_edited_comment_without_counting_it_new()
+{
+    use crate::store_contract::postgres::{drop_schema, scratch_store};
+    let Some((store, admin, schema)) = scratch_store().await else {
+        return;
+    };
+    changed_engagement_contract(&store).await;
     drop_schema(store, admin, schema).await;
 }

@@ -34,7 +34,8 @@ impl EngagementKind {
 /// A comment or reaction as polled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewEngagement {
-    /// LinkedIn's comment or reaction id: the key that makes a second poll a no-op.
+    /// LinkedIn's comment or reaction id: the key that makes a second poll a no-op (but for a
+    /// changed `content`, which replaces the stored one).
     pub engagement_id: String,
     pub kind: EngagementKind,
     pub post_urn: String,
@@ -114,7 +115,9 @@ pub struct EngagementSync {
 #[async_trait]
 pub trait EngagementStore: Send + Sync + 'static {
     /// Stores an engagement once per LinkedIn id, attached to the user's contact whose Profile
-    /// Association names the actor; false if it was stored already.
+    /// Association names the actor; false if it was stored already. A stored one whose content
+    /// changed (a reaction of another type under the same id, an edited comment) takes the new
+    /// content, and is still not new.
     async fn record_engagement(
         &self,
         user: UserId,

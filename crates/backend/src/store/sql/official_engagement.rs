@@ -66,7 +66,21 @@ impl EngagementStore for SqlStore {
         .bind(ms(now))
         .execute(&self.pool)
         .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() == 1 {
+            return Ok(true);
+        }
+        // Stored already: a changed reaction (LinkedIn keeps its id) or an edited comment
+        // replaces the content; the first `occurred_at` and the contact stay.
+        sqlx::query(
+            "UPDATE official_engagements SET content = $3 \
+             WHERE user_id = $1 AND engagement_id = $2 AND content <> $3",
+        )
+        .bind(user.0)
+        .bind(&engagement.engagement_id)
+        .bind(&engagement.content)
+        .execute(&self.pool)
+        .await?;
+        Ok(false)
     }
 
     async fn contact_engagements(
