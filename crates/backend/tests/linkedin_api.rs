@@ -228,6 +228,41 @@ async fn a_forced_call_joining_a_queued_unforced_request_makes_it_forced() {
 }
 
 #[tokio::test]
+async fn simultaneous_calls_for_one_account_answer_with_the_same_request() {
+    let app = TestApp::new().await;
+    let (_, token, key) = synced_user(&app, "ada@example.com").await;
+    let calls: Vec<_> = (0..6)
+        .map(|n| {
+            spawn_call(
+                app.router(),
+                &key,
+                json!({"accountId": OWNER, "force": n == 3}),
+            )
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for call in calls {
+        let (status, answer) = call.await.unwrap();
+        assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
+        ids.push(answer["id"].as_str().unwrap().to_owned());
+    }
+    assert!(ids.iter().all(|id| *id == ids[0]), "one request: {ids:?}");
+    let stored: i64 = sqlx::query("SELECT COUNT(*) AS n FROM sync_requests")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    assert_eq!(stored, 1, "no second request was stored");
+    let delivered = extension_picks_up(&app, &token).await;
+    assert_eq!(delivered["id"], ids[0].as_str());
+    assert_eq!(
+        delivered["force"], true,
+        "the forced caller's request is forced"
+    );
+}
+
+#[tokio::test]
 async fn a_failed_run_is_answered_with_success_false_and_its_error() {
     let app = TestApp::new().await;
     let (_, token, key) = synced_user(&app, "ada@example.com").await;

@@ -483,6 +483,62 @@ async fn contract(store: &dyn Store) {
     assert_eq!(store.list_runs(ada, 10).await.unwrap(), vec![report]);
     assert!(store.list_runs(bob, 10).await.unwrap().is_empty());
 
+    // Simultaneous callers asking for a sync share one request: each joins the queued one or
+    // creates it, never both create. The forced caller's request ends forced either way.
+    let asked = |id: &str, force| SyncRequest {
+        id: id.into(),
+        account_id: owner(),
+        force,
+        state: SyncRequestState::Queued,
+        requested_at: now + Duration::seconds(10),
+    };
+    let calls = ["c1", "c2", "c3", "c4", "c5", "c6"].map(|id| asked(id, id == "c4"));
+    let joined = futures_util::future::join_all(
+        calls
+            .iter()
+            .map(|call| store.join_or_create_sync_request(ada, call)),
+    )
+    .await
+    .into_iter()
+    .map(Result::unwrap)
+    .collect::<Vec<_>>();
+    let shared = joined[0].id.clone();
+    assert!(
+        joined.iter().all(|request| request.id == shared),
+        "one request for every caller: {joined:?}"
+    );
+    let queued = store
+        .deliver_sync_request(ada, Some(&owner()), now)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(queued.id, shared);
+    assert!(queued.force, "the forced caller's request is forced");
+    assert!(
+        store
+            .deliver_sync_request(ada, Some(&owner()), now)
+            .await
+            .unwrap()
+            .is_none(),
+        "no second request was queued"
+    );
+    // A delivered request is still joined (its run is under way), and left as it is.
+    let again = store
+        .join_or_create_sync_request(ada, &asked("c7", true))
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.id.as_str(), again.state),
+        (shared.as_str(), SyncRequestState::Delivered)
+    );
+    assert!(store.get_sync_request(ada, "c7").await.unwrap().is_none());
+    // Bob has no request to join: his is his own.
+    let bobs = store
+        .join_or_create_sync_request(bob, &asked("b1", false))
+        .await
+        .unwrap();
+    assert_eq!((bobs.id.as_str(), bobs.force), ("b1", false));
+
     // API keys: found by hash, listed and revoked by their user only.
     let key = |name, hash| NewApiKey {
         user: ada,

@@ -307,6 +307,15 @@ pub trait RunStore: Send + Sync + 'static {
     async fn list_accounts(&self, user: UserId) -> StoreResult<Vec<AccountStatus>>;
     async fn create_sync_request(&self, user: UserId, request: &SyncRequest) -> StoreResult<()>;
     async fn get_sync_request(&self, user: UserId, id: &str) -> StoreResult<Option<SyncRequest>>;
+    /// The account's pending (queued or delivered, not done) request, joined, or `request`
+    /// stored as a new one when there is none; returns the request the caller now waits for.
+    /// Joining a queued unforced request with a forced `request` makes it forced. Atomic per
+    /// user: two simultaneous calls never both create one.
+    async fn join_or_create_sync_request(
+        &self,
+        user: UserId,
+        request: &SyncRequest,
+    ) -> StoreResult<SyncRequest>;
     /// Makes a queued request a forced one (a caller asking for force joined it); `false` when
     /// it is no longer queued, and then its run has passed the throttle already.
     async fn force_sync_request(&self, user: UserId, id: &str) -> StoreResult<bool>;

@@ -215,30 +215,21 @@ pub async fn sync(
         )));
     }
     let account = find_account(&state, auth.user, &call.account_id).await?;
-    // A sync already asked for and not finished is joined, not asked for twice.
-    let request = match account.pending_request {
-        // Joining an unforced request that has not reached the extension yet: a forced call
-        // must not be answered by a run the throttle skips.
-        Some(mut pending) if call.force && !pending.force => {
-            pending.force = state
-                .store
-                .force_sync_request(auth.user, &pending.id)
-                .await?;
-            pending
-        }
-        Some(pending) => pending,
-        None => {
-            let request = SyncRequest {
+    // A sync already asked for and not finished is joined, not asked for twice; the store
+    // does the join or the create at once, so simultaneous calls share one request.
+    let request = state
+        .store
+        .join_or_create_sync_request(
+            auth.user,
+            &SyncRequest {
                 id: random_token(),
                 account_id: account.account_id.clone(),
                 force: call.force,
                 state: SyncRequestState::Queued,
                 requested_at: state.clock.now(),
-            };
-            state.store.create_sync_request(auth.user, &request).await?;
-            request
-        }
-    };
+            },
+        )
+        .await?;
     let wait = Duration::seconds(i64::try_from(call.wait).unwrap_or(0));
     let deadline = state.clock.now() + wait;
     match wait_for_run(&state, auth.user, &request.id, deadline).await? {

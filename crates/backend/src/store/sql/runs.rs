@@ -7,7 +7,7 @@ use ping_protocol::{AccountStatus, RunReport, SyncRequest, SyncRequestState};
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
-use super::{SqlStore, get_flag, get_json, get_time, ms};
+use super::{Dialect, SqlStore, get_flag, get_json, get_time, ms};
 use crate::ids::UserId;
 use crate::store::{RunStore, StoreError, StoreResult};
 
@@ -129,7 +129,8 @@ impl RunStore for SqlStore {
             .transpose()?;
             let pending_request = sqlx::query(&format!(
                 "SELECT {REQUEST_COLUMNS} FROM sync_requests WHERE user_id = $1 \
-                 AND account_urn = $2 AND state <> 'done' ORDER BY requested_at DESC LIMIT 1"
+                 AND account_urn = $2 AND state <> 'done' \
+                 ORDER BY requested_at DESC, id DESC LIMIT 1"
             ))
             .bind(user.0)
             .bind(&urn)
@@ -197,6 +198,68 @@ impl RunStore for SqlStore {
         .as_ref()
         .map(request_from_row)
         .transpose()
+    }
+
+    async fn join_or_create_sync_request(
+        &self,
+        user: UserId,
+        request: &SyncRequest,
+    ) -> StoreResult<SyncRequest> {
+        // On SQLite the write transaction (`BEGIN IMMEDIATE`) already runs alone. On PostgreSQL
+        // a second caller for the same user waits on the user's row until the first commits,
+        // then sees its request; `NO KEY` so that inserts referencing the user do not wait.
+        let mut tx = self.begin_write().await?;
+        if self.dialect == Dialect::Postgres {
+            sqlx::query("SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE")
+                .bind(user.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+        }
+        let account = request.account_id.to_string();
+        let pending = sqlx::query(&format!(
+            "SELECT {REQUEST_COLUMNS} FROM sync_requests WHERE user_id = $1 \
+             AND account_urn = $2 AND state <> 'done' \
+             ORDER BY requested_at DESC, id DESC LIMIT 1"
+        ))
+        .bind(user.0)
+        .bind(&account)
+        .fetch_optional(&mut *tx)
+        .await?
+        .as_ref()
+        .map(request_from_row)
+        .transpose()?;
+        let joined = match pending {
+            // Joining an unforced request that has not reached the extension yet: a forced
+            // caller must not be answered by a run the throttle skips.
+            Some(mut pending)
+                if request.force && !pending.force && pending.state == SyncRequestState::Queued =>
+            {
+                sqlx::query("UPDATE sync_requests SET force = 1 WHERE id = $1")
+                    .bind(&pending.id)
+                    .execute(&mut *tx)
+                    .await?;
+                pending.force = true;
+                pending
+            }
+            Some(pending) => pending,
+            None => {
+                sqlx::query(
+                    "INSERT INTO sync_requests (id, user_id, account_urn, force, state, \
+                     requested_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&request.id)
+                .bind(user.0)
+                .bind(&account)
+                .bind(i64::from(request.force))
+                .bind(state_str(request.state))
+                .bind(ms(request.requested_at))
+                .execute(&mut *tx)
+                .await?;
+                request.clone()
+            }
+        };
+        tx.commit().await?;
+        Ok(joined)
     }
 
     async fn force_sync_request(&self, user: UserId, id: &str) -> StoreResult<bool> {
