@@ -73,7 +73,10 @@ describe('sync', () => {
         .map((name) => [name, document.querySelector(`meta[name="${name}"]`).content])),
       timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     }));
-    const calls = messagingCalls(await fake.requests());
+    const requests = await fake.requests();
+    assert.equal(requests.filter((r) => r.path === '/voyager/api/me').length, 1,
+      'a new session: LinkedIn is asked once who is logged in');
+    const calls = messagingCalls(requests);
     assert.ok(calls.length > 0, 'the sync made messaging calls');
     for (const call of calls) {
       assert.equal(header(call, 'x-li-lang'), page.i18nLocale);
@@ -132,7 +135,10 @@ describe('sync', () => {
     await fake.clearRequests();
     const run = await syncNow(popup);
     assert.equal(run.outcome, 'completed');
-    const calls = messagingCalls(await fake.requests());
+    const requests = await fake.requests();
+    // The browser's LinkedIn session is the one `/me` answered for in the first sync.
+    assert.equal(requests.filter((r) => r.path === '/voyager/api/me').length, 0, 'no /me');
+    const calls = messagingCalls(requests);
     const conversations = calls.filter((r) => r.query.includes('messengerConversations'));
     const messages = calls.filter((r) => r.query.includes('messengerMessages'));
     assert.equal(conversations.length, 1 + 3, 'the deletion check and one page of each folder');

@@ -118,7 +118,8 @@ describe('the deep history within the budget', () => {
     const run = await syncNow(popup);
     assert.equal(run.outcome, 'interrupted');
     const calls = await voyagerCalls(fake);
-    // The first call that met the checkpoint (`/me`, or the one after it) was the last.
+    // The first call that met the checkpoint (`/me` for a new session, or the one after it) was
+    // the last.
     assert.ok(calls.length <= 2, `never retried into the checkpoint: ${calls.length} calls`);
 
     await waitForPopupState(popup, 'securityCheck');

@@ -345,6 +345,12 @@ opaque_token!(
     SyncToken,
     "sync token"
 );
+opaque_token!(
+    /// What tells one LinkedIn session from another without being it: a digest of the `li_at`
+    /// cookie, made by the host. The same fingerprint is the same logged-in member.
+    SessionFingerprint,
+    "session fingerprint"
+);
 
 /// A GraphQL query id, `<name>.<32 lowercase hex>`, e.g. `messengerConversations.0d5e…`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

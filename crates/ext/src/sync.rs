@@ -3,7 +3,7 @@
 //! Every decision (throttle, paging, batching, backoff, rotation, backfill) is core's.
 
 use chrono::{DateTime, Duration, Utc};
-use ping_core::ids::ProfileUrn;
+use ping_core::ids::{ProfileUrn, SessionFingerprint};
 use ping_core::model::Account;
 use ping_core::sync::attachments::{AttachmentPolicy, AttachmentRequest, AttachmentSkip};
 use ping_core::sync::{
@@ -19,7 +19,7 @@ use ping_protocol::worker::ExtensionSettings;
 
 use crate::backend::{Backend, BackendError};
 use crate::chrome::timer::sleep;
-use crate::chrome::{ChromeError, cookies};
+use crate::chrome::{ChromeError, cookies, crypto};
 use crate::error::WorkerError;
 use crate::{attachment, avatar, convert, store, transport};
 
@@ -43,6 +43,20 @@ async fn linkedin_session() -> Result<Option<LinkedInSession>, ChromeError> {
     let li_at = cookies::cookie_value(LINKEDIN, "li_at").await?;
     let jsessionid = cookies::cookie_value(LINKEDIN, "JSESSIONID").await?;
     Ok(LinkedInSession::from_cookies(li_at.as_deref(), jsessionid.as_deref()).ok())
+}
+
+/// The browser's LinkedIn session as the sync state may keep it: the SHA-256 of its `li_at`
+/// cookie, never the cookie. `None` without usable cookies.
+async fn session_fingerprint() -> Result<Option<SessionFingerprint>, ChromeError> {
+    let li_at = cookies::cookie_value(LINKEDIN, "li_at").await?;
+    let jsessionid = cookies::cookie_value(LINKEDIN, "JSESSIONID").await?;
+    let usable = LinkedInSession::from_cookies(li_at.as_deref(), jsessionid.as_deref()).is_ok();
+    let Some(li_at) = li_at.filter(|_| usable) else {
+        return Ok(None);
+    };
+    let digest = crypto::sha256(li_at.as_bytes()).await?;
+    let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
+    Ok(SessionFingerprint::parse(&hex).ok())
 }
 
 fn new_run_id(now: DateTime<Utc>) -> String {
@@ -203,8 +217,8 @@ impl SyncHost for Worker {
         Utc::now()
     }
 
-    async fn logged_in(&mut self) -> Result<bool, WorkerError> {
-        Ok(linkedin_session().await?.is_some())
+    async fn session_fingerprint(&mut self) -> Result<Option<SessionFingerprint>, WorkerError> {
+        Ok(session_fingerprint().await?)
     }
 
     async fn fetch(

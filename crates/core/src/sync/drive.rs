@@ -16,7 +16,7 @@ use super::planner::{Planner, Progress};
 use super::report::RunReport;
 use super::state::SyncState;
 use super::trigger::SyncTrigger;
-use crate::ids::ProfileUrn;
+use crate::ids::{ProfileUrn, SessionFingerprint};
 use crate::model::Account;
 use crate::voyager::{
     HttpRequest, HttpResponse, LinkedInSession, VoyagerAnswer, VoyagerContext, VoyagerFailure,
@@ -36,8 +36,9 @@ pub trait SyncHost {
 
     /// The current time.
     fn now(&self) -> DateTime<Utc>;
-    /// Whether the browser holds usable LinkedIn cookies right now.
-    async fn logged_in(&mut self) -> Result<bool, Self::Error>;
+    /// The browser's LinkedIn session right now, `None` without usable cookies: a fingerprint
+    /// of it, never the cookie itself.
+    async fn session_fingerprint(&mut self) -> Result<Option<SessionFingerprint>, Self::Error>;
     /// Asks LinkedIn; [`fetch_over_http`] is the way for hosts that speak HTTP.
     async fn fetch(
         &mut self,
@@ -93,8 +94,8 @@ pub async fn drive<H: SyncHost>(
     run_id: String,
     trigger: SyncTrigger,
 ) -> Result<RunReport, H::Error> {
-    let logged_in = host.logged_in().await?;
-    let mut step = planner.start(run_id, trigger, logged_in, host.now());
+    let session = host.session_fingerprint().await?;
+    let mut step = planner.start(run_id, trigger, session, host.now());
     loop {
         host.step_taken(planner.progress()).await?;
         if step.save_state {

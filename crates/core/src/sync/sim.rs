@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
-use crate::ids::{ConversationUrn, Cursor, MessageUrn, ProfileUrn, QueryId, SyncToken};
+use crate::ids::{
+    ConversationUrn, Cursor, MessageUrn, ProfileUrn, QueryId, SessionFingerprint, SyncToken,
+};
 use crate::model::*;
 use crate::sync::attachments::{AttachmentPolicy, AttachmentRequest, AttachmentSkip, SkipReason};
 use crate::sync::{
@@ -45,6 +47,8 @@ pub struct SimLinkedIn {
     /// When each call came, by the simulated clock.
     pub call_times: Vec<DateTime<Utc>>,
     pub clock: DateTime<Utc>,
+    /// The fingerprint of the browser's LinkedIn session (a new login is a new one).
+    pub session: SessionFingerprint,
     /// Deleted conversations, in order; a sync token is the number deleted when it was given.
     pub deleted: Vec<(Conversation, Vec<Message>)>,
     /// The only query ids answered, each for its own variant (`None`: any id is).
@@ -91,6 +95,7 @@ impl SimLinkedIn {
             calls: Vec::new(),
             call_times: Vec::new(),
             clock: at(0),
+            session: SessionFingerprint::parse("session-1").expect("a fingerprint"),
             deleted: Vec::new(),
             live_query_ids: None,
             refused_query_ids: Vec::new(),
@@ -582,8 +587,8 @@ impl SyncHost for SimHost<'_> {
         self.linkedin.clock
     }
 
-    async fn logged_in(&mut self) -> Result<bool, Stopped> {
-        Ok(true)
+    async fn session_fingerprint(&mut self) -> Result<Option<SessionFingerprint>, Stopped> {
+        Ok(Some(self.linkedin.session.clone()))
     }
 
     async fn fetch(

@@ -3,7 +3,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ConversationUrn, MessageUrn, SyncToken};
+use crate::ids::{ConversationUrn, MessageUrn, SessionFingerprint, SyncToken};
 use crate::model::{Account, Conversation, ConversationFolder, Message};
 use crate::voyager::{ConversationsQuery, MessagesQuery};
 
@@ -16,6 +16,10 @@ use super::trigger::SyncTrigger;
 #[serde(rename_all = "camelCase")]
 pub struct SyncState {
     pub(crate) account: Option<Account>,
+    /// The LinkedIn session `/me` named `account` for: while the browser keeps it, no run
+    /// asks again. Forgotten when LinkedIn ends a session.
+    #[serde(default)]
+    pub(crate) session: Option<SessionFingerprint>,
     /// The latest activity of the last complete pass: later passes stop listing there.
     pub(crate) watermark: Option<DateTime<Utc>>,
     pub(crate) last_completed_at: Option<DateTime<Utc>>,

@@ -5,6 +5,7 @@ use proptest::prelude::*;
 
 use super::sim::{SimBackend, SimLinkedIn, Stop, run_sync};
 use super::*;
+use crate::ids::SessionFingerprint;
 use crate::model::ConversationFolder;
 use crate::voyager::{
     MessagesQuery, QueryIdRegistry, QueryKind, VoyagerCall, VoyagerFailure, WorkingQueryIds,
@@ -155,8 +156,9 @@ fn a_second_sync_with_no_new_activity_asks_for_deletions_and_one_page_per_folder
     linkedin.calls.clear();
     linkedin.clock += Duration::hours(2);
     let (_, report) = visit(&mut linkedin, &mut backend, state);
-    assert_eq!(linkedin.calls.len(), 5, "{:?}", linkedin.calls);
-    assert_eq!(linkedin.calls[0], VoyagerCall::Me);
+    // The browser's session is the one `/me` answered for: no `/me`.
+    assert_eq!(linkedin.calls.len(), 4, "{:?}", linkedin.calls);
+    assert!(!linkedin.calls.contains(&VoyagerCall::Me));
     assert_eq!(deletion_checks(&linkedin), 1);
     assert_eq!(list_page_calls(&linkedin), 3);
     assert_eq!(report.expect("finished").messages_processed, 0);
@@ -210,6 +212,46 @@ fn conversations_deleted_on_linkedin_are_reported_once_at_the_next_sync() {
 }
 
 #[test]
+fn a_new_linkedin_session_is_asked_who_it_is() {
+    let (mut linkedin, mut backend, state) = first_sync();
+    linkedin.calls.clear();
+    linkedin.clock += Duration::hours(2);
+    linkedin.session = SessionFingerprint::parse("session-2").expect("a fingerprint");
+    let (state, report) = visit(&mut linkedin, &mut backend, state);
+    assert_eq!(report.expect("finished").outcome, RunOutcome::Completed);
+    assert_eq!(linkedin.calls[0], VoyagerCall::Me);
+
+    // Once answered, that session is known too.
+    linkedin.calls.clear();
+    linkedin.clock += Duration::hours(2);
+    visit(&mut linkedin, &mut backend, state);
+    assert!(
+        !linkedin.calls.contains(&VoyagerCall::Me),
+        "{:?}",
+        linkedin.calls
+    );
+}
+
+#[test]
+fn after_linkedin_ends_the_session_the_next_sync_asks_who_is_logged_in() {
+    let (mut linkedin, mut backend, state) = first_sync();
+    linkedin.clock += Duration::hours(2);
+    linkedin.faults.push_back(VoyagerFailure::SessionExpired);
+    let (state, _) = visit(&mut linkedin, &mut backend, state);
+    assert_eq!(
+        state.stop_reason(),
+        Some(&StopReason::LinkedInSessionExpired)
+    );
+
+    // The same cookie may come back (LinkedIn's hiccup, or a stale jar): LinkedIn says.
+    linkedin.calls.clear();
+    linkedin.clock += Duration::hours(2);
+    let (_, report) = visit(&mut linkedin, &mut backend, state);
+    assert_eq!(report.expect("finished").outcome, RunOutcome::Completed);
+    assert_eq!(linkedin.calls[0], VoyagerCall::Me);
+}
+
+#[test]
 fn a_refused_sync_token_costs_the_deletions_not_the_sync() {
     let (mut linkedin, mut backend, state) = first_sync();
     linkedin.delete_conversation(5);
@@ -236,7 +278,7 @@ fn a_refused_sync_token_costs_the_deletions_not_the_sync() {
     linkedin.calls.clear();
     let (state, _) = visit(&mut linkedin, &mut backend, state);
     assert_eq!(
-        linkedin.calls[1],
+        linkedin.calls[0],
         VoyagerCall::Conversations {
             query: crate::voyager::ConversationsQuery::SyncToken(None),
             folder: ConversationFolder::Inbox,
@@ -393,7 +435,7 @@ fn a_browser_without_linkedin_cookies_does_not_call_linkedin() {
         SyncState::default(),
         &QueryIdRegistry::builtin(),
     );
-    let step = planner.start("r".into(), SyncTrigger::PageVisit, false, sim::at(0));
+    let step = planner.start("r".into(), SyncTrigger::PageVisit, None, sim::at(0));
     assert!(
         matches!(step.next, Next::Finished(report) if report.outcome == RunOutcome::Failed && report.requests_made == 0)
     );
@@ -401,6 +443,10 @@ fn a_browser_without_linkedin_cookies_does_not_call_linkedin() {
         planner.state().stop_reason(),
         Some(&StopReason::LinkedInSessionExpired)
     );
+}
+
+fn session() -> SessionFingerprint {
+    SessionFingerprint::parse("session-1").expect("a fingerprint")
 }
 
 /// Waits out the pacer's gaps between calls.
@@ -416,7 +462,7 @@ fn a_rotated_query_id_is_replaced_by_the_next_candidate() {
     let registry = QueryIdRegistry::builtin();
     let mut planner = Planner::new(SyncConfig::default(), SyncState::default(), &registry);
     let mut linkedin = SimLinkedIn::new(&[1]);
-    let me = planner.start("r".into(), SyncTrigger::Manual, true, sim::at(0));
+    let me = planner.start("r".into(), SyncTrigger::Manual, Some(session()), sim::at(0));
     let Next::Effect(Effect::Fetch(VoyagerFetch { call, .. })) = &me.next else {
         panic!("{me:?}")
     };
@@ -491,7 +537,7 @@ fn a_csrf_failure_is_retried_then_sent_through_a_linkedin_tab() {
         &QueryIdRegistry::builtin(),
     );
     let mut vias = vec![];
-    let mut step = planner.start("r".into(), SyncTrigger::Manual, true, sim::at(0));
+    let mut step = planner.start("r".into(), SyncTrigger::Manual, Some(session()), sim::at(0));
     for _ in 0..3 {
         let Next::Effect(Effect::Fetch(VoyagerFetch { via, .. })) = step.next else {
             panic!("{step:?}")

@@ -6,6 +6,7 @@
 //! assumes it: a rejection of any value is described in words.
 
 pub mod cookies;
+pub mod crypto;
 pub mod runtime;
 pub mod storage;
 pub mod tabs;

@@ -85,6 +85,7 @@ mod tests {
         let urn = conversation["urn"].as_str().expect("a urn");
         let state = serde_json::json!({
             "account": batch["account"],
+            "session": "5f2b",
             "watermark": "2025-10-09T08:53:20Z",
             "lastCompletedAt": null,
             "retryAfter": "2025-10-09T09:53:20Z",

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use fake_linkedin::{AccountSpec, FakeConfig, FakeServer};
-use ping_core::ids::{ConversationUrn, MessageUrn, ProfileUrn};
+use ping_core::ids::{ConversationUrn, MessageUrn, ProfileUrn, SessionFingerprint};
 use ping_core::model::Account;
 use ping_core::sync::attachments::{AttachmentRequest, AttachmentSkip};
 use ping_core::sync::{
@@ -261,8 +261,10 @@ impl SyncHost for NativeWorker<'_> {
         self.harness.clock
     }
 
-    async fn logged_in(&mut self) -> Result<bool, Stopped> {
-        Ok(true)
+    async fn session_fingerprint(&mut self) -> Result<Option<SessionFingerprint>, Stopped> {
+        Ok(Some(
+            SessionFingerprint::parse("native-session").expect("a fingerprint"),
+        ))
     }
 
     async fn fetch(

@@ -16,7 +16,7 @@ use super::pace::{Lane, PacePreset, Slot};
 use super::report::{RunOutcome, RunReport};
 use super::state::{StopReason, SyncState};
 use super::trigger::SyncTrigger;
-use crate::ids::QueryId;
+use crate::ids::{QueryId, SessionFingerprint};
 use crate::model::ConversationFolder;
 use crate::voyager::{QueryIdRegistry, QueryKind, VoyagerAnswer, VoyagerCall};
 
@@ -149,25 +149,34 @@ impl Planner {
         })
     }
 
-    /// Begins a run, or resumes the unfinished pass of an earlier one. `logged_in` is false
-    /// when the browser has no usable LinkedIn cookies.
+    /// Begins a run, or resumes the unfinished pass of an earlier one. `session` is the
+    /// browser's LinkedIn session, `None` without usable cookies. `/me` is asked only for a
+    /// session it has not answered for: the same session is the same member.
     pub(crate) fn start(
         &mut self,
         run_id: String,
         trigger: SyncTrigger,
-        logged_in: bool,
+        session: Option<SessionFingerprint>,
         now: DateTime<Utc>,
     ) -> Step {
         let mut run = Run::new(run_id, trigger, now);
-        let step = if logged_in {
-            self.fetch(&mut run, VoyagerCall::Me, now)
-        } else {
-            self.stop(
+        let known = self
+            .state
+            .account
+            .clone()
+            .filter(|_| session.is_some() && self.state.session == session);
+        let step = match (session, known) {
+            (None, _) => self.stop(
                 &mut run,
                 RunOutcome::Failed,
                 StopReason::LinkedInSessionExpired,
                 now,
-            )
+            ),
+            (Some(_), Some(account)) => self.begin_pass(&mut run, account, now),
+            (Some(session), None) => {
+                run.session = Some(session);
+                self.fetch(&mut run, VoyagerCall::Me, now)
+            }
         };
         self.keep_unless_finished(run, &step);
         step
@@ -389,6 +398,10 @@ impl Planner {
         now: DateTime<Utc>,
     ) -> Step {
         run.note_error(describe(&reason));
+        if reason == StopReason::LinkedInSessionExpired {
+            // Whatever the cookie, the next run asks LinkedIn who is logged in.
+            self.state.session = None;
+        }
         self.state.stop_reason = Some(reason);
         self.finish(run, outcome, now).saving()
     }

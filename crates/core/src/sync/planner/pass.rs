@@ -15,7 +15,8 @@ use crate::sync::state::{InProgress, Pass, StopReason, SyncState};
 use crate::voyager::{ConversationsQuery, MessagesQuery, VoyagerCall};
 
 impl Planner {
-    /// `/me` answered: resume the unfinished pass of this mailbox, or begin a new one.
+    /// `/me` answered, or the session is the one it answered for: resume the unfinished pass
+    /// of this mailbox, or begin a new one.
     pub(super) fn begin_pass(
         &mut self,
         run: &mut Run,
@@ -37,6 +38,9 @@ impl Planner {
             };
         }
         self.state.account = Some(account);
+        if let Some(session) = run.session.take() {
+            self.state.session = Some(session);
+        }
         run.resumed = self.state.pass.is_some();
         let pass = self.state.pass.clone();
         run.pass = Some(pass.unwrap_or_else(|| self.begin_listing(run, now)));

@@ -2,7 +2,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 
-use crate::ids::{ConversationUrn, ProfileUrn, QueryId};
+use crate::ids::{ConversationUrn, ProfileUrn, QueryId, SessionFingerprint};
 use crate::sync::attachments::{AttachmentRequest, AttachmentSkip};
 use crate::sync::effects::{AvatarTransfer, ProfileLookups, PushPlan, Transport};
 use crate::sync::state::{InProgress, Pass};
@@ -18,6 +18,8 @@ pub(super) struct Run {
     pub trigger: SyncTrigger,
     pub started_at: DateTime<Utc>,
     pub phase: Phase,
+    /// The session `/me` is asked about, kept in the state once it answers.
+    pub session: Option<SessionFingerprint>,
     /// The live position of the pass (the checkpoint in `SyncState` lags at the last ack).
     pub pass: Option<Pass>,
     /// The pass was begun by an earlier, interrupted run.
@@ -153,6 +155,7 @@ impl Run {
             trigger,
             started_at: now,
             phase: Phase::Identify,
+            session: None,
             pass: None,
             resumed: false,
             pending: PushPlan::default(),
