@@ -413,13 +413,11 @@ async fn contract(store: &dyn Store) {
     let request = SyncRequest {
         id: "r1".into(),
         account_id: owner(),
-        force: false,
+        force: true,
         state: SyncRequestState::Queued,
         requested_at: now,
     };
     store.create_sync_request(ada, &request).await.unwrap();
-    assert!(!store.force_sync_request(bob, "r1").await.unwrap());
-    assert!(store.force_sync_request(ada, "r1").await.unwrap());
     assert!(
         store
             .deliver_sync_request(bob, None, now)
@@ -433,11 +431,7 @@ async fn contract(store: &dyn Store) {
         .unwrap()
         .unwrap();
     assert_eq!(delivered.state, SyncRequestState::Delivered);
-    assert!(delivered.force, "made forced while queued");
-    assert!(
-        !store.force_sync_request(ada, "r1").await.unwrap(),
-        "a delivered request is no longer changed"
-    );
+    assert!(delivered.force);
     let report = RunReport {
         run_id: "run-1".into(),
         account: Some(owner()),

@@ -316,9 +316,6 @@ pub trait RunStore: Send + Sync + 'static {
         user: UserId,
         request: &SyncRequest,
     ) -> StoreResult<SyncRequest>;
-    /// Makes a queued request a forced one (a caller asking for force joined it); `false` when
-    /// it is no longer queued, and then its run has passed the throttle already.
-    async fn force_sync_request(&self, user: UserId, id: &str) -> StoreResult<bool>;
     /// Hands the oldest queued request (of `account`, or any account) to the extension.
     async fn deliver_sync_request(
         &self,

@@ -262,17 +262,6 @@ impl RunStore for SqlStore {
         Ok(joined)
     }
 
-    async fn force_sync_request(&self, user: UserId, id: &str) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE sync_requests SET force = 1 WHERE id = $1 AND user_id = $2 AND state = 'queued'",
-        )
-        .bind(id)
-        .bind(user.0)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() > 0)
-    }
-
     async fn deliver_sync_request(
         &self,
         user: UserId,
