@@ -99,6 +99,7 @@ pub async fn run_if_due(due: Due) -> Result<Option<RunReport>, WorkerError> {
     let config = SyncConfig {
         pace: settings.pace,
         folders: SyncConfig::folders(settings.sync_spam),
+        relist_after: throttle_policy(&settings).interval,
         attachments: AttachmentPolicy {
             downloads: settings.attachments,
             max_bytes: settings.attachment_max_bytes(),

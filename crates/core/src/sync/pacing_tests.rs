@@ -5,7 +5,7 @@ use proptest::prelude::*;
 
 use super::sim::{SimBackend, SimLinkedIn, Stop, run_paced, run_sync};
 use super::*;
-use crate::voyager::QueryKind;
+use crate::voyager::{QueryKind, VoyagerCall};
 
 /// The most calls in any window of `window` ending at a call.
 fn busiest(times: &[DateTime<Utc>], window: Duration) -> usize {
@@ -128,6 +128,64 @@ fn a_spent_budget_ends_the_run_and_automatic_syncs_wait_until_it_frees() {
         until,
     );
     assert_eq!(after, SyncDecision::Run);
+}
+
+fn list_calls(calls: &[VoyagerCall]) -> usize {
+    calls
+        .iter()
+        .filter(|call| matches!(call, VoyagerCall::Conversations { .. }))
+        .count()
+}
+
+#[test]
+fn a_page_visit_back_for_older_history_soon_after_a_listing_lists_nothing_again() {
+    // The first run lists everything, brings each newest page, and the budget ends it in the
+    // older history.
+    let mut linkedin = SimLinkedIn::new(&vec![100; 40]);
+    let mut backend = SimBackend::default();
+    let paced = |linkedin: &mut SimLinkedIn, backend: &mut SimBackend, state, trigger| {
+        run_paced(
+            linkedin,
+            backend,
+            state,
+            trigger,
+            None,
+            PacePreset::Standard,
+        )
+    };
+    let (state, _) = paced(
+        &mut linkedin,
+        &mut backend,
+        SyncState::default(),
+        SyncTrigger::Manual,
+    );
+    let Some(StopReason::BudgetSpent { until }) = state.stop_reason().cloned() else {
+        panic!("{:?}", state.stop_reason());
+    };
+    assert!(state.has_pending_history() && !state.has_unfinished_pass());
+
+    // The next page visit once the budget frees goes on with the history alone.
+    linkedin.clock = until;
+    linkedin.calls.clear();
+    let (state, report) = paced(&mut linkedin, &mut backend, state, SyncTrigger::PageVisit);
+    assert!(report.expect("ended").messages_processed > 0);
+    assert_eq!(list_calls(&linkedin.calls), 0, "{:?}", linkedin.calls);
+    assert!(!linkedin.calls.is_empty());
+
+    // Sync Now lists whatever the time; so does a page visit once the listing is as old as
+    // the automatic throttle.
+    let Some(StopReason::BudgetSpent { until }) = state.stop_reason().cloned() else {
+        panic!("{:?}", state.stop_reason());
+    };
+    linkedin.clock = until;
+    linkedin.calls.clear();
+    let (state, _) = paced(&mut linkedin, &mut backend, state, SyncTrigger::Manual);
+    assert!(list_calls(&linkedin.calls) > 0);
+    let later = SyncConfig::default().relist_after + Duration::minutes(1);
+    linkedin.clock += later;
+    linkedin.calls.clear();
+    paced(&mut linkedin, &mut backend, state, SyncTrigger::PageVisit);
+    assert!(list_calls(&linkedin.calls) > 0);
 }
 
 #[test]

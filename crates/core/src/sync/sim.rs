@@ -682,8 +682,9 @@ pub fn run_sync(
     stop: Option<Stop>,
 ) -> (SyncState, Option<RunReport>) {
     // Budgets and gaps are the pacing tests'; here they only make the clock jump, and a run the
-    // budget ends is taken up again once it frees, as the next page visit would.
+    // budget ends is taken up again once it frees, by the next page visit.
     let mut earlier: Option<RunReport> = None;
+    let mut trigger = trigger;
     let mut saved = saved;
     loop {
         let (state, report) = run_paced(
@@ -707,6 +708,7 @@ pub fn run_sync(
                 linkedin.clock = linkedin.clock.max(*until);
                 saved = state;
                 earlier = Some(report);
+                trigger = SyncTrigger::PageVisit;
             }
             _ => return (state, Some(report)),
         }

@@ -185,8 +185,13 @@ impl Harness {
                 stop_after_batches,
                 batches_before,
             };
-            let mut report = match drive(&mut planner, &mut host, run_id, SyncTrigger::Manual).await
-            {
+            // The extension resumes after a spent budget at the next page visit.
+            let trigger = if earlier.is_some() {
+                SyncTrigger::PageVisit
+            } else {
+                SyncTrigger::Manual
+            };
+            let mut report = match drive(&mut planner, &mut host, run_id, trigger).await {
                 Ok(report) => report,
                 Err(Stopped) => return (host.saved, None),
             };

@@ -57,6 +57,10 @@ pub struct SyncConfig {
     pub pace: PacePreset,
     /// The folders listed, in this order; a conversation listed in two counts once.
     pub folders: Vec<ConversationFolder>,
+    /// A page visit that resumes the paging of older history lists new activity first only
+    /// when the last complete listing is this old: the automatic throttle's interval, so new
+    /// messages are never staler than without history to page. Other triggers always list.
+    pub relist_after: Duration,
 }
 
 impl Default for SyncConfig {
@@ -80,6 +84,7 @@ impl Default for SyncConfig {
             challenge_slowdown: Duration::days(7),
             pace: PacePreset::Standard,
             folders: SyncConfig::folders(false),
+            relist_after: Duration::hours(2),
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::model::{Account, ConversationFolder, ConversationPage, MessagePage};
 use crate::sync::effects::{Effect, PushAck, PushFailure, PushPlan, Step};
 use crate::sync::report::RunOutcome;
 use crate::sync::state::{InProgress, Pass, StopReason, SyncState};
+use crate::sync::trigger::SyncTrigger;
 use crate::voyager::{ConversationsQuery, MessagesQuery, VoyagerCall};
 
 impl Planner {
@@ -42,10 +43,29 @@ impl Planner {
             self.state.session = Some(session);
         }
         run.resumed = self.state.pass.is_some();
+        if !run.resumed && self.listing_is_fresh(run, now) {
+            // What stopped the last run (a spent budget) is over: this one goes on.
+            self.state.retry_after = None;
+            self.state.stop_reason = None;
+            run.phase = Phase::History;
+            return self.advance_history(run, now).saving();
+        }
         let pass = self.state.pass.clone();
         run.pass = Some(pass.unwrap_or_else(|| self.begin_listing(run, now)));
         run.phase = Phase::Pass;
         self.advance(run, now)
+    }
+
+    /// A page visit that comes back for older history soon after a complete listing goes
+    /// straight to it: listing again would spend calls on pages just read (the budget lets a
+    /// deep history through in many short runs).
+    fn listing_is_fresh(&self, run: &Run, now: DateTime<Utc>) -> bool {
+        run.trigger == SyncTrigger::PageVisit
+            && self.state.has_pending_history()
+            && self
+                .state
+                .last_completed_at
+                .is_some_and(|listed| now - listed < self.config.relist_after)
     }
 
     pub(super) fn take_conversation_page(&mut self, run: &mut Run, page: ConversationPage) {
