@@ -73,6 +73,56 @@ async fn a_requested_sync_is_queued_delivered_by_hello_and_done_by_the_run_repor
 }
 
 #[tokio::test]
+async fn asking_again_while_a_request_is_pending_joins_it() {
+    let app = TestApp::new().await;
+    let (browser, token) = app.paired_user("ada@example.com").await;
+    app.post("/api/v1/sync/push", Some(&token), to_json(&small_batch()))
+        .await;
+    let ask = |force| json!({"accountId": OWNER, "force": force});
+
+    let (_, first) = app
+        .session_post("/api/v1/conversations/sync", &browser, ask(false))
+        .await;
+    let (status, second) = app
+        .session_post("/api/v1/conversations/sync", &browser, ask(true))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert_eq!(second["id"], first["id"], "one run, not two");
+    assert_eq!(
+        second["force"], true,
+        "the forced ask made the queued request forced"
+    );
+
+    let hello = json!({"account": OWNER, "extensionVersion": "0.1.0"});
+    let (_, delivered) = app
+        .post("/api/v1/extension/hello", Some(&token), hello.clone())
+        .await;
+    assert_eq!(delivered["syncRequested"]["id"], first["id"]);
+    // Asked again while that run goes, by the API and by the web UI's button: still one run.
+    let (_, third) = app
+        .session_post("/api/v1/conversations/sync", &browser, ask(true))
+        .await;
+    assert_eq!(third["id"], first["id"]);
+    assert_eq!(third["state"], "delivered");
+    let (status, _, _) = app
+        .form(
+            "/settings/integrations/linkedin/sync",
+            &browser,
+            &[("csrf", &browser.csrf), ("account_id", OWNER)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, again) = app
+        .post("/api/v1/extension/hello", Some(&token), hello)
+        .await;
+    assert_eq!(
+        again["syncRequested"],
+        json!(null),
+        "nothing more was queued"
+    );
+}
+
+#[tokio::test]
 async fn status_reports_every_account_or_one_by_account_id() {
     let app = TestApp::new().await;
     let (browser, token) = app.paired_user("ada@example.com").await;

@@ -417,7 +417,10 @@ async fn contract(store: &dyn Store) {
         state: SyncRequestState::Queued,
         requested_at: now,
     };
-    store.create_sync_request(ada, &request).await.unwrap();
+    store
+        .join_or_create_sync_request(ada, &request)
+        .await
+        .unwrap();
     assert!(
         store
             .deliver_sync_request(bob, None, now)

@@ -305,7 +305,6 @@ pub trait RunStore: Send + Sync + 'static {
     async fn list_runs(&self, user: UserId, limit: u32) -> StoreResult<Vec<RunReport>>;
     /// Every LinkedIn account of the user with its counts, last run and pending request.
     async fn list_accounts(&self, user: UserId) -> StoreResult<Vec<AccountStatus>>;
-    async fn create_sync_request(&self, user: UserId, request: &SyncRequest) -> StoreResult<()>;
     async fn get_sync_request(&self, user: UserId, id: &str) -> StoreResult<Option<SyncRequest>>;
     /// The account's pending (queued or delivered, not done) request, joined, or `request`
     /// stored as a new one when there is none; returns the request the caller now waits for.

@@ -209,7 +209,7 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
                 Some(body::<SyncRequestCreate>),
                 202,
                 Some(body::<SyncRequest>),
-                "Ask the extension to sync at its next contact",
+                "Ask the extension to sync at its next contact; a request already pending for the account is joined and answered",
             ),
             post(sync::request_sync),
         ),

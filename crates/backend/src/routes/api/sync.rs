@@ -105,11 +105,13 @@ pub async fn request_sync(
         state: SyncRequestState::Queued,
         requested_at: state.clock.now(),
     };
-    state
+    // A request already pending for the account is the one to wait for: asking twice
+    // queues one run, not two.
+    let pending = state
         .store
-        .create_sync_request(owner.user, &request)
+        .join_or_create_sync_request(owner.user, &request)
         .await?;
-    Ok((StatusCode::ACCEPTED, Json(request)))
+    Ok((StatusCode::ACCEPTED, Json(pending)))
 }
 
 pub async fn get_request(

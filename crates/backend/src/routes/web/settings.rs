@@ -165,9 +165,10 @@ pub async fn request_sync(
         state: SyncRequestState::Queued,
         requested_at: state.clock.now(),
     };
+    // A second click while a request is pending joins it: one run, not two.
     state
         .store
-        .create_sync_request(session.user, &request)
+        .join_or_create_sync_request(session.user, &request)
         .await?;
     Ok(Redirect::to("/settings/integrations/linkedin?requested=1").into_response())
 }

@@ -171,22 +171,6 @@ impl RunStore for SqlStore {
         Ok(statuses)
     }
 
-    async fn create_sync_request(&self, user: UserId, request: &SyncRequest) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO sync_requests (id, user_id, account_urn, force, state, requested_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&request.id)
-        .bind(user.0)
-        .bind(request.account_id.to_string())
-        .bind(i64::from(request.force))
-        .bind(state_str(request.state))
-        .bind(ms(request.requested_at))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
     async fn get_sync_request(&self, user: UserId, id: &str) -> StoreResult<Option<SyncRequest>> {
         sqlx::query(&format!(
             "SELECT {REQUEST_COLUMNS} FROM sync_requests WHERE id = $1 AND user_id = $2"
