@@ -50,6 +50,15 @@ impl SqlStore {
     }
 }
 
+/// The account's pending request (queued or delivered, not done): the newest, the same one
+/// for the status and for a caller that joins it. Binds the user (`$1`) and the account (`$2`).
+fn pending_request_query() -> String {
+    format!(
+        "SELECT {REQUEST_COLUMNS} FROM sync_requests WHERE user_id = $1 \
+         AND account_urn = $2 AND state <> 'done' ORDER BY requested_at DESC, id DESC LIMIT 1"
+    )
+}
+
 #[async_trait]
 impl RunStore for SqlStore {
     async fn insert_run(
@@ -127,18 +136,14 @@ impl RunStore for SqlStore {
             .await?
             .map(|row| get_json::<RunReport>(&row, "report_json"))
             .transpose()?;
-            let pending_request = sqlx::query(&format!(
-                "SELECT {REQUEST_COLUMNS} FROM sync_requests WHERE user_id = $1 \
-                 AND account_urn = $2 AND state <> 'done' \
-                 ORDER BY requested_at DESC, id DESC LIMIT 1"
-            ))
-            .bind(user.0)
-            .bind(&urn)
-            .fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(request_from_row)
-            .transpose()?;
+            let pending_request = sqlx::query(&pending_request_query())
+                .bind(user.0)
+                .bind(&urn)
+                .fetch_optional(&self.pool)
+                .await?
+                .as_ref()
+                .map(request_from_row)
+                .transpose()?;
             statuses.push(AccountStatus {
                 account_id: ProfileUrn::parse(&urn)
                     .map_err(|error| StoreError::Corrupt(error.to_string()))?,
@@ -200,18 +205,14 @@ impl RunStore for SqlStore {
                 .await?;
         }
         let account = request.account_id.to_string();
-        let pending = sqlx::query(&format!(
-            "SELECT {REQUEST_COLUMNS} FROM sync_requests WHERE user_id = $1 \
-             AND account_urn = $2 AND state <> 'done' \
-             ORDER BY requested_at DESC, id DESC LIMIT 1"
-        ))
-        .bind(user.0)
-        .bind(&account)
-        .fetch_optional(&mut *tx)
-        .await?
-        .as_ref()
-        .map(request_from_row)
-        .transpose()?;
+        let pending = sqlx::query(&pending_request_query())
+            .bind(user.0)
+            .bind(&account)
+            .fetch_optional(&mut *tx)
+            .await?
+            .as_ref()
+            .map(request_from_row)
+            .transpose()?;
         let joined = match pending {
             // Joining an unforced request that has not reached the extension yet: a forced
             // caller must not be answered by a run the throttle skips.
