@@ -11,5 +11,6 @@ pub mod media;
 pub mod model;
 pub mod profile_page;
 pub mod restli;
+pub mod sorted;
 pub mod sync;
 pub mod voyager;

@@ -209,10 +209,12 @@ fn candidates_go_from_the_working_id_to_ids_known_to_answer_another_variant() {
     let bundle = format!("{declared_unknown} {} {OTHER_MESSAGES}", builtin(kind, 1));
     registry.learn_bundle(BUNDLE, &bundle);
     let working_latest = id("messengerMessages.ffffffffffffffffffffffffffffffff");
-    let working = WorkingQueryIds::from([
+    let working: WorkingQueryIds = [
         (kind, working_latest.clone()),
         (QueryKind::MessagesByCursor, id(OTHER_MESSAGES)),
-    ]);
+    ]
+    .into_iter()
+    .collect();
 
     assert_eq!(
         registry.candidates(kind, &working),

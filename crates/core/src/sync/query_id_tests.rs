@@ -43,18 +43,22 @@ fn learnt_from_messaging_page(live: &WorkingQueryIds) -> QueryIdRegistry {
     ] {
         registry.observe_url(&format!(
             "https://www.linkedin.com/voyager/api/voyagerMessagingGraphQL/graphql?queryId={}&variables=()",
-            live[&kind]
+            live.get(&kind).unwrap()
         ));
     }
     let declared = [
         rotated(QueryKind::MessagesLatest, 'a'),
-        live[&QueryKind::MessagesByCursor].clone(),
+        live.get(&QueryKind::MessagesByCursor).unwrap().clone(),
         rotated(QueryKind::ConversationsByCategory, 'b'),
-        live[&QueryKind::MessagesByAnchor].clone(),
+        live.get(&QueryKind::MessagesByAnchor).unwrap().clone(),
         rotated(QueryKind::MessagesLatest, 'c'),
-        live[&QueryKind::MessagesLatest].clone(),
-        live[&QueryKind::ConversationsBySyncToken].clone(),
-        live[&QueryKind::ConversationsByCategory].clone(),
+        live.get(&QueryKind::MessagesLatest).unwrap().clone(),
+        live.get(&QueryKind::ConversationsBySyncToken)
+            .unwrap()
+            .clone(),
+        live.get(&QueryKind::ConversationsByCategory)
+            .unwrap()
+            .clone(),
     ];
     let bundle = declared
         .iter()
@@ -136,10 +140,7 @@ fn a_working_id_that_linkedin_later_refuses_is_tried_once_then_replaced() {
     let state = sync(&mut linkedin, &mut backend, state);
 
     let refused_now = &linkedin.refused_query_ids[refused_first..];
-    assert_eq!(
-        refused_now.first(),
-        Some(&live()[&QueryKind::MessagesLatest])
-    );
+    assert_eq!(refused_now.first(), live().get(&QueryKind::MessagesLatest));
     let mut distinct = refused_now.to_vec();
     distinct.sort();
     distinct.dedup();

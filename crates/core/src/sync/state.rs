@@ -1,10 +1,11 @@
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ConversationUrn, MessageUrn, SessionFingerprint, SyncToken};
 use crate::model::{Account, Conversation, ConversationFolder, Message};
+use crate::sorted::{SortedMap, SortedSet};
 use crate::voyager::{ConversationsQuery, MessagesQuery};
 
 use super::pace::PaceLog;
@@ -28,7 +29,7 @@ pub struct SyncState {
     pub(crate) stop_reason: Option<StopReason>,
     /// Per conversation, the activity up to which every message has been pushed and
     /// acknowledged; message paging stops there.
-    pub(crate) synced_through: BTreeMap<ConversationUrn, DateTime<Utc>>,
+    pub(crate) synced_through: SortedMap<ConversationUrn, DateTime<Utc>>,
     /// The unfinished pass, as of its last acknowledged batch.
     pub(crate) pass: Option<Pass>,
     /// LinkedIn's token as of the start of the last complete pass: the next pass asks which
@@ -38,7 +39,7 @@ pub struct SyncState {
     /// Conversations whose older messages are still to come: the first pass brought only
     /// their newest page (recent first); later runs page back from here within the budget.
     #[serde(default)]
-    pub(crate) history: BTreeMap<ConversationUrn, InProgress>,
+    pub(crate) history: SortedMap<ConversationUrn, InProgress>,
     /// LinkedIn's message pages were seen to carry `prevCursor`: from then on a page without
     /// one is the end of a conversation's history, and no confirming request is needed.
     #[serde(default)]
@@ -239,17 +240,17 @@ pub(crate) struct Pass {
     /// The conversation whose messages are being paged, and the next page to ask for.
     pub current: Option<InProgress>,
     /// Conversations listed in this pass, to skip repeats when pages overlap.
-    pub seen: BTreeSet<ConversationUrn>,
+    pub seen: SortedSet<ConversationUrn>,
     /// Changed conversations listed but not yet sent to the backend, and the latest message
     /// the list carried for each.
     #[serde(default)]
     pub to_announce: VecDeque<Conversation>,
     #[serde(default)]
-    pub latest: BTreeMap<ConversationUrn, Message>,
+    pub latest: SortedMap<ConversationUrn, Message>,
     /// Latest messages sent with their conversation: a message page that brings one again
     /// does not push it twice.
     #[serde(default)]
-    pub listed: BTreeSet<MessageUrn>,
+    pub listed: SortedSet<MessageUrn>,
     /// Whether this pass has asked LinkedIn for deleted conversations yet (its first call).
     #[serde(default)]
     pub deletions_checked: bool,
@@ -290,10 +291,10 @@ impl Pass {
             queue: VecDeque::new(),
             bare: VecDeque::new(),
             current: None,
-            seen: BTreeSet::new(),
+            seen: SortedSet::new(),
             to_announce: VecDeque::new(),
-            latest: BTreeMap::new(),
-            listed: BTreeSet::new(),
+            latest: SortedMap::new(),
+            listed: SortedSet::new(),
             deletions_checked: false,
             next_sync_token: None,
         }

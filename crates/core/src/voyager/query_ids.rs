@@ -7,14 +7,13 @@
 //! static host). Neither says which variant an id answers, and every id tried costs a LinkedIn
 //! request, so [`QueryIdRegistry::candidates`] orders them by how likely each is to work.
 
-use std::collections::BTreeMap;
-
 use percent_encoding::percent_decode_str;
 use serde::{Deserialize, Serialize};
 
 use super::QueryKind;
 use crate::ids::QueryId;
 use crate::restli::RestliValue;
+use crate::sorted::SortedMap;
 
 /// At most this many observed ids are kept; the oldest observation is dropped first.
 pub const MAX_OBSERVED: usize = 20;
@@ -83,7 +82,7 @@ const BUILTIN: [(QueryKind, &[&str]); 5] = [
 
 /// Per variant, the query id LinkedIn last answered: the next request of that variant tries it
 /// first. Kept in the sync state, at most one id per [`QueryKind`].
-pub type WorkingQueryIds = BTreeMap<QueryKind, QueryId>;
+pub type WorkingQueryIds = SortedMap<QueryKind, QueryId>;
 
 /// What a LinkedIn page showed of the query ids its web client uses, as the content script read
 /// it. Unchecked: the registry takes only what it can verify the form and origin of.
@@ -111,7 +110,7 @@ pub struct QueryIdRegistry {
     /// Ids of requests the page made: live.
     observed: Vec<QueryId>,
     /// The variant of those whose request showed it by its variables.
-    observed_variants: BTreeMap<QueryId, QueryKind>,
+    observed_variants: SortedMap<QueryId, QueryKind>,
     /// Ids the web client's scripts declare: current, of unknown variant, many never used.
     declared: Vec<QueryId>,
     /// Bundle addresses already scanned.
@@ -123,8 +122,8 @@ pub struct QueryIdRegistry {
 struct Stored {
     #[serde(default)]
     observed: Vec<QueryId>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    observed_variants: BTreeMap<QueryId, QueryKind>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    observed_variants: SortedMap<QueryId, QueryKind>,
     #[serde(default)]
     declared: Vec<QueryId>,
     #[serde(default)]

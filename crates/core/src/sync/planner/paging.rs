@@ -6,12 +6,11 @@
 //! message pages, a page without one is the last. Older pages are asked for by that cursor
 //! (no repeats); the newest page carries none, so the first step back is by timestamp.
 
-use std::collections::BTreeSet;
-
 use chrono::{DateTime, Duration, Utc};
 
 use crate::ids::MessageUrn;
 use crate::model::{Message, MessagePage};
+use crate::sorted::SortedSet;
 use crate::sync::state::InProgress;
 use crate::voyager::{MessagesQuery, PAGE_SIZE};
 
@@ -29,7 +28,7 @@ pub(super) fn read_page(
     current: &mut InProgress,
     page: MessagePage,
     floor: Option<DateTime<Utc>>,
-    skip: &BTreeSet<MessageUrn>,
+    skip: &SortedSet<MessageUrn>,
     cursors_seen: bool,
 ) -> PageVerdict {
     let asked = current.next.clone();

@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::Planner;
 use super::run::{Phase, Resume, Run};
 use crate::ids::QueryId;
+use crate::sorted::SortedSet;
 use crate::sync::effects::{Step, Transport};
 use crate::sync::report::RunOutcome;
 use crate::sync::state::StopReason;
@@ -84,8 +85,7 @@ impl Planner {
                         self.state.working_query_ids.remove(&kind);
                     }
                     run.refused_query_ids
-                        .entry(kind)
-                        .or_default()
+                        .get_or_insert_with(kind, SortedSet::new)
                         .insert(refused);
                 }
                 if self.query_id_to_try(run, kind).is_some() {

@@ -1,8 +1,7 @@
-use std::collections::{BTreeMap, BTreeSet};
-
 use chrono::{DateTime, Utc};
 
 use crate::ids::{ConversationUrn, ProfileUrn, QueryId, SessionFingerprint};
+use crate::sorted::{SortedMap, SortedSet};
 use crate::sync::attachments::{AttachmentRequest, AttachmentSkip};
 use crate::sync::effects::{AvatarTransfer, ProfileLookups, PushPlan, Transport};
 use crate::sync::state::{InProgress, Pass};
@@ -30,14 +29,14 @@ pub(super) struct Run {
     /// The conversation whose older history is being paged (after the pass).
     pub history: Option<InProgress>,
     /// Conversations whose history this run has begun, so that none is paged twice.
-    pub history_begun: BTreeSet<ConversationUrn>,
+    pub history_begun: SortedSet<ConversationUrn>,
     pub awaiting: Option<Awaiting>,
     pub transport: Transport,
     pub csrf_failures: u32,
     /// Consecutive failed attempts of the awaited effect.
     pub attempts: u32,
     /// The query ids LinkedIn refused in this run, per variant: the next candidate is tried.
-    pub refused_query_ids: BTreeMap<QueryKind, BTreeSet<QueryId>>,
+    pub refused_query_ids: SortedMap<QueryKind, SortedSet<QueryId>>,
     pub backfill: Vec<ProfileUrn>,
     pub backfill_next: usize,
     pub lookups: ProfileLookups,
@@ -161,12 +160,12 @@ impl Run {
             pending: PushPlan::default(),
             completed: Vec::new(),
             history: None,
-            history_begun: BTreeSet::new(),
+            history_begun: SortedSet::new(),
             awaiting: None,
             transport: Transport::Direct,
             csrf_failures: 0,
             attempts: 0,
-            refused_query_ids: BTreeMap::new(),
+            refused_query_ids: SortedMap::new(),
             backfill: Vec::new(),
             backfill_next: 0,
             backend_answered: false,
