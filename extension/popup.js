@@ -195,7 +195,9 @@ const RENDER = {
     $('status-detail').textContent = `Started ${relative(state.startedAt)}.`;
     show('syncing', true);
     renderBar(state.history);
-    $('progress').textContent = `${plural(state.conversations, 'conversation')} and ${plural(state.messages, 'message')} so far`;
+    const counts = [plural(state.conversations, 'conversation'), plural(state.messages, 'message')];
+    if (state.attachments > 0) counts.push(plural(state.attachments, 'attachment'));
+    $('progress').textContent = `${counts.slice(0, -1).join(', ')} and ${counts[counts.length - 1]} so far`;
     renderSafety(state, null);
   },
   securityCheck(state) {

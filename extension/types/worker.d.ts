@@ -161,6 +161,8 @@ export type PopupState =
   conversations: number;
   /** Messages fetched so far. */
   messages: number;
+  /** Attachments stored in the CRM so far. */
+  attachments: number;
   /** When the run began. */
   startedAt: string;
   /** LinkedIn calls made against the pace's budgets. */

@@ -42,6 +42,7 @@ async function loggedIn(backend, email, password) {
 
 describe('attachments', () => {
   let fake; let backend; let browser; let popup; let web; let added; let run; let downloads;
+  let progressShown;
 
   before(async () => {
     ({ fake, backend, browser, popup, web } = await startPaired({
@@ -58,7 +59,15 @@ describe('attachments', () => {
     await fake.tuning({ attachmentTtlSecs: 3600 });
     await updateSettings(popup, { attachments: 'all' });
     await fake.clearRequests();
+    // Every progress line the popup shows during the run, however briefly.
+    await popup.evaluate(() => {
+      window.progressShown = [];
+      const line = document.getElementById('progress');
+      new MutationObserver(() => window.progressShown.push(line.textContent))
+        .observe(line, { childList: true, characterData: true, subtree: true });
+    });
     run = await syncNow(popup);
+    progressShown = await popup.evaluate(() => window.progressShown);
     assert.equal(run.outcome, 'completed', JSON.stringify(run.errors));
     downloads = (await fake.requests()).filter((r) => r.path.startsWith('/dms/prv/'));
   });
@@ -74,6 +83,9 @@ describe('attachments', () => {
 
   test('the picture, the PDF and the voice message are stored, expired links refreshed by re-reading', async () => {
     assert.equal(run.attachmentsStored, 3, JSON.stringify(run));
+    // The popup counted them as they went: the last phase of a run moves no other figure.
+    assert.ok(progressShown.some((line) => / and [12] attachments? so far$/.test(line)),
+      JSON.stringify(progressShown));
     // Every link the backend held had expired: each was asked once as it was, then its message
     // re-read and the fresh link fetched. No link was asked twice.
     const byAsset = new Map();

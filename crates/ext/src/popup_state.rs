@@ -43,6 +43,7 @@ pub fn popup_state(facts: &Facts<'_>) -> PopupState {
         return PopupState::Syncing {
             conversations: progress.conversations,
             messages: progress.messages,
+            attachments: progress.attachments,
             started_at: progress.started_at,
             history: history(facts.sync),
             budget: budget(facts),
@@ -234,6 +235,7 @@ mod tests {
             started_at: now(),
             conversations: 3,
             messages: 40,
+            attachments: 2,
         };
         let state = popup_state(&Facts {
             running: Some(progress),
@@ -245,6 +247,7 @@ mod tests {
             PopupState::Syncing {
                 conversations: 3,
                 messages: 40,
+                attachments: 2,
                 started_at: now(),
                 history: None,
                 budget: unused_budget(),

@@ -248,6 +248,8 @@ pub enum PopupState {
         conversations: u32,
         /// Messages fetched so far.
         messages: u32,
+        /// Attachments stored in the CRM so far.
+        attachments: u32,
         /// When the run began.
         started_at: DateTime<Utc>,
         /// While older history is still coming.

@@ -396,6 +396,7 @@ fn worker_messages_keep_their_wire_shape() {
         PopupState::Syncing {
             conversations: 3,
             messages: 40,
+            attachments: 2,
             started_at: at(0),
             history: None,
             budget: BudgetView {

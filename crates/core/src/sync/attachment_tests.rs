@@ -58,6 +58,15 @@ fn attachments_the_backend_lacks_are_downloaded_after_the_pass_and_counted_as_li
     assert_eq!(report.attachments_stored, 3);
     assert_eq!(backend.uploads.len(), 3);
     assert!(backend.uploads.values().all(|&uploads| uploads == 1));
+    // The popup counts them while they go: the last phase moves no other figure.
+    let shown: Vec<u32> = backend
+        .progress_shown
+        .iter()
+        .map(|progress| progress.attachments)
+        .collect();
+    assert!(shown.windows(2).all(|pair| pair[0] <= pair[1]), "{shown:?}");
+    // The run's end replaces the progress with its report, which counts the last one.
+    assert!(shown.contains(&1) && shown.contains(&2), "{shown:?}");
     assert_eq!(linkedin.downloads.len(), 3);
     assert_eq!(
         report.requests_made as usize,

@@ -11,9 +11,9 @@ use crate::ids::{
 use crate::model::*;
 use crate::sync::attachments::{AttachmentPolicy, AttachmentRequest, AttachmentSkip, SkipReason};
 use crate::sync::{
-    AttachmentFetched, PaceLog, PacePreset, Planner, ProfileLookups, PushAck, PushFailure,
-    PushPlan, RunReport, StopReason, SyncConfig, SyncHost, SyncState, SyncTrigger, VoyagerFetch,
-    drive,
+    AttachmentFetched, PaceLog, PacePreset, Planner, ProfileLookups, Progress, PushAck,
+    PushFailure, PushPlan, RunReport, StopReason, SyncConfig, SyncHost, SyncState, SyncTrigger,
+    VoyagerFetch, drive,
 };
 use crate::voyager::{
     ConversationsQuery, HttpResponse, MemberIdentity, MessagesQuery, QueryIdRegistry,
@@ -447,6 +447,8 @@ pub struct SimBackend {
     pub uploads: BTreeMap<(MessageUrn, u32), u32>,
     /// Attachments reported skipped, with the reason.
     pub skipped: BTreeMap<(MessageUrn, u32), SkipReason>,
+    /// The progress each step of a run published, as the popup would show it.
+    pub progress_shown: Vec<Progress>,
 }
 
 impl SimBackend {
@@ -663,6 +665,11 @@ impl SyncHost for SimHost<'_> {
 
     async fn save_state(&mut self, state: &SyncState) -> Result<(), Stopped> {
         self.saved = state.clone();
+        Ok(())
+    }
+
+    async fn step_taken(&mut self, progress: Option<Progress>) -> Result<(), Stopped> {
+        self.backend.progress_shown.extend(progress);
         Ok(())
     }
 

@@ -118,6 +118,9 @@ pub struct Progress {
     pub conversations: u32,
     /// Messages fetched so far.
     pub messages: u32,
+    /// Attachments stored in the CRM so far: the last phase of a run moves no other count.
+    #[serde(default)]
+    pub attachments: u32,
 }
 
 /// Drives one sync run over a [`SyncState`]; see the module docs.
@@ -151,6 +154,7 @@ impl Planner {
             started_at: run.started_at,
             conversations: run.counters.conversations + run.completed.len() as u32,
             messages: run.counters.messages_fetched,
+            attachments: run.counters.attachments,
         })
     }
 
