@@ -110,6 +110,16 @@ fn where_linkedin_lists_every_folder_each_conversation_still_arrives_once_at_one
 
 #[test]
 fn new_activity_in_a_message_request_is_synced_at_the_next_visit() {
+    let (linkedin, backend, report) = visit_after(|linkedin| linkedin.add_messages(3, 2));
+    assert_eq!(report.messages_processed, 2);
+    assert_eq!(
+        backend.stored.len(),
+        linkedin.all_messages().len() - messages_in(&linkedin, ConversationFolder::Spam).len()
+    );
+}
+
+/// The mailbox synced whole by Sync Now, then a page visit's sync after `change`.
+fn visit_after(change: impl FnOnce(&mut SimLinkedIn)) -> (SimLinkedIn, SimBackend, RunReport) {
     let mut linkedin = mailbox(true);
     let mut backend = SimBackend::default();
     let (state, _) = run_sync(
@@ -119,7 +129,8 @@ fn new_activity_in_a_message_request_is_synced_at_the_next_visit() {
         SyncTrigger::Manual,
         None,
     );
-    linkedin.add_messages(3, 2);
+    change(&mut linkedin);
+    linkedin.calls.clear();
     let (_, report) = run_sync(
         &mut linkedin,
         &mut backend,
@@ -127,9 +138,43 @@ fn new_activity_in_a_message_request_is_synced_at_the_next_visit() {
         SyncTrigger::PageVisit,
         None,
     );
-    assert_eq!(report.expect("finished").messages_processed, 2);
+    (linkedin, backend, report.expect("finished"))
+}
+
+fn message_pages_asked(linkedin: &SimLinkedIn) -> usize {
+    linkedin
+        .calls
+        .iter()
+        .filter(|call| matches!(call, VoyagerCall::Messages { .. }))
+        .count()
+}
+
+#[test]
+fn a_conversation_archived_without_new_activity_moves_folder_in_the_crm_for_no_extra_request() {
+    let (linkedin, backend, report) = visit_after(|linkedin| linkedin.categorise(20, &["ARCHIVE"]));
+    let archived = &linkedin.conversations[20].0.urn;
+    assert_eq!(report.outcome, RunOutcome::Completed, "{:?}", report.errors);
     assert_eq!(
-        backend.stored.len(),
-        linkedin.all_messages().len() - messages_in(&linkedin, ConversationFolder::Spam).len()
+        backend.folders.get(archived),
+        Some(&ConversationFolder::Archived)
+    );
+    assert_eq!(report.messages_processed, 0);
+    assert_eq!(message_pages_asked(&linkedin), 0, "{:?}", linkedin.calls);
+}
+
+#[test]
+fn a_conversation_taken_out_of_spam_without_new_activity_arrives_with_its_messages() {
+    let (linkedin, backend, report) = visit_after(|linkedin| linkedin.categorise(12, &["INBOX"]));
+    let (rescued, messages) = &linkedin.conversations[12];
+    assert_eq!(report.outcome, RunOutcome::Completed, "{:?}", report.errors);
+    assert_eq!(
+        backend.folders.get(&rescued.urn),
+        Some(&ConversationFolder::Inbox)
+    );
+    assert!(!messages.is_empty());
+    assert!(
+        messages
+            .iter()
+            .all(|message| backend.stored.get(&message.urn) == Some(&1))
     );
 }

@@ -49,8 +49,11 @@ pub struct SimLinkedIn {
     pub clock: DateTime<Utc>,
     /// The fingerprint of the browser's LinkedIn session (a new login is a new one).
     pub session: SessionFingerprint,
-    /// Deleted conversations, in order; a sync token is the number deleted when it was given.
+    /// Deleted conversations, in order.
     pub deleted: Vec<(Conversation, Vec<Message>)>,
+    /// Conversations changed (a new message, another folder), in order. A sync token is
+    /// `<deleted>:<changed>`, the lengths of both when it was given.
+    pub changed: Vec<ConversationUrn>,
     /// The only query ids answered, each for its own variant (`None`: any id is).
     pub live_query_ids: Option<WorkingQueryIds>,
     /// The query ids refused, in order.
@@ -97,6 +100,7 @@ impl SimLinkedIn {
             clock: at(0),
             session: SessionFingerprint::parse("session-1").expect("a fingerprint"),
             deleted: Vec::new(),
+            changed: Vec::new(),
             live_query_ids: None,
             refused_query_ids: Vec::new(),
             learnt_query_ids: QueryIdRegistry::builtin(),
@@ -158,6 +162,7 @@ impl SimLinkedIn {
     /// New messages arrive now in conversation `index`.
     pub fn add_messages(&mut self, index: usize, count: usize) {
         self.clock += Duration::minutes(1);
+        self.changed.push(self.conversations[index].0.urn.clone());
         let base = self.conversations[index].1.len();
         for n in 0..count {
             self.push_message(
@@ -235,6 +240,7 @@ impl SimLinkedIn {
 
     /// Conversation `index` has these categories (e.g. a message request, an archived one).
     pub fn categorise(&mut self, index: usize, categories: &[&str]) {
+        self.changed.push(self.conversations[index].0.urn.clone());
         self.conversations[index].0.categories = categories
             .iter()
             .map(|category| (*category).to_owned())
@@ -339,32 +345,41 @@ impl SimLinkedIn {
             .filter(listed)
             .collect();
         sorted.sort_by_key(|c| (std::cmp::Reverse(c.last_activity_at), c.urn.clone()));
-        let start = match query {
-            ConversationsQuery::Before(before) => sorted
-                .iter()
-                .position(|c| c.last_activity_at < *before)
-                .unwrap_or(sorted.len()),
-            ConversationsQuery::Cursor(cursor) => cursor.as_str().parse().expect("our own cursor"),
-            ConversationsQuery::SyncToken(_) => 0,
-        };
-        let end = (start + 20).min(sorted.len());
-        let conversations = sorted[start..end].iter().map(|c| (*c).clone()).collect();
         if let ConversationsQuery::SyncToken(token) = query {
-            let since: usize = token.as_ref().map_or(self.deleted.len(), |token| {
-                token.as_str().parse().expect("our own token")
-            });
+            // Without a token the most recent; with one, only those changed since.
+            let (deleted_since, changed_since) =
+                token.as_ref().map_or((self.deleted.len(), 0), |token| {
+                    let (deleted, changed) = token.as_str().split_once(':').expect("our own token");
+                    (
+                        deleted.parse().expect("our own token"),
+                        changed.parse().expect("our own token"),
+                    )
+                });
+            let changed = &self.changed[changed_since..];
+            sorted.retain(|c| token.is_none() || changed.contains(&c.urn));
+            sorted.truncate(20);
+            let token = format!("{}:{}", self.deleted.len(), self.changed.len());
             return ConversationPage {
-                conversations,
-                new_sync_token: Some(
-                    SyncToken::parse(&self.deleted.len().to_string()).expect("valid"),
-                ),
-                deleted: self.deleted[since..]
+                conversations: sorted.into_iter().cloned().collect(),
+                new_sync_token: Some(SyncToken::parse(&token).expect("valid")),
+                deleted: self.deleted[deleted_since..]
                     .iter()
                     .map(|(c, _)| c.urn.clone())
                     .collect(),
                 ..ConversationPage::default()
             };
         }
+        let start = match query {
+            ConversationsQuery::Before(before) => sorted
+                .iter()
+                .position(|c| c.last_activity_at < *before)
+                .unwrap_or(sorted.len()),
+            ConversationsQuery::Cursor(cursor) => cursor.as_str().parse().expect("our own cursor"),
+            ConversationsQuery::SyncToken(_) => unreachable!("answered above"),
+        };
+        let end = (start + 20).min(sorted.len());
+        let conversations: Vec<Conversation> =
+            sorted[start..end].iter().map(|c| (*c).clone()).collect();
         let last_messages = conversations
             .iter()
             .filter_map(|conversation: &Conversation| self.newest_message(&conversation.urn))
@@ -447,6 +462,8 @@ pub struct SimBackend {
     pub uploads: BTreeMap<(MessageUrn, u32), u32>,
     /// Attachments reported skipped, with the reason.
     pub skipped: BTreeMap<(MessageUrn, u32), SkipReason>,
+    /// The folder of each conversation, as last pushed.
+    pub folders: BTreeMap<ConversationUrn, ConversationFolder>,
     /// The progress each step of a run published, as the popup would show it.
     pub progress_shown: Vec<Progress>,
 }
@@ -522,6 +539,10 @@ impl SimBackend {
             *self.stored.entry(message.urn.clone()).or_default() += 1;
         }
         self.deleted.extend(batch.deleted.iter().cloned());
+        for conversation in &batch.conversations {
+            self.folders
+                .insert(conversation.urn.clone(), conversation.folder());
+        }
         self.learn_attachments(&batch.messages);
         Ok(PushAck {
             attachment_requests: self.attachments_lacking(),

@@ -124,12 +124,38 @@ impl Planner {
     }
 
     /// The sync-token answer: conversations deleted since the stored token ride with the next
-    /// batch; its conversations are ignored, as the list pages bring every change in order.
+    /// batch. The list pages bring every other change in order, except conversations changed
+    /// without new activity (moved to another folder), which the listing stops short of at
+    /// the watermark: those the CRM holds whole ride with the next batch as LinkedIn shows
+    /// them now, with no request for their messages; one new to a synced folder (out of spam,
+    /// say) is announced and paged as if listed.
     pub(super) fn take_deletions(&mut self, run: &mut Run, page: ConversationPage) {
         run.pending.deleted.extend(page.deleted);
-        if let Some(pass) = run.pass.as_mut() {
-            pass.deletions_checked = true;
-            pass.next_sync_token = page.new_sync_token;
+        let asked_since_token = self.state.sync_token.is_some();
+        let Some(pass) = run.pass.as_mut() else {
+            return;
+        };
+        pass.deletions_checked = true;
+        pass.next_sync_token = page.new_sync_token;
+        let (true, Some(stop)) = (asked_since_token, pass.stop_at) else {
+            return;
+        };
+        for conversation in page.conversations {
+            if conversation.last_activity_at > stop {
+                continue;
+            }
+            let synced = self
+                .state
+                .synced_through
+                .get(&conversation.urn)
+                .is_some_and(|through| *through >= conversation.last_activity_at);
+            if synced {
+                run.pending.conversations.push(conversation);
+            } else if self.config.folders.contains(&conversation.folder())
+                && pass.seen.insert(conversation.urn.clone())
+            {
+                pass.to_announce.push_back(conversation);
+            }
         }
     }
 
