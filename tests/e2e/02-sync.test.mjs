@@ -156,6 +156,20 @@ describe('sync', () => {
     assert.ok(!stored.some((c) => c.urn === gone[0]), 'the deleted conversation is not exported');
   });
 
+  test('a conversation archived on LinkedIn without new activity moves to the archive at the next sync', async () => {
+    const { conversations: archived } = await fake.archiveConversations(1);
+    assert.equal(archived.length, 1);
+    await fake.clearRequests();
+    const run = await syncNow(popup);
+    assert.equal(run.outcome, 'completed', JSON.stringify(run.errors));
+    // The deletion check's answer named it: no request beyond a sync with nothing new.
+    const messages = messagingCalls(await fake.requests())
+      .filter((r) => r.query.includes('messengerMessages'));
+    assert.equal(messages.length, 0, 'no messages request');
+    const { stored } = await assertMirrors(web, backend, fake);
+    assert.equal(stored.find((c) => c.urn === archived[0])?.folder, 'archived');
+  });
+
   test('a sync asked for in the web UI runs at the next page visit, inside the throttle', async () => {
     await web.goto(`${backend.base}/settings/integrations/linkedin`);
     await Promise.all([web.waitForNavigation(),

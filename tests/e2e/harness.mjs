@@ -98,6 +98,7 @@ export async function startFake({ conversations = 12, messages = '0..8', seed = 
     clearFaults: () => control('DELETE', 'faults'),
     activity: (counts) => control('POST', 'activity', counts),
     deleteConversations: (count) => control('POST', 'delete', { conversations: count }),
+    archiveConversations: (count) => control('POST', 'archive', { conversations: count }),
     session: (revoked) => control('POST', 'session', { revoked }),
     // `{ messagingPage: 'conversationsOnly' }`: the /messaging/ page's own requests name only
     // the conversations ids; the bundle on static.licdn.com still declares every live id.

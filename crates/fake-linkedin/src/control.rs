@@ -278,6 +278,8 @@ pub fn handle(shared: &Shared, req: &Req) -> Response {
         (&Method::POST, "/__fake/attachments") => {
             parse::<AttachmentsRequest>(&req.body).and_then(|r| add_attachments(shared, r))
         }
+        (&Method::POST, "/__fake/archive") => parse::<Counts>(&req.body)
+            .map(|c| json!({"conversations": shared.account.write().archive_conversations(c.conversations)})),
         (&Method::POST, "/__fake/delete") => parse::<Counts>(&req.body)
             .map(|c| json!({"conversations": shared.account.write().delete_conversations(c.conversations)})),
         (&Method::POST, "/__fake/session") => parse::<Value>(&req.body).map(|v| {

@@ -195,6 +195,12 @@ impl FakeServer {
         self.shared.add_activity(conversations, messages_each)
     }
 
+    /// Archives `count` ordinary conversations without new activity; sync-token answers name
+    /// them as changed.
+    pub fn archive_conversations(&self, count: usize) -> Vec<ConversationUrn> {
+        self.shared.account.write().archive_conversations(count)
+    }
+
     /// Deletes `count` conversations; sync-token answers report them in `deletedUrns`.
     pub fn delete_conversations(&self, count: usize) -> Vec<ConversationUrn> {
         self.shared.account.write().delete_conversations(count)

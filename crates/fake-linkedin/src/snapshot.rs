@@ -109,12 +109,7 @@ pub fn build(account: &Account, live_query_ids: Vec<QueryId>) -> Snapshot {
                 .collect(),
             group_chat: c.kind == ConvKind::Group,
             kind: c.kind,
-            categories: c
-                .kind
-                .categories()
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect(),
+            categories: c.categories().into_iter().map(str::to_owned).collect(),
             title: c.title.clone(),
             embeds_last_message: c.embed_last && !c.messages.is_empty(),
         })

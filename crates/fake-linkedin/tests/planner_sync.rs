@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use crate::native_sync::Harness;
 use fake_linkedin::Fault;
 use ping_core::ids::ConversationUrn;
+use ping_core::model::ConversationFolder;
 use ping_core::sync::{RunOutcome, StopReason, SyncState};
 
 #[tokio::test]
@@ -20,6 +21,27 @@ async fn where_linkedin_lists_only_the_category_asked_every_folder_is_still_sync
     assert_eq!(harness.backend.conversations.len(), 60);
     let stored: BTreeSet<_> = harness.backend.messages.keys().cloned().collect();
     assert_eq!(stored, harness.expected_messages());
+}
+
+#[tokio::test]
+async fn a_conversation_archived_without_new_activity_moves_folder_at_the_next_sync() {
+    let mut harness = Harness::start(30, 1..=6).await;
+    harness
+        .server
+        .tune(|tuning| tuning.filter_categories = true);
+    let (state, _) = harness.sync_to_completion(SyncState::default()).await;
+    let archived = harness.server.archive_conversations(2);
+    assert_eq!(archived.len(), 2);
+    harness.server.clear_requests();
+    let (_, report) = harness.sync_to_completion(state).await;
+    assert_eq!(report.outcome, RunOutcome::Completed, "{:?}", report.errors);
+    for urn in &archived {
+        assert_eq!(
+            harness.backend.folders.get(urn),
+            Some(&ConversationFolder::Archived)
+        );
+    }
+    assert!(harness.voyager_requests("messengerMessages").is_empty());
 }
 
 #[tokio::test]

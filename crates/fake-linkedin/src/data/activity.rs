@@ -89,10 +89,34 @@ impl Account {
             messages,
             changed_seq: self.change_seq,
             deleted: false,
+            archived: false,
             placed_attachments: attachments.into_iter().enumerate().collect(),
         });
         self.resort();
         index
+    }
+
+    /// The user archives the `count` ordinary conversations just below the top, without new
+    /// activity: only sync-token answers show the change to a client past them.
+    pub fn archive_conversations(&mut self, count: usize) -> Vec<ConversationUrn> {
+        let victims: Vec<usize> = self
+            .order
+            .iter()
+            .skip(1)
+            .copied()
+            .filter(|&i| self.conversations[i].kind == ConvKind::Regular)
+            .filter(|&i| !self.conversations[i].archived)
+            .take(count)
+            .collect();
+        let mut archived = Vec::new();
+        for index in victims {
+            self.change_seq += 1;
+            let conv = &mut self.conversations[index];
+            conv.archived = true;
+            conv.changed_seq = self.change_seq;
+            archived.push(conv.urn.clone());
+        }
+        archived
     }
 
     /// Deletes the `count` conversations just below the top (they show up in `deletedUrns`).

@@ -210,6 +210,7 @@ impl Account {
                 unread: if rank < 4 && rng.chance(50) { 1 } else { 0 },
                 changed_seq: 0,
                 deleted: false,
+                archived: false,
                 placed_attachments: HashMap::new(),
             });
         }

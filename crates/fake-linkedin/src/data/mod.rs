@@ -144,11 +144,25 @@ pub struct Conversation {
     /// The account's change sequence number when this conversation last changed.
     pub changed_seq: u64,
     pub deleted: bool,
+    /// The user archived it: `ARCHIVE` replaces the inbox categories, without new activity.
+    pub archived: bool,
     /// Attachments the control API placed, by message ordinal (the others derive from salts).
     pub placed_attachments: HashMap<usize, Attachment>,
 }
 
 impl Conversation {
+    /// The `categories` array: the kind's, or `ARCHIVE` (with the kind's markers) once archived.
+    pub fn categories(&self) -> Vec<&'static str> {
+        let categories = self.kind.categories().iter().copied();
+        if self.archived {
+            std::iter::once("ARCHIVE")
+                .chain(categories.filter(|c| !c.contains("INBOX") && *c != "ARCHIVE"))
+                .collect()
+        } else {
+            categories.collect()
+        }
+    }
+
     /// `lastActivityAt`: the last message's `deliveredAt`, else the creation time.
     pub fn last_activity_at(&self) -> i64 {
         self.messages.last().map_or(self.created_at, |m| m.at)

@@ -171,7 +171,7 @@ fn page<'a>(
 ) -> (Vec<&'a Conversation>, bool) {
     let mut candidates = account
         .ordered()
-        .filter(|c| category.is_none_or(|cat| c.kind.categories().contains(&cat)))
+        .filter(|c| category.is_none_or(|cat| c.categories().contains(&cat)))
         .filter(|c| start.admits(c));
     let items: Vec<&Conversation> = candidates.by_ref().take(count).collect();
     let more = candidates.next().is_some();

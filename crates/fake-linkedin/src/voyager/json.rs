@@ -219,7 +219,7 @@ pub fn conversation(account: &Account, conv: &Conversation, ctx: &MediaCtx, draf
         "entityUrn": conv.urn.to_string(),
         "backendUrn": format!("urn:li:messagingThread:{}", conv.thread_id),
         "conversationUrl": format!("https://www.linkedin.com/messaging/thread/{}/", conv.thread_id),
-        "categories": conv.kind.categories(),
+        "categories": conv.categories(),
         "groupChat": conv.kind == ConvKind::Group,
         "state": conv.state, "title": conv.title,
         "conversationTypeText": type_text,

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use fake_linkedin::{AccountSpec, FakeConfig, FakeServer};
 use ping_core::ids::{ConversationUrn, MessageUrn, ProfileUrn, SessionFingerprint};
-use ping_core::model::Account;
+use ping_core::model::{Account, ConversationFolder};
 use ping_core::sync::attachments::{AttachmentRequest, AttachmentSkip};
 use ping_core::sync::{
     AttachmentFetched, PaceLog, PacePreset, Planner, ProfileLookups, PushAck, PushFailure,
@@ -26,6 +26,8 @@ use ping_core::voyager::{
 pub struct Backend {
     pub messages: BTreeMap<MessageUrn, u32>,
     pub conversations: BTreeSet<ConversationUrn>,
+    /// The folder of each conversation, as last pushed.
+    pub folders: BTreeMap<ConversationUrn, ConversationFolder>,
     /// Conversations reported deleted on LinkedIn.
     pub deleted: BTreeSet<ConversationUrn>,
     pub batches: u32,
@@ -45,6 +47,8 @@ impl Backend {
         }
         for conversation in &batch.conversations {
             self.conversations.insert(conversation.urn.clone());
+            self.folders
+                .insert(conversation.urn.clone(), conversation.folder());
             self.conversation_arrived
                 .entry(conversation.urn.clone())
                 .or_insert(now);
