@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  JSESSIONID, exported, LI_AT, lastRunId, screenshot, startPaired, stopAll, syncNow, waitFor, waitForRun,
+  JSESSIONID, ageLastSync, exported, LI_AT, lastRunId, screenshot, startPaired, stopAll, syncNow, waitFor, waitForRun,
 } from './harness.mjs';
 
 const MESSAGING = '/voyager/api/voyagerMessagingGraphQL/graphql';
@@ -180,6 +180,29 @@ describe('sync', () => {
     const run = await waitForRun(popup, before);
     assert.equal(run.trigger, 'requested');
     assert.equal(run.outcome, 'completed', JSON.stringify(run.errors));
+    await tab.close();
+  });
+
+  test('past the throttle, a page visit asks LinkedIn what changed and pages only that', async () => {
+    // Sync Now's listing above found the new activity LinkedIn's sync-token answer had named,
+    // so a page visit takes that answer for the listing: no list page, one message page each.
+    const added = await fake.activity({ conversations: 2, messagesEach: 2 });
+    await ageLastSync(popup, 3 * 60);
+    await fake.clearRequests();
+    const before = await lastRunId(popup);
+    const tab = await browser.ctx.newPage();
+    await tab.goto('https://www.linkedin.com/feed/');
+    const run = await waitForRun(popup, before);
+    assert.equal(run.trigger, 'pageVisit');
+    assert.equal(run.outcome, 'completed', JSON.stringify(run.errors));
+    const calls = messagingCalls(await fake.requests());
+    const conversations = calls.filter((r) => r.query.includes('messengerConversations'));
+    assert.equal(conversations.length, 1, 'the sync-token request alone');
+    assert.ok(conversations[0].query.includes('syncToken'));
+    const paged = calls.filter((r) => r.query.includes('messengerMessages'))
+      .map((r) => added.conversations.find((urn) => decodeURIComponent(r.query).includes(urn)));
+    assert.deepEqual(paged.sort(), [...added.conversations].sort(), 'one message page per changed conversation');
+    await assertMirrors(web, backend, fake);
     await tab.close();
   });
 

@@ -253,6 +253,18 @@ export async function updateSettings(page, changes) {
   }, changes);
 }
 
+/**
+ * Moves the last complete sync `minutes` back in the stored sync state, as if that much time had
+ * passed since: the next page visit is past the throttle (whose shortest setting is 15 minutes).
+ */
+export async function ageLastSync(page, minutes) {
+  await page.evaluate(async (shift) => {
+    const { syncState } = await chrome.storage.local.get('syncState');
+    const lastCompletedAt = new Date(Date.parse(syncState.lastCompletedAt) - shift * 60_000).toISOString();
+    await chrome.storage.local.set({ syncState: { ...syncState, lastCompletedAt } });
+  }, minutes);
+}
+
 /** Waits until the popup shows `state` (body[data-state]). */
 export async function waitForPopupState(popup, state, timeout = 30_000) {
   await popup.waitForSelector(`body[data-state="${state}"]`, { timeout });

@@ -386,6 +386,9 @@ pub struct ConversationPage {
     pub new_sync_token: Option<SyncToken>,
     /// Conversations deleted since the sync token that was sent.
     pub deleted: Vec<ConversationUrn>,
+    /// LinkedIn's `shouldClearCache`: the answer is not a delta since the token sent (an old
+    /// one, say), so it cannot stand in for a listing.
+    pub should_clear_cache: bool,
     /// Records on the page that could not be read.
     pub skipped: Vec<Skipped>,
 }

@@ -14,7 +14,7 @@ mod native_sync;
 use std::time::Instant;
 
 use native_sync::Harness;
-use ping_core::sync::SyncState;
+use ping_core::sync::{SyncState, SyncTrigger};
 
 /// LinkedIn's page size for both conversations and messages.
 const PAGE: usize = 20;
@@ -50,16 +50,32 @@ fn main() {
         let full_time = started.elapsed();
         let full = count(&harness);
 
+        // Sync Now lists every folder; its listing also proves that the sync-token answer names
+        // every changed conversation, so page visits after it take that answer for the listing.
         let changed = 10;
         harness.server.add_activity(changed, 3);
         harness.server.clear_requests();
         let started = Instant::now();
+        let (state, _) = harness.sync_to_completion(state).await;
+        let sync_now_time = started.elapsed();
+        let sync_now = count(&harness);
+
+        harness.trigger = SyncTrigger::PageVisit;
+        harness.server.add_activity(changed, 3);
+        harness.server.clear_requests();
+        let started = Instant::now();
+        let (state, _) = harness.sync_to_completion(state).await;
+        let visit_time = started.elapsed();
+        let visit = count(&harness);
+
+        harness.server.clear_requests();
+        let started = Instant::now();
         harness.sync_to_completion(state).await;
-        let incremental_time = started.elapsed();
-        let incremental = count(&harness);
-        // The deletion check, one list page, one message page per changed conversation; no
+        let quiet_time = started.elapsed();
+        let quiet = count(&harness);
+        // The sync-token answer names the changed conversations, then one message page each; no
         // `/me`, the session being the one it answered for.
-        let fewest_incremental = 1 + 1 + changed;
+        let fewest_incremental = 1 + changed;
 
         println!("Native sync over HTTP against fake-linkedin ({conversations} conversations, {messages} messages)");
         println!();
@@ -67,7 +83,9 @@ fn main() {
         println!("|---|---|---|---|---|---|---|---|---|");
         for (name, counts, fewest, time, moved) in [
             ("full", full, fewest_full, full_time, report.messages_processed as usize),
-            ("incremental (10 conversations, 3 new messages each)", incremental, fewest_incremental, incremental_time, changed * 3),
+            ("Sync Now, 10 conversations with 3 new messages each (lists every folder)", sync_now, fewest_incremental, sync_now_time, changed * 3),
+            ("page visit, 10 conversations with 3 new messages each", visit, fewest_incremental, visit_time, changed * 3),
+            ("page visit, nothing new", quiet, 1, quiet_time, 0),
         ] {
             let total = counts.0 + counts.1 + counts.2;
             println!(

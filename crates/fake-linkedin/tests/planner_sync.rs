@@ -7,7 +7,7 @@ use crate::native_sync::Harness;
 use fake_linkedin::Fault;
 use ping_core::ids::ConversationUrn;
 use ping_core::model::ConversationFolder;
-use ping_core::sync::{RunOutcome, StopReason, SyncState};
+use ping_core::sync::{RunOutcome, StopReason, SyncState, SyncTrigger};
 
 #[tokio::test]
 async fn where_linkedin_lists_only_the_category_asked_every_folder_is_still_synced() {
@@ -79,21 +79,43 @@ async fn a_first_sync_takes_everything_once_and_later_syncs_only_what_changed() 
     let changed = harness.server.add_activity(3, 2);
     harness.server.clear_requests();
     let (state, report) = harness.sync_to_completion(state).await;
-    let asked: BTreeSet<ConversationUrn> = harness
-        .voyager_requests("messengerMessages")
-        .iter()
-        .map(|query| conversation_in(query))
-        .collect();
-    assert_eq!(asked, changed.into_iter().collect());
+    assert_eq!(conversations_paged(&harness), changed.into_iter().collect());
     assert_eq!(report.messages_processed, 6);
-    let stored: BTreeSet<_> = harness.backend.messages.keys().cloned().collect();
-    assert_eq!(stored, harness.expected_messages());
-    assert!(harness.backend.messages.values().all(|&count| count == 1));
+    every_message_stored_once(&harness);
 
     let gone: BTreeSet<_> = harness.server.delete_conversations(2).into_iter().collect();
     let (_, report) = harness.sync_to_completion(state).await;
     assert_eq!(report.outcome, RunOutcome::Completed);
     assert_eq!(harness.backend.deleted, gone);
+}
+
+#[tokio::test]
+async fn once_a_listing_proved_the_sync_token_answer_page_visits_ask_for_it_and_the_changed_conversations_only()
+ {
+    let mut harness = Harness::start(200, 0..=30).await;
+    let (state, _) = harness.sync_to_completion(SyncState::default()).await;
+    harness.trigger = SyncTrigger::PageVisit;
+    // Unproven, the visit lists; it finds the new activity the answer named.
+    harness.server.add_activity(3, 2);
+    harness.server.clear_requests();
+    let (state, _) = harness.sync_to_completion(state).await;
+    assert_eq!(harness.voyager_requests("messengerConversations").len(), 4);
+
+    harness.server.clear_requests();
+    let (state, report) = harness.sync_to_completion(state).await;
+    let lists = harness.voyager_requests("messengerConversations");
+    assert_eq!(lists.len(), 1, "the sync-token request alone: {lists:?}");
+    assert!(lists[0].contains("syncToken"));
+    assert!(harness.voyager_requests("messengerMessages").is_empty());
+    assert_eq!(report.messages_processed, 0);
+
+    let changed = harness.server.add_activity(4, 2);
+    harness.server.clear_requests();
+    let (_, report) = harness.sync_to_completion(state).await;
+    assert_eq!(harness.voyager_requests("messengerConversations").len(), 1);
+    assert_eq!(conversations_paged(&harness), changed.into_iter().collect());
+    assert_eq!(report.messages_processed, 8);
+    every_message_stored_once(&harness);
 }
 
 #[tokio::test]
@@ -205,6 +227,24 @@ async fn a_revoked_linkedin_session_stops_the_sync_with_a_reason() {
 }
 
 /// The conversation URN inside a messages request's percent-encoded `variables`.
+/// The conversations whose messages were asked for.
+fn conversations_paged(harness: &Harness) -> BTreeSet<ConversationUrn> {
+    harness
+        .voyager_requests("messengerMessages")
+        .iter()
+        .map(|query| conversation_in(query))
+        .collect()
+}
+
+fn every_message_stored_once(harness: &Harness) {
+    let stored: BTreeSet<_> = harness.backend.messages.keys().cloned().collect();
+    assert_eq!(stored, harness.expected_messages());
+    assert!(
+        harness.backend.messages.values().all(|&count| count == 1),
+        "a message was pushed twice"
+    );
+}
+
 fn conversation_in(query: &str) -> ConversationUrn {
     let decoded = percent_encoding::percent_decode_str(query)
         .decode_utf8()

@@ -38,6 +38,8 @@ mod attachment_tests;
 #[cfg(test)]
 mod backfill_tests;
 #[cfg(test)]
+mod delta_tests;
+#[cfg(test)]
 mod folder_tests;
 #[cfg(test)]
 mod pacing_tests;

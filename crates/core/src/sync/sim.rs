@@ -79,6 +79,11 @@ pub struct SimLinkedIn {
     pub download_faults: VecDeque<(u16, String)>,
     /// Every attachment download, with its signed URL and time.
     pub downloads: Vec<(String, DateTime<Utc>)>,
+    /// The sync-token answer names deletions only, never a changed conversation (a LinkedIn
+    /// that does not behave as described).
+    pub sync_token_omits_changes: bool,
+    /// The sync-token answer says `shouldClearCache` (the token sent is too old).
+    pub sync_token_clears_cache: bool,
 }
 
 impl SimLinkedIn {
@@ -113,6 +118,8 @@ impl SimLinkedIn {
             gone_attachments: BTreeSet::new(),
             download_faults: VecDeque::new(),
             downloads: Vec::new(),
+            sync_token_omits_changes: false,
+            sync_token_clears_cache: false,
         };
         for (index, &size) in sizes.iter().enumerate() {
             let urn = ConversationUrn::new(owner(), &format!("2-thread{index}")).expect("valid");
@@ -356,8 +363,11 @@ impl SimLinkedIn {
                     )
                 });
             let changed = &self.changed[changed_since..];
-            sorted.retain(|c| token.is_none() || changed.contains(&c.urn));
+            sorted.retain(|c| {
+                token.is_none() || (!self.sync_token_omits_changes && changed.contains(&c.urn))
+            });
             sorted.truncate(20);
+            let should_clear_cache = token.is_none() || self.sync_token_clears_cache;
             let token = format!("{}:{}", self.deleted.len(), self.changed.len());
             return ConversationPage {
                 conversations: sorted.into_iter().cloned().collect(),
@@ -366,6 +376,7 @@ impl SimLinkedIn {
                     .iter()
                     .map(|(c, _)| c.urn.clone())
                     .collect(),
+                should_clear_cache,
                 ..ConversationPage::default()
             };
         }

@@ -24,6 +24,16 @@ pub struct SyncState {
     /// The latest activity of the last complete pass: later passes stop listing there.
     pub(crate) watermark: Option<DateTime<Utc>>,
     pub(crate) last_completed_at: Option<DateTime<Utc>>,
+    /// When the last pass that listed the folders completed. Only listings move the
+    /// watermark: a pass that took the sync-token answer for one leaves it where a listing
+    /// can check what that answer named.
+    #[serde(default)]
+    pub(crate) listed_at: Option<DateTime<Utc>>,
+    /// The last listing that could tell found every conversation with new activity named by
+    /// the sync-token answer before it: from then on a page visit's pass may take that answer
+    /// for the listing ([`super::SyncConfig::list_every`]).
+    #[serde(default)]
+    pub(crate) delta_proven: bool,
     /// LinkedIn asked us to slow down: no automatic sync before this.
     pub(crate) retry_after: Option<DateTime<Utc>>,
     pub(crate) stop_reason: Option<StopReason>,
@@ -257,6 +267,27 @@ pub(crate) struct Pass {
     /// The token LinkedIn gave with that answer; stored once the pass completes.
     #[serde(default)]
     pub next_sync_token: Option<SyncToken>,
+    /// The sync-token answer stood in for the listing: nothing was listed.
+    #[serde(default)]
+    pub delta_only: bool,
+    /// What the sync-token answer named, checked against the listing that follows it.
+    #[serde(default)]
+    pub delta_check: Option<DeltaCheck>,
+}
+
+/// A sync-token answer held against the listing of the same pass: did it name every
+/// conversation the listing found with new activity?
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct DeltaCheck {
+    /// When the answer came (the browser's clock).
+    pub asked_at: DateTime<Utc>,
+    /// The conversations it named.
+    pub named: SortedSet<ConversationUrn>,
+    /// The listing found one of them with new activity.
+    pub confirmed: bool,
+    /// The listing found new activity it did not name, from well before it was asked.
+    pub missed: bool,
 }
 
 /// A conversation whose messages are partly fetched.
@@ -297,6 +328,8 @@ impl Pass {
             listed: SortedSet::new(),
             deletions_checked: false,
             next_sync_token: None,
+            delta_only: false,
+            delta_check: None,
         }
     }
 

@@ -88,6 +88,8 @@ mod tests {
             "session": "5f2b",
             "watermark": "2025-10-09T08:53:20Z",
             "lastCompletedAt": null,
+            "listedAt": "2025-10-09T08:40:00Z",
+            "deltaProven": true,
             "retryAfter": "2025-10-09T09:53:20Z",
             "stopReason": {"reason": "linkedInThrottled", "until": "2025-10-09T09:53:20Z"},
             "syncedThrough": {urn: "2025-10-09T08:00:00Z"},
@@ -110,8 +112,10 @@ mod tests {
                 "toAnnounce": [],
                 "latest": {urn: message},
                 "listed": [message["urn"]],
-                "deletionsChecked": false,
-                "nextSyncToken": null
+                "deletionsChecked": true,
+                "nextSyncToken": "gtDOAAAAAZmFrZXRva2VuLTAwNA==",
+                "deltaOnly": false,
+                "deltaCheck": {"askedAt": "2025-10-09T08:50:01Z", "named": [urn], "confirmed": true, "missed": false}
             },
             "syncToken": null,
             "history": {urn: {"conversation": conversation, "next": {"by": "before", "value": "2025-10-01T00:00:00Z"}, "takenAtAnchor": []}},

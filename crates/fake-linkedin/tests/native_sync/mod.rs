@@ -71,6 +71,8 @@ pub struct Harness {
     pub call_times: Vec<DateTime<Utc>>,
     /// Waits are skipped: the clock jumps instead of the test sleeping.
     pub clock: DateTime<Utc>,
+    /// What starts each sync: Sync Now unless a test says otherwise.
+    pub trigger: SyncTrigger,
 }
 
 impl Harness {
@@ -108,6 +110,7 @@ impl Harness {
             pace: PacePreset::Compressed,
             call_times: Vec::new(),
             clock: DateTime::<Utc>::from(std::time::SystemTime::now()),
+            trigger: SyncTrigger::Manual,
         }
     }
 
@@ -181,6 +184,12 @@ impl Harness {
                 pace: self.pace,
                 ..SyncConfig::default()
             };
+            // The extension resumes after a spent budget at the next page visit.
+            let trigger = if earlier.is_some() {
+                SyncTrigger::PageVisit
+            } else {
+                self.trigger
+            };
             let mut planner = Planner::new(config, saved.clone(), &self.registry);
             let run_id = format!("run-{}", self.clock.timestamp_millis());
             let mut host = NativeWorker {
@@ -188,12 +197,6 @@ impl Harness {
                 saved,
                 stop_after_batches,
                 batches_before,
-            };
-            // The extension resumes after a spent budget at the next page visit.
-            let trigger = if earlier.is_some() {
-                SyncTrigger::PageVisit
-            } else {
-                SyncTrigger::Manual
             };
             let mut report = match drive(&mut planner, &mut host, run_id, trigger).await {
                 Ok(report) => report,

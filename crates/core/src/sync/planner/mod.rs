@@ -1,5 +1,6 @@
 mod attachments;
 mod backfill;
+mod delta;
 mod history;
 mod paging;
 mod pass;
@@ -61,6 +62,11 @@ pub struct SyncConfig {
     /// when the last complete listing is this old: the automatic throttle's interval, so new
     /// messages are never staler than without history to page. Other triggers always list.
     pub relist_after: Duration,
+    /// A page visit's pass takes LinkedIn's sync-token answer for the listing (one request
+    /// instead of one list page per folder) once a listing has shown that the answer names
+    /// every conversation with new activity; it lists anyway when the last listing is this old,
+    /// which checks the answer again. Other triggers always list.
+    pub list_every: Duration,
 }
 
 impl Default for SyncConfig {
@@ -85,6 +91,7 @@ impl Default for SyncConfig {
             pace: PacePreset::Standard,
             folders: SyncConfig::folders(false),
             relist_after: Duration::hours(2),
+            list_every: Duration::hours(24),
         }
     }
 }
@@ -268,7 +275,7 @@ impl Planner {
             (Phase::Identify, VoyagerAnswer::Me { account }) => self.begin_pass(run, account, now),
             (Phase::Pass, VoyagerAnswer::Conversations { page }) => {
                 if call.query_kind() == Some(QueryKind::ConversationsBySyncToken) {
-                    self.take_deletions(run, page);
+                    self.take_deletions(run, page, now);
                 } else {
                     self.take_conversation_page(run, page);
                 }

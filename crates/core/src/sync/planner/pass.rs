@@ -8,10 +8,12 @@ use chrono::{DateTime, Utc};
 use super::paging::read_page;
 use super::run::{Awaiting, Done, GapChange, Phase, Resume, Run};
 use super::{Planner, backoff_delay};
-use crate::model::{Account, ConversationFolder, ConversationPage, MessagePage};
+use crate::model::{
+    Account, Conversation, ConversationFolder, ConversationPage, Message, MessagePage,
+};
 use crate::sync::effects::{Effect, PushAck, PushFailure, PushPlan, Step};
 use crate::sync::report::RunOutcome;
-use crate::sync::state::{InProgress, Pass, StopReason, SyncState};
+use crate::sync::state::{DeltaCheck, InProgress, Pass, StopReason, SyncState};
 use crate::sync::trigger::SyncTrigger;
 use crate::voyager::{ConversationsQuery, MessagesQuery, VoyagerCall};
 
@@ -93,17 +95,16 @@ impl Planner {
                 reached_watermark = true;
                 continue;
             }
-            // Recent first: the conversation and its latest message go to the backend long
-            // before its history is paged.
             let floor = self.state.synced_through.get(&conversation.urn).copied();
-            let latest = page.last_messages.iter().find(|message| {
-                message.conversation == conversation.urn
-                    && floor.is_none_or(|floor| message.delivered_at > floor)
-            });
-            if let Some(latest) = latest {
-                pass.latest.insert(conversation.urn.clone(), latest.clone());
+            if floor.is_some_and(|through| through >= conversation.last_activity_at) {
+                // Brought whole by a sync-token answer since the last listing.
+                run.pending.conversations.push(conversation);
+                continue;
             }
-            pass.to_announce.push_back(conversation);
+            if let Some(check) = pass.delta_check.as_mut() {
+                check.hold_against(&conversation);
+            }
+            pass.announce(conversation, &page.last_messages, floor);
         }
         // The end of a folder's list: the watermark, a last page (no cursor, or nothing new on
         // it — LinkedIn has been seen to repeat page one when it ignores the paging parameter,
@@ -121,61 +122,6 @@ impl Planner {
 
     fn begin_listing(&self, run: &Run, now: DateTime<Utc>) -> Pass {
         Pass::begin(run.trigger, self.state.watermark, &self.config.folders, now)
-    }
-
-    /// The sync-token answer: conversations deleted since the stored token ride with the next
-    /// batch. The list pages bring every other change in order, except conversations changed
-    /// without new activity (moved to another folder), which the listing stops short of at
-    /// the watermark: those the CRM holds whole ride with the next batch as LinkedIn shows
-    /// them now, with no request for their messages; one new to a synced folder (out of spam,
-    /// say) is announced and paged as if listed.
-    pub(super) fn take_deletions(&mut self, run: &mut Run, page: ConversationPage) {
-        run.pending.deleted.extend(page.deleted);
-        let asked_since_token = self.state.sync_token.is_some();
-        let Some(pass) = run.pass.as_mut() else {
-            return;
-        };
-        pass.deletions_checked = true;
-        pass.next_sync_token = page.new_sync_token;
-        let (true, Some(stop)) = (asked_since_token, pass.stop_at) else {
-            return;
-        };
-        for conversation in page.conversations {
-            if conversation.last_activity_at > stop {
-                continue;
-            }
-            let synced = self
-                .state
-                .synced_through
-                .get(&conversation.urn)
-                .is_some_and(|through| *through >= conversation.last_activity_at);
-            if synced {
-                run.pending.conversations.push(conversation);
-            } else if self.config.folders.contains(&conversation.folder())
-                && pass.seen.insert(conversation.urn.clone())
-            {
-                pass.to_announce.push_back(conversation);
-            }
-        }
-    }
-
-    /// The deletion check failed in a way retrying will not fix: list without it, and start
-    /// over with a fresh token next pass (deletions in between stay in the CRM).
-    pub(super) fn skip_deletions(
-        &mut self,
-        run: &mut Run,
-        why: String,
-        now: DateTime<Utc>,
-    ) -> Step {
-        run.note_error(format!(
-            "could not ask LinkedIn for deleted conversations: {why}"
-        ));
-        self.state.sync_token = None;
-        if let Some(pass) = run.pass.as_mut() {
-            pass.deletions_checked = true;
-            pass.next_sync_token = None;
-        }
-        self.advance(run, now)
     }
 
     pub(super) fn take_message_page(&mut self, run: &mut Run, page: MessagePage) {
@@ -416,11 +362,17 @@ impl Planner {
 
     /// Every change down to the watermark is acknowledged: move the watermark.
     fn complete_pass(&mut self, run: &mut Run, now: DateTime<Utc>) -> Step {
-        let pass = run.pass.take();
-        let high_water = pass.as_ref().and_then(|pass| pass.high_water);
-        self.state.watermark = self.state.watermark.max(high_water);
-        if let Some(token) = pass.and_then(|pass| pass.next_sync_token) {
-            self.state.sync_token = Some(token);
+        if let Some(pass) = run.pass.take() {
+            if !pass.delta_only {
+                self.state.watermark = self.state.watermark.max(pass.high_water);
+                self.state.listed_at = Some(now);
+                if let Some(proven) = pass.delta_check.as_ref().and_then(DeltaCheck::verdict) {
+                    self.state.delta_proven = proven;
+                }
+            }
+            if let Some(token) = pass.next_sync_token {
+                self.state.sync_token = Some(token);
+            }
         }
         self.state.last_completed_at = Some(now);
         self.state.pass = None;
@@ -434,6 +386,27 @@ impl Planner {
         }
         run.phase = Phase::History;
         self.advance_history(run, now).saving()
+    }
+}
+
+impl Pass {
+    /// A conversation with new activity joins the pass: it and the latest message the page
+    /// carried go to the backend first (recent first), then its messages are paged back to
+    /// `floor`, what is synced of it.
+    pub(super) fn announce(
+        &mut self,
+        conversation: Conversation,
+        last_messages: &[Message],
+        floor: Option<DateTime<Utc>>,
+    ) {
+        let latest = last_messages.iter().find(|message| {
+            message.conversation == conversation.urn
+                && floor.is_none_or(|floor| message.delivered_at > floor)
+        });
+        if let Some(latest) = latest {
+            self.latest.insert(conversation.urn.clone(), latest.clone());
+        }
+        self.to_announce.push_back(conversation);
     }
 }
 

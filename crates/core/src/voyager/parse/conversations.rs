@@ -96,6 +96,7 @@ pub(super) fn page(collection: &Collection<'_, ConversationRecord<'_>>) -> Conve
             .iter()
             .filter_map(deleted_urn)
             .collect();
+        page.should_clear_cache = metadata.should_clear_cache.0.unwrap_or(false);
     }
     page
 }

@@ -168,4 +168,5 @@ pub(super) struct Metadata<'a> {
     pub(super) new_sync_token: Str<'a>,
     /// Each a URN or an object around one; few, read by `conversations::deleted_urn`.
     pub(super) deleted_urns: List<Value>,
+    pub(super) should_clear_cache: Flag,
 }
