@@ -2,11 +2,13 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use chrono::Duration;
 use ping_backend::routes::api::routes;
+use ping_core::model::Message;
 use serde_json::json;
 
 use crate::fixtures::*;
-use crate::helpers::{LoginClient, PASSWORD, TestApp, cookie_named, urlencode};
+use crate::helpers::{LoginClient, PASSWORD, TestApp, cookie_named, start_time, urlencode};
 
 #[tokio::test]
 async fn pages_send_strangers_to_the_login_page() {
@@ -294,6 +296,42 @@ async fn search_finds_messages_by_word_prefix_for_their_owner_only() {
     let eve = app.login("eve@example.com").await;
     let (_, html) = app.page("/search?q=tuesday", &eve.cookie).await;
     assert!(html.contains("No message matches"));
+}
+
+#[tokio::test]
+async fn a_search_with_more_matches_than_a_page_shows_says_so_and_shows_the_newest() {
+    let app = TestApp::new().await;
+    let (browser, token) = app.paired_user("ada@example.com").await;
+    let zoe = member(1);
+    let t = start_time();
+    let messages: Vec<Message> = (0..101)
+        .map(|n| {
+            let at = t - Duration::minutes(200 - n);
+            message(
+                "2-zoe",
+                &format!("2-m{n}"),
+                &zoe,
+                &format!("invoice number {n}"),
+                at,
+            )
+        })
+        .collect();
+    let batch = batch(vec![conversation("2-zoe", &[(&zoe, "Zoe")], t)], messages);
+    app.post("/api/v1/sync/push", Some(&token), to_json(&batch))
+        .await;
+
+    let (_, html) = app.page("/search?q=invoice", &browser.cookie).await;
+    assert!(
+        html.contains("id=\"search-more\""),
+        "the page says more match"
+    );
+    assert_eq!(html.matches("<li class=\"hit").count(), 100);
+    assert!(html.contains("invoice number 100<"), "the newest is shown");
+    assert!(!html.contains("invoice number 0<"), "the oldest is not");
+
+    let (_, html) = app.page("/search?q=invoice%20100", &browser.cookie).await;
+    assert!(!html.contains("id=\"search-more\""));
+    assert_eq!(html.matches("<li class=\"hit").count(), 1);
 }
 
 #[tokio::test]

@@ -225,6 +225,9 @@ pub struct SearchQuery {
     q: String,
 }
 
+/// The matches a search page shows, newest first.
+const SEARCH_HITS: u32 = 100;
+
 pub async fn search(
     State(state): State<AppState>,
     PageSession(session): PageSession,
@@ -235,13 +238,16 @@ pub async fn search(
     } else {
         state
             .store
-            .search_messages(session.user, &query.q, 100)
+            .search_messages(session.user, &query.q, SEARCH_HITS + 1)
             .await?
     };
+    // One more than shown is asked for, so the page can say when there are more.
+    let more = hits.len() > SEARCH_HITS as usize;
+    let hits = &hits[..hits.len().min(SEARCH_HITS as usize)];
     render(
         "search.html",
         page_context(&session, "search"),
-        context! { query => query.q.trim(), hits },
+        context! { query => query.q.trim(), hits, more, shown => SEARCH_HITS },
     )
 }
 
