@@ -11,7 +11,7 @@
 #[path = "../tests/native_sync/mod.rs"]
 mod native_sync;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use native_sync::Harness;
 use ping_core::sync::{SyncState, SyncTrigger};
@@ -54,25 +54,12 @@ fn main() {
         // every changed conversation, so page visits after it take that answer for the listing.
         let changed = 10;
         harness.server.add_activity(changed, 3);
-        harness.server.clear_requests();
-        let started = Instant::now();
-        let (state, _) = harness.sync_to_completion(state).await;
-        let sync_now_time = started.elapsed();
-        let sync_now = count(&harness);
+        let (state, sync_now, sync_now_time) = measure(&mut harness, state).await;
 
         harness.trigger = SyncTrigger::PageVisit;
         harness.server.add_activity(changed, 3);
-        harness.server.clear_requests();
-        let started = Instant::now();
-        let (state, _) = harness.sync_to_completion(state).await;
-        let visit_time = started.elapsed();
-        let visit = count(&harness);
-
-        harness.server.clear_requests();
-        let started = Instant::now();
-        harness.sync_to_completion(state).await;
-        let quiet_time = started.elapsed();
-        let quiet = count(&harness);
+        let (state, visit, visit_time) = measure(&mut harness, state).await;
+        let (_, quiet, quiet_time) = measure(&mut harness, state).await;
         // The sync-token answer names the changed conversations, then one message page each; no
         // `/me`, the session being the one it answered for.
         let fewest_incremental = 1 + changed;
@@ -102,6 +89,18 @@ fn main() {
         println!("At the Compressed preset: the clock jumps over its gaps and budget waits, so the time is");
         println!("the planner's, parsers' and fake's work alone (the pacing bench gives real-time figures).");
     });
+}
+
+/// One sync to completion: the state it leaves, its requests (as [`count`]) and its time.
+async fn measure(
+    harness: &mut Harness,
+    state: SyncState,
+) -> (SyncState, (usize, usize, usize), Duration) {
+    harness.server.clear_requests();
+    let started = Instant::now();
+    let (state, _) = harness.sync_to_completion(state).await;
+    let time = started.elapsed();
+    (state, count(harness), time)
 }
 
 /// Requests logged by the fake: `/me`, conversation list pages, message pages.

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use chrono::Duration;
 
-use super::sim::{SimBackend, SimLinkedIn, run_sync};
+use super::sim::{SimBackend, SimLinkedIn, run_sync, sync_now_from_scratch};
 use super::*;
 use crate::ids::MessageUrn;
 use crate::voyager::{ConversationsQuery, VoyagerCall};
@@ -27,13 +27,7 @@ fn proven() -> (SimLinkedIn, SimBackend, SyncState) {
 fn synced_whole() -> (SimLinkedIn, SimBackend, SyncState) {
     let mut linkedin = SimLinkedIn::new(&[4; 30]);
     let mut backend = SimBackend::default();
-    let (state, _) = run_sync(
-        &mut linkedin,
-        &mut backend,
-        SyncState::default(),
-        SyncTrigger::Manual,
-        None,
-    );
+    let (state, _) = sync_now_from_scratch(&mut linkedin, &mut backend);
     (linkedin, backend, state)
 }
 

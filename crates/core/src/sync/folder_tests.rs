@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::sim::{SimBackend, SimLinkedIn, first_sync_now, run_sync};
+use super::sim::{SimBackend, SimLinkedIn, first_sync_now, run_sync, sync_now_from_scratch};
 use super::*;
 use crate::ids::MessageUrn;
 use crate::model::ConversationFolder;
@@ -122,13 +122,7 @@ fn new_activity_in_a_message_request_is_synced_at_the_next_visit() {
 fn visit_after(change: impl FnOnce(&mut SimLinkedIn)) -> (SimLinkedIn, SimBackend, RunReport) {
     let mut linkedin = mailbox(true);
     let mut backend = SimBackend::default();
-    let (state, _) = run_sync(
-        &mut linkedin,
-        &mut backend,
-        SyncState::default(),
-        SyncTrigger::Manual,
-        None,
-    );
+    let (state, _) = sync_now_from_scratch(&mut linkedin, &mut backend);
     change(&mut linkedin);
     linkedin.calls.clear();
     let (_, report) = run_sync(

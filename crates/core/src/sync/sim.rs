@@ -756,10 +756,17 @@ pub fn run_sync(
 
 /// Sync Now on a fresh browser, run to its end.
 pub fn first_sync_now(linkedin: &mut SimLinkedIn, backend: &mut SimBackend) -> RunReport {
+    sync_now_from_scratch(linkedin, backend).1
+}
+
+/// Sync Now on a fresh browser, run to its end: the state it leaves, and its report.
+pub fn sync_now_from_scratch(
+    linkedin: &mut SimLinkedIn,
+    backend: &mut SimBackend,
+) -> (SyncState, RunReport) {
     let state = SyncState::default();
-    run_sync(linkedin, backend, state, SyncTrigger::Manual, None)
-        .1
-        .expect("not stopped")
+    let (state, report) = run_sync(linkedin, backend, state, SyncTrigger::Manual, None);
+    (state, report.expect("not stopped"))
 }
 
 /// [`run_sync`] at the pace of `pace`.
