@@ -82,8 +82,8 @@ cmd_lint() {
     # Feature-gated code the workspace run leaves out: the PostgreSQL store and the benchmark hooks.
     cargo clippy -p ping-backend --all-targets --features postgres,s3 --quiet -- -D warnings
     cargo clippy -p ping-ext --all-targets --features bench --quiet -- -D warnings
-    log "rustdoc over ping-core and ping-protocol (missing docs and broken links are errors)"
-    RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p ping-core -p ping-protocol --quiet
+    log "rustdoc over ping-core, ping-voyager-records and ping-protocol (missing docs and broken links are errors)"
+    RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p ping-core -p ping-voyager-records -p ping-protocol --quiet
     # The JS <-> worker seam: extension/types/worker.d.ts must be what the Rust wire types
     # render to (regenerate with UPDATE_TYPES=1), and the extension's JS must type-check
     # against it and @types/chrome.

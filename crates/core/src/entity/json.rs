@@ -1,5 +1,5 @@
 //! Field readers over `serde_json::Value` for LinkedIn's conventions: `null` and `""` mean
-//! absent. (Typed records read the same conventions through `entity::lenient`.)
+//! absent. (Typed records read the same conventions through `ping_voyager_records::lenient`.)
 
 use serde_json::Value;
 

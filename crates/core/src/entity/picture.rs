@@ -9,10 +9,11 @@
 //! - the expiry is the artifact's `expiresAt`, else the URL's `e=` (a `#fragment` is not part
 //!   of the query).
 
+use ping_voyager_records::lenient::{Object, Record};
+use ping_voyager_records::picture::VectorImage;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::lenient::{Count, List, Millis, Object, Record, Str};
 use super::media_url::{asset_id, expiry, is_asset_id, is_web_url, shrink_size};
 use crate::model::{Artifact, Picture};
 
@@ -25,68 +26,46 @@ const PROFILE_PICTURE_REFERENCES: [&str; 2] = [
     "displayImageReferenceResolutionResult",
 ];
 
-/// A `VectorImage` as the JSON holds it, read by [`VectorImage::picture`].
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub(crate) struct VectorImage<'a> {
-    #[serde(borrow)]
-    root_url: Str<'a>,
-    #[serde(borrow)]
-    artifacts: List<Record<VectorArtifact<'a>>>,
+/// The picture of a `VectorImage` read with its record (a participant's `profilePicture`, an
+/// organisation's `logo`); `None` when it has no usable artifact.
+pub(crate) fn picture(image: &VectorImage<'_>) -> Option<Picture> {
+    read(image, None)
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-struct VectorArtifact<'a> {
-    #[serde(borrow)]
-    file_identifying_url_path_segment: Str<'a>,
-    width: Count,
-    height: Count,
-    expires_at: Millis,
-}
-
-impl VectorImage<'_> {
-    /// The picture (a participant's `profilePicture`, an organisation's `logo`); `None` when it
-    /// has no usable artifact.
-    pub(crate) fn picture(&self) -> Option<Picture> {
-        self.read(None)
-    }
-
-    /// `asset_urn` is the `displayImageUrn` (`urn:li:digitalmediaAsset:<id>`) when there is one.
-    fn read(&self, asset_urn: Option<&str>) -> Option<Picture> {
-        // A missing `rootUrl` joins to a relative path, which `is_web_url` refuses.
-        let root = self.root_url.as_str().unwrap_or_default();
-        let artifacts: Vec<Artifact> = self
-            .artifacts
-            .0
-            .as_ref()?
-            .iter()
-            .filter_map(|Record(artifact)| {
-                let segment = artifact.file_identifying_url_path_segment.as_str()?;
-                if segment.is_empty() {
-                    return None;
-                }
-                let url = [root, segment].concat();
-                is_web_url(&url).then(|| Artifact {
-                    width: artifact.width.0.unwrap_or(0),
-                    height: artifact.height.0.unwrap_or(0),
-                    expires_at: artifact.expires_at.0.or_else(|| expiry(&url)),
-                    url,
-                })
+/// `asset_urn` is the `displayImageUrn` (`urn:li:digitalmediaAsset:<id>`) when there is one.
+fn read(image: &VectorImage<'_>, asset_urn: Option<&str>) -> Option<Picture> {
+    // A missing `rootUrl` joins to a relative path, which `is_web_url` refuses.
+    let root = image.root_url.as_str().unwrap_or_default();
+    let artifacts: Vec<Artifact> = image
+        .artifacts
+        .0
+        .as_ref()?
+        .iter()
+        .filter_map(|Record(artifact)| {
+            let segment = artifact.file_identifying_url_path_segment.as_str()?;
+            if segment.is_empty() {
+                return None;
+            }
+            let url = [root, segment].concat();
+            is_web_url(&url).then(|| Artifact {
+                width: artifact.width.0.unwrap_or(0),
+                height: artifact.height.0.unwrap_or(0),
+                expires_at: artifact.expires_at.0.or_else(|| expiry(&url)),
+                url,
             })
-            .collect();
-        // Every artifact shares the root, so the first one's URL names the asset.
-        let from_url = asset_id(&artifacts.first()?.url);
-        let asset_id = asset_urn
-            .and_then(|urn| urn.strip_prefix(ASSET_URN_PREFIX))
-            .filter(|id| is_asset_id(id))
-            .map(str::to_owned)
-            .or(from_url);
-        Some(Picture {
-            asset_id,
-            artifacts,
         })
-    }
+        .collect();
+    // Every artifact shares the root, so the first one's URL names the asset.
+    let from_url = asset_id(&artifacts.first()?.url);
+    let asset_id = asset_urn
+        .and_then(|urn| urn.strip_prefix(ASSET_URN_PREFIX))
+        .filter(|id| is_asset_id(id))
+        .map(str::to_owned)
+        .or(from_url);
+    Some(Picture {
+        asset_id,
+        artifacts,
+    })
 }
 
 /// A VectorImage inside an already parsed value (an image attachment); `None` when it has no
@@ -129,7 +108,7 @@ pub(crate) fn picture_from_url(url: &str) -> Option<Picture> {
 fn read_vector_image(image: &Value, asset_urn: Option<&str>) -> Option<Picture> {
     // Lenient fields never fail; a non-object is no image.
     let Object(image) = Object::<VectorImage>::deserialize(image).ok()?;
-    image?.read(asset_urn)
+    read(&image?, asset_urn)
 }
 
 #[cfg(test)]

@@ -1,9 +1,10 @@
 //! A message's `renderContent` items as attachments (voyager-api.md §5.4). Each item is a
 //! union: one non-null key names what it is.
 
+use ping_voyager_records::is_meta_key;
 use serde_json::Value;
 
-use super::json::{is_meta_key, label};
+use super::json::label;
 use crate::entity::json::{present, string};
 use crate::entity::{raw_text, vector_image};
 use crate::model::{Attachment, AttachmentKind};

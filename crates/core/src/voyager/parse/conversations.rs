@@ -1,15 +1,15 @@
 //! Conversation list items (voyager-api.md §5.2, §5.6) and pages of them.
 
+use ping_voyager_records::Collection;
+use ping_voyager_records::lenient::Record;
+use ping_voyager_records::messaging::{ConversationRecord, MessageRecord};
 use serde_json::Value;
 
 use super::attachments::has_ad;
-use super::envelope::Collection;
 use super::json::text_label;
 use super::messages::message;
 use super::participants::participant;
-use super::records::{ConversationRecord, MessageRecord};
 use super::{cursor, record_urn};
-use crate::entity::lenient::Record;
 use crate::ids::{ConversationUrn, SyncToken};
 use crate::model::{
     Conversation, ConversationKind, ConversationPage, Participant, ParticipantId, Skipped,

@@ -7,112 +7,12 @@
 //! its paging would not mean what the caller asked for. Unknown variant names are accepted.
 //! GraphQL `errors` only matter when there is no collection (a partial answer is still read).
 
-use std::borrow::Cow;
-
-use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
-use serde::de::{IgnoredAny, MapAccess, SeqAccess};
-use serde::{Deserialize, Deserializer};
+use ping_voyager_records::Collection;
+use ping_voyager_records::envelope::Collections;
 use serde_json::Value;
 
 use super::ParseError;
-use super::json::is_meta_key;
-use super::records::Metadata;
-use crate::entity::lenient::{Lenient, List, Object, Record, read};
 use crate::voyager::QueryKind;
-
-/// The collection of a messaging answer, its elements read as `T`.
-pub(super) struct Collection<'a, T> {
-    pub(super) elements: Vec<Record<T>>,
-    pub(super) metadata: Option<Metadata<'a>>,
-}
-
-/// The answer's root, only `data` read.
-#[derive(Deserialize)]
-#[serde(bound(deserialize = "T: Deserialize<'de> + Default"))]
-struct Root<'a, T> {
-    #[serde(borrow, default)]
-    data: Data<'a, T>,
-}
-
-/// What `data` holds, by field name: the collections; other values and `$`/`_` metadata keys
-/// are skipped unread. Empty when `data` is no object. A list, not a map: it holds one or two
-/// entries, and a map type's code would be compiled into the worker's wasm for them.
-struct Data<'a, T>(Vec<(Cow<'a, str>, Collection<'a, T>)>);
-
-impl<T> Default for Data<'_, T> {
-    fn default() -> Self {
-        Self(Vec::new())
-    }
-}
-
-impl<'de: 'a, 'a, T: Deserialize<'de> + Default> Lenient<'de> for Data<'a, T> {
-    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut fields = Vec::new();
-        while let Some(key) = map.next_key::<Cow<'a, str>>()? {
-            if is_meta_key(&key) {
-                map.next_value::<IgnoredAny>()?;
-                continue;
-            }
-            let value: MaybeCollection<'a, T> = map.next_value()?;
-            // A later field of the same name replaces an earlier one, collection or not.
-            fields.retain(|(name, _): &(Cow<'a, str>, _)| *name != key);
-            if let MaybeCollection(Some(collection)) = value {
-                fields.push((key, collection));
-            }
-        }
-        Ok(Data(fields))
-    }
-}
-
-impl<'de: 'a, 'a, T: Deserialize<'de> + Default> Deserialize<'de> for Data<'a, T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        read(deserializer)
-    }
-}
-
-/// A bare list of elements, or an object with an `elements` list; `None` for anything else.
-struct MaybeCollection<'a, T>(Option<Collection<'a, T>>);
-
-impl<T> Default for MaybeCollection<'_, T> {
-    fn default() -> Self {
-        Self(None)
-    }
-}
-
-/// `{elements, metadata}`; `metadata` counts only as an object.
-#[derive(Deserialize)]
-#[serde(bound(deserialize = "T: Deserialize<'de> + Default"))]
-struct CollectionObject<'a, T> {
-    #[serde(default)]
-    elements: List<Record<T>>,
-    #[serde(borrow, default)]
-    metadata: Object<Metadata<'a>>,
-}
-
-impl<'de: 'a, 'a, T: Deserialize<'de> + Default> Lenient<'de> for MaybeCollection<'a, T> {
-    fn from_seq<A: SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-        let elements = Vec::deserialize(SeqAccessDeserializer::new(seq))?;
-        Ok(MaybeCollection(Some(Collection {
-            elements,
-            metadata: None,
-        })))
-    }
-    fn from_map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let object = CollectionObject::deserialize(MapAccessDeserializer::new(map))?;
-        Ok(MaybeCollection(object.elements.0.map(|elements| {
-            Collection {
-                elements,
-                metadata: object.metadata.0,
-            }
-        })))
-    }
-}
-
-impl<'de: 'a, 'a, T: Deserialize<'de> + Default> Deserialize<'de> for MaybeCollection<'a, T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        read(deserializer)
-    }
-}
 
 /// The variants named in voyager-api.md §4.1, with the kind of call each answers (`None`: a
 /// variant this client never asks for).
@@ -146,17 +46,16 @@ const VARIANTS: [(&str, Option<QueryKind>); 9] = [
     ("messengerMessagesBySyncTokensInBatch", None),
 ];
 
-/// Finds the collection answering a call of `kind` in `body`, its elements read as `T`.
-pub(super) fn collection<'a, T: Deserialize<'a> + Default>(
+/// Finds the collection answering a call of `kind` in `body` among those `read` finds (a root
+/// that is no object is JSON without a collection, like one without `data`).
+pub(super) fn collection<'a, T>(
     body: &'a str,
     kind: QueryKind,
+    read: fn(&'a str) -> serde_json::Result<Collections<'a, T>>,
 ) -> Result<Collection<'a, T>, ParseError> {
-    // A root that is no object is JSON without a collection, like one without `data`.
-    let root: Object<Root<'a, T>> =
-        serde_json::from_str(body).map_err(|e| ParseError::NotJson {
-            detail: e.to_string(),
-        })?;
-    let mut candidates = root.0.map(|root| root.data.0).unwrap_or_default();
+    let mut candidates = read(body).map_err(|e| ParseError::NotJson {
+        detail: e.to_string(),
+    })?;
     // Of two collections answering `kind`, the first by name (as JSON keys compare).
     let chosen = candidates
         .iter()

@@ -1,15 +1,10 @@
 //! Readers the messaging answers need beyond LinkedIn's shared field conventions
-//! (`crate::entity::json`): which keys are metadata, and trimmed labels.
+//! (`crate::entity::json`): trimmed labels.
 
+use ping_voyager_records::lenient::Text;
 use serde_json::Value;
 
-use crate::entity::lenient::Text;
 use crate::entity::raw_text;
-
-/// Keys that describe an object rather than hold its data.
-pub(super) fn is_meta_key(key: &str) -> bool {
-    key.starts_with('_') || key.starts_with('$')
-}
 
 /// Like [`raw_text`], trimmed, `None` when blank: for names, titles and labels.
 pub(super) fn label(value: Option<&Value>) -> Option<String> {

@@ -1,11 +1,12 @@
 //! `Message` objects (voyager-api.md §5.4) and pages of them.
 
+use ping_voyager_records::Collection;
+use ping_voyager_records::lenient::Record;
+use ping_voyager_records::messaging::{MessageRecord, ReactionRecord};
+
 use super::attachments::attachments;
-use super::envelope::Collection;
 use super::participants::participant_id;
-use super::records::{MessageRecord, ReactionRecord};
 use super::{cursor, record_urn};
-use crate::entity::lenient::Record;
 use crate::ids::{ConversationUrn, MessageUrn};
 use crate::model::{Message, MessagePage, MessageState, Reaction, Skipped};
 

@@ -13,12 +13,11 @@ mod me;
 mod messages;
 mod participants;
 mod profile;
-mod records;
 
+use ping_voyager_records::lenient::Str;
 use serde_json::Value;
 
 use super::{MemberIdentity, QueryKind, VoyagerAnswer, VoyagerCall};
-use crate::entity::lenient::Str;
 use crate::ids::{ConversationUrn, Cursor};
 use crate::model::{Account, ConversationPage, MessagePage, Profile};
 
@@ -65,7 +64,8 @@ fn json(body: &str) -> Result<Value, ParseError> {
 
 /// A conversation-list answer to a call of `kind`.
 pub fn parse_conversations(body: &str, kind: QueryKind) -> Result<ConversationPage, ParseError> {
-    Ok(conversations::page(&envelope::collection(body, kind)?))
+    let collection = envelope::collection(body, kind, ping_voyager_records::conversation_answer)?;
+    Ok(conversations::page(&collection))
 }
 
 /// A messages answer to a call of `kind`. `conversation` is the one asked for, used for
@@ -75,10 +75,8 @@ pub fn parse_messages(
     kind: QueryKind,
     conversation: Option<&ConversationUrn>,
 ) -> Result<MessagePage, ParseError> {
-    Ok(messages::page(
-        &envelope::collection(body, kind)?,
-        conversation,
-    ))
+    let collection = envelope::collection(body, kind, ping_voyager_records::message_answer)?;
+    Ok(messages::page(&collection, conversation))
 }
 
 /// A `/voyager/api/me` answer.

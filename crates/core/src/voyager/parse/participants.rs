@@ -1,9 +1,11 @@
 //! `MessagingParticipant` objects (voyager-api.md §5.3): members and organisations, in full or
 //! in the brief form (URNs only) that message senders may take.
 
+use ping_voyager_records::lenient::Str;
+use ping_voyager_records::messaging::{MemberRecord, ParticipantRecord};
+
 use super::json::text_label;
-use super::records::{MemberRecord, ParticipantRecord};
-use crate::entity::lenient::Str;
+use crate::entity::picture;
 use crate::ids::{CompanyUrn, ProfileUrn};
 use crate::model::{Participant, ParticipantId};
 
@@ -47,7 +49,7 @@ pub(super) fn participant(value: &ParticipantRecord<'_>) -> Result<Participant, 
             headline: org.and_then(|org| text_label(&org.tagline)),
             profile_url: org.and_then(|org| org.page_url.non_empty()),
             distance: None,
-            picture: org.and_then(|org| org.logo.0.as_ref()?.picture()),
+            picture: org.and_then(|org| picture(org.logo.0.as_ref()?)),
         });
     }
     let unknown = MemberRecord::default();
@@ -73,11 +75,7 @@ pub(super) fn participant(value: &ParticipantRecord<'_>) -> Result<Participant, 
         headline: text_label(&member.headline),
         profile_url: member.profile_url.non_empty(),
         distance,
-        picture: member
-            .profile_picture
-            .0
-            .as_ref()
-            .and_then(|image| image.picture()),
+        picture: member.profile_picture.0.as_ref().and_then(picture),
         id,
     })
 }

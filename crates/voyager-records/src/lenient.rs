@@ -1,5 +1,5 @@
 //! Typed fields that read LinkedIn's JSON straight from the text (borrowing its strings) and
-//! never fail: a field of another type than expected is absent, as `entity::json` reads a
+//! never fail: a field of another type than expected is absent, as `ping_core::entity::json` reads a
 //! `serde_json::Value`. A record with a strange field is then skipped by its parser instead of
 //! ending the page, and values nobody reads are skipped without being built.
 
@@ -13,25 +13,32 @@ use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Vis
 
 /// A type read from any JSON value: a shape it does not take is absent (`Default`), and maps
 /// and sequences it does not take are drained unread.
-pub(crate) trait Lenient<'de>: Default {
+pub trait Lenient<'de>: Default {
+    /// A boolean.
     fn from_bool(_: bool) -> Self {
         Self::default()
     }
+    /// A non-negative integer.
     fn from_u64(_: u64) -> Self {
         Self::default()
     }
+    /// A negative integer.
     fn from_i64(_: i64) -> Self {
         Self::default()
     }
+    /// A number with a fraction or an exponent.
     fn from_f64(_: f64) -> Self {
         Self::default()
     }
+    /// A string, borrowed from the text when it has no escapes.
     fn from_str(_: Cow<'de, str>) -> Self {
         Self::default()
     }
+    /// An object, its entries still unread.
     fn from_map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
         drain_map(map).map(|()| Self::default())
     }
+    /// An array, its items still unread.
     fn from_seq<A: SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
         drain_seq(seq).map(|()| Self::default())
     }
@@ -48,9 +55,7 @@ fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
 }
 
 /// Reads a [`Lenient`] type; its `Deserialize` impl is this.
-pub(crate) fn read<'de, T: Lenient<'de>, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<T, D::Error> {
+pub fn read<'de, T: Lenient<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
     deserializer.deserialize_any(LenientVisitor(PhantomData))
 }
 
@@ -106,15 +111,16 @@ macro_rules! deserialize_leniently {
 
 /// A string field, borrowed from the text when it has no escapes; `None` for anything else.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub(crate) struct Str<'a>(pub(crate) Option<Cow<'a, str>>);
+pub struct Str<'a>(pub Option<Cow<'a, str>>);
 
 impl Str<'_> {
-    pub(crate) fn as_str(&self) -> Option<&str> {
+    /// The string, if the field held one.
+    pub fn as_str(&self) -> Option<&str> {
         self.0.as_deref()
     }
 
-    /// The string when it is not empty, owned (`entity::json::string`).
-    pub(crate) fn non_empty(&self) -> Option<String> {
+    /// The string when it is not empty, owned (`ping_core::entity::json::string`).
+    pub fn non_empty(&self) -> Option<String> {
         self.as_str()
             .filter(|text| !text.is_empty())
             .map(str::to_owned)
@@ -133,12 +139,13 @@ impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
     }
 }
 
-/// A plain string or an AttributedText `{text, attributes}`, verbatim (`entity::raw_text`).
+/// A plain string or an AttributedText `{text, attributes}`, verbatim (`ping_core::entity::raw_text`).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub(crate) struct Text<'a>(pub(crate) Str<'a>);
+pub struct Text<'a>(pub Str<'a>);
 
 impl Text<'_> {
-    pub(crate) fn as_str(&self) -> Option<&str> {
+    /// The text, if the field held a string or a `{text}` object.
+    pub fn as_str(&self) -> Option<&str> {
         self.0.as_str()
     }
 }
@@ -166,9 +173,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     }
 }
 
-/// An epoch-milliseconds number as an instant (`entity::json::millis`).
+/// An epoch-milliseconds number as an instant (`ping_core::entity::json::millis`).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Millis(pub(crate) Option<DateTime<Utc>>);
+pub struct Millis(pub Option<DateTime<Utc>>);
 
 impl Lenient<'_> for Millis {
     fn from_u64(n: u64) -> Self {
@@ -183,9 +190,9 @@ impl Lenient<'_> for Millis {
     }
 }
 
-/// A non-negative integer that fits in `u32` (`entity::json::count`); floats are not counts.
+/// A non-negative integer that fits in `u32` (`ping_core::entity::json::count`); floats are not counts.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Count(pub(crate) Option<u32>);
+pub struct Count(pub Option<u32>);
 
 impl Lenient<'_> for Count {
     fn from_u64(n: u64) -> Self {
@@ -196,9 +203,9 @@ impl Lenient<'_> for Count {
     }
 }
 
-/// A boolean (`entity::json::flag`).
+/// A boolean (`ping_core::entity::json::flag`).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Flag(pub(crate) Option<bool>);
+pub struct Flag(pub Option<bool>);
 
 impl Lenient<'_> for Flag {
     fn from_bool(value: bool) -> Self {
@@ -206,12 +213,13 @@ impl Lenient<'_> for Flag {
     }
 }
 
-/// Whether a field holds anything but `null` (`entity::json::present`), its value unread.
+/// Whether a field holds anything but `null` (`ping_core::entity::json::present`), its value unread.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Present(bool);
+pub struct Present(bool);
 
 impl Present {
-    pub(crate) fn is_present(self) -> bool {
+    /// Whether the field held anything but `null`.
+    pub fn is_present(self) -> bool {
         self.0
     }
 }
@@ -244,7 +252,7 @@ deserialize_leniently!(Millis, Count, Flag, Present);
 
 /// An object read as `T`; `None` for `null` and any other non-object.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Object<T>(pub(crate) Option<T>);
+pub struct Object<T>(pub Option<T>);
 
 impl<T> Default for Object<T> {
     fn default() -> Self {
@@ -266,7 +274,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
 
 /// An array of `T`; `None` for anything else. Items are read leniently by `T` itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct List<T>(pub(crate) Option<Vec<T>>);
+pub struct List<T>(pub Option<Vec<T>>);
 
 impl<T> Default for List<T> {
     fn default() -> Self {
@@ -276,7 +284,7 @@ impl<T> Default for List<T> {
 
 impl<T> List<T> {
     /// The items; none when the field is no array.
-    pub(crate) fn items(&self) -> &[T] {
+    pub fn items(&self) -> &[T] {
         self.0.as_deref().unwrap_or_default()
     }
 }
@@ -300,7 +308,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
 /// An array item or object field read as `T` when it is an object, else `T::default()`: for
 /// records whose parser reports what is missing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Record<T>(pub(crate) T);
+pub struct Record<T>(pub T);
 
 impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Record<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
