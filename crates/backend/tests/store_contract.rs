@@ -228,17 +228,32 @@ async fn contract(store: &dyn Store) {
     assert_eq!(store.list_contacts(ada).await.unwrap().len(), 1);
     assert_eq!(
         store
-            .search_messages(ada, "tuesday", 10)
+            .search_messages(ada, "tuesday", None, 10)
             .await
             .unwrap()
+            .items
             .len(),
         2
     );
+    // Search pages newest first, each page ending where the next older one starts.
+    let first = store
+        .search_messages(ada, "tuesday", None, 1)
+        .await
+        .unwrap();
+    let older = Cursor::parse(first.older.as_deref().expect("a second page")).unwrap();
+    let second = store
+        .search_messages(ada, "tuesday", Some(older), 1)
+        .await
+        .unwrap();
+    assert_eq!((first.items.len(), second.items.len()), (1, 1));
+    assert!(first.items[0].delivered_at > second.items[0].delivered_at);
+    assert_eq!(second.older, None, "the second page is the last");
     assert!(
         store
-            .search_messages(bob, "tuesday", 10)
+            .search_messages(bob, "tuesday", None, 10)
             .await
             .unwrap()
+            .items
             .is_empty()
     );
 

@@ -259,12 +259,15 @@ pub trait LibraryStore: Send + Sync + 'static {
         id: ConversationId,
     ) -> StoreResult<Option<ConversationView>>;
     async fn all_conversations(&self, user: UserId) -> StoreResult<Vec<ConversationView>>;
+    /// Messages whose words start with every word of `query`, newest first, `limit` of them
+    /// older than `before`.
     async fn search_messages(
         &self,
         user: UserId,
         query: &str,
+        before: Option<Cursor>,
         limit: u32,
-    ) -> StoreResult<Vec<SearchHit>>;
+    ) -> StoreResult<Page<SearchHit>>;
 }
 
 /// The avatar job queue and the image bytes.

@@ -4,6 +4,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use ping_core::model::ConversationFolder;
 use serde::Deserialize;
 
@@ -223,6 +224,8 @@ pub async fn conversation(
 pub struct SearchQuery {
     #[serde(default)]
     q: String,
+    /// Where the page starts, from an "Older matches" link.
+    before: Option<String>,
 }
 
 /// The matches a search page shows, newest first.
@@ -233,21 +236,23 @@ pub async fn search(
     PageSession(session): PageSession,
     Query(query): Query<SearchQuery>,
 ) -> Page {
-    let hits = if query.q.trim().is_empty() {
-        Vec::new()
+    let words = query.q.trim();
+    let before = query.before.as_deref().and_then(Cursor::parse);
+    let (hits, older) = if words.is_empty() {
+        (Vec::new(), None)
     } else {
-        state
+        let page = state
             .store
-            .search_messages(session.user, &query.q, SEARCH_HITS + 1)
-            .await?
+            .search_messages(session.user, words, before, SEARCH_HITS)
+            .await?;
+        (page.items, page.older)
     };
-    // One more than shown is asked for, so the page can say when there are more.
-    let more = hits.len() > SEARCH_HITS as usize;
-    let hits = &hits[..hits.len().min(SEARCH_HITS as usize)];
+    let search_href = format!("/search?q={}", utf8_percent_encode(words, NON_ALPHANUMERIC));
+    let older_href = older.map(|cursor| format!("{search_href}&before={cursor}"));
     render(
         "search.html",
         page_context(&session, "search"),
-        context! { query => query.q.trim(), hits, more, shown => SEARCH_HITS },
+        context! { query => words, hits, older_href, search_href, paged => before.is_some() },
     )
 }
 

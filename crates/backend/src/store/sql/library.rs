@@ -6,12 +6,13 @@ use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
 use super::contacts::fields_from_row;
+use super::pages::{page, start};
 use super::search::full_text_query;
 use super::{Dialect, SqlStore, get_opt_time, get_time, ms};
 use crate::ids::{ContactId, ConversationId, UserId};
 use crate::store::{
-    ContactEdit, ContactKind, ContactRecord, ContactSummary, ConversationView, Direction,
-    LibraryStore, SearchHit, StoreResult, edited,
+    ContactEdit, ContactKind, ContactRecord, ContactSummary, ConversationView, Cursor, Direction,
+    LibraryStore, Page, SearchHit, StoreResult, edited,
 };
 
 const CONTACT_COLUMNS: &str = "id, kind, urn, public_identifier, first_name, last_name, \
@@ -204,11 +205,13 @@ impl LibraryStore for SqlStore {
         &self,
         user: UserId,
         query: &str,
+        before: Option<Cursor>,
         limit: u32,
-    ) -> StoreResult<Vec<SearchHit>> {
+    ) -> StoreResult<Page<SearchHit>> {
         let Some(full_text) = full_text_query(self.dialect, query) else {
-            return Ok(Vec::new());
+            return Ok(page(Vec::new(), limit));
         };
+        let before = start(before);
         let (source, condition) = match self.dialect {
             Dialect::Sqlite => (
                 "messages_fts f JOIN messages m ON m.id = f.rowid",
@@ -217,29 +220,40 @@ impl LibraryStore for SqlStore {
             Dialect::Postgres => ("messages m", "m.search @@ to_tsquery('simple', $1)"),
         };
         let rows = sqlx::query(&format!(
-            "SELECT m.conversation_id, m.direction, m.delivered_at, m.body, \
+            "SELECT m.id, m.conversation_id, m.direction, m.delivered_at, m.body, \
              c.display_name AS sender_name, COALESCE(v.title, '') AS conversation_title \
              FROM {source} JOIN conversations v ON v.id = m.conversation_id \
              LEFT JOIN contacts c ON c.id = m.sender_contact_id \
              WHERE {condition} AND m.user_id = $2 AND v.deleted_at IS NULL \
-             ORDER BY m.delivered_at DESC LIMIT $3"
+             AND (m.delivered_at < $3 OR (m.delivered_at = $3 AND m.id < $4)) \
+             ORDER BY m.delivered_at DESC, m.id DESC LIMIT $5"
         ))
         .bind(full_text)
         .bind(user.0)
-        .bind(i64::from(limit))
+        .bind(before.at)
+        .bind(before.id)
+        .bind(i64::from(limit) + 1)
         .fetch_all(&self.read_pool)
         .await?;
-        rows.iter()
+        let hits = rows
+            .iter()
             .map(|row| {
-                Ok(SearchHit {
+                let delivered_at = get_time(row, "delivered_at")?;
+                let cursor = Cursor {
+                    at: delivered_at.timestamp_millis(),
+                    id: row.try_get("id")?,
+                };
+                let hit = SearchHit {
                     conversation_id: ConversationId(row.try_get("conversation_id")?),
                     conversation_title: row.try_get("conversation_title")?,
                     sender_name: row.try_get("sender_name")?,
                     direction: Direction::parse(&row.try_get::<String, _>("direction")?),
-                    delivered_at: get_time(row, "delivered_at")?,
+                    delivered_at,
                     body: row.try_get("body")?,
-                })
+                };
+                Ok((cursor, hit))
             })
-            .collect()
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(page(hits, limit))
     }
 }

@@ -100,7 +100,7 @@ fn head_from_row(row: &AnyRow) -> StoreResult<ConversationHead> {
 }
 
 /// Cuts `limit + 1` rows to a page: the extra row only says there is an older page.
-fn page<T>(mut rows: Vec<(Cursor, T)>, limit: u32) -> Page<T> {
+pub(super) fn page<T>(mut rows: Vec<(Cursor, T)>, limit: u32) -> Page<T> {
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     let older = more
@@ -113,7 +113,7 @@ fn page<T>(mut rows: Vec<(Cursor, T)>, limit: u32) -> Page<T> {
 }
 
 /// The first page starts after every row.
-fn start(before: Option<Cursor>) -> Cursor {
+pub(super) fn start(before: Option<Cursor>) -> Cursor {
     before.unwrap_or(Cursor {
         at: i64::MAX,
         id: i64::MAX,
