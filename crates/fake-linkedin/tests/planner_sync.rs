@@ -64,6 +64,7 @@ async fn a_first_sync_takes_everything_once_and_later_syncs_only_what_changed() 
     assert_eq!(harness.backend.conversations.len(), 500);
     assert_eq!(report.messages_processed as usize, expected.len());
 
+    harness.wait_for_budgets();
     harness.server.clear_requests();
     let (state, report) = harness.sync_to_completion(state).await;
     let lists = harness.voyager_requests("messengerConversations");
@@ -97,10 +98,12 @@ async fn once_a_listing_proved_the_sync_token_answer_page_visits_ask_for_it_and_
     harness.trigger = SyncTrigger::PageVisit;
     // Unproven, the visit lists; it finds the new activity the answer named.
     harness.server.add_activity(3, 2);
+    harness.wait_for_budgets();
     harness.server.clear_requests();
     let (state, _) = harness.sync_to_completion(state).await;
     assert_eq!(harness.voyager_requests("messengerConversations").len(), 4);
 
+    harness.wait_for_budgets();
     harness.server.clear_requests();
     let (state, report) = harness.sync_to_completion(state).await;
     let lists = harness.voyager_requests("messengerConversations");
@@ -110,6 +113,7 @@ async fn once_a_listing_proved_the_sync_token_answer_page_visits_ask_for_it_and_
     assert_eq!(report.messages_processed, 0);
 
     let changed = harness.server.add_activity(4, 2);
+    harness.wait_for_budgets();
     harness.server.clear_requests();
     let (_, report) = harness.sync_to_completion(state).await;
     assert_eq!(harness.voyager_requests("messengerConversations").len(), 1);

@@ -114,6 +114,18 @@ impl Harness {
         }
     }
 
+    /// Lets the pace's call budgets refill, as hours pass between a person's visits. A test that
+    /// counts one sync's requests waits here first: a budget the last sync left spent would stop
+    /// the next one partway, and its resumption starts a pass of its own.
+    pub fn wait_for_budgets(&mut self) {
+        let budgets = self.pace.policy().budgets;
+        self.clock += budgets
+            .iter()
+            .map(|budget| budget.window)
+            .max()
+            .unwrap_or_default();
+    }
+
     pub fn expected_messages(&self) -> BTreeSet<MessageUrn> {
         let snapshot = self.server.snapshot();
         snapshot
