@@ -4,7 +4,6 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use ping_core::model::ConversationFolder;
 use serde::Deserialize;
 
@@ -247,12 +246,10 @@ pub async fn search(
             .await?;
         (page.items, page.older)
     };
-    let search_href = format!("/search?q={}", utf8_percent_encode(words, NON_ALPHANUMERIC));
-    let older_href = older.map(|cursor| format!("{search_href}&before={cursor}"));
     render(
         "search.html",
         page_context(&session, "search"),
-        context! { query => words, hits, older_href, search_href, paged => before.is_some() },
+        context! { query => words, hits, older, paged => before.is_some() },
     )
 }
 
